@@ -1,0 +1,60 @@
+"""termbase: a Chinese–English termbase and translation memory.
+
+The public API is the :class:`Termbase` facade::
+
+    from termbase import Termbase
+    with Termbase("my.sqlite") as tb:
+        for hit in tb.search("新发展格局"):
+            print(hit.entry.zh, hit.entry.en)
+
+Importing this package is cheap: it never imports textual, jieba,
+pypinyin or numpy (the search path must answer in a fraction of a second).
+"""
+
+from __future__ import annotations
+
+from termbase.api import Termbase, default_db_path, default_user
+from termbase.errors import (
+    ConflictError,
+    DatabaseError,
+    FormatError,
+    InvalidValueError,
+    NotFoundError,
+    TermbaseError,
+    UnsafeFileError,
+)
+from termbase.model import (
+    Context,
+    Entry,
+    HistoryRecord,
+    Review,
+    Segment,
+    Source,
+    Term,
+    TermStatus,
+    TermType,
+)
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "ConflictError",
+    "Context",
+    "DatabaseError",
+    "Entry",
+    "FormatError",
+    "HistoryRecord",
+    "InvalidValueError",
+    "NotFoundError",
+    "Review",
+    "Segment",
+    "Source",
+    "Term",
+    "TermStatus",
+    "TermType",
+    "Termbase",
+    "TermbaseError",
+    "UnsafeFileError",
+    "default_db_path",
+    "default_user",
+]

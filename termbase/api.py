@@ -1,0 +1,557 @@
+"""The ``Termbase`` facade: the one service API that every front end uses.
+
+The CLI (``termbase.cli``) and the Textual app (``tui``) call only this
+class.  It owns the rules of the domain: who did what and when (history),
+optimistic locking (``version``), review decisions, term statuses, and the
+orchestration of search, import and export.  SQL lives in
+:mod:`termbase.store`, file formats in :mod:`termbase.formats`.
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime as _dt
+import getpass
+import os
+from collections.abc import Callable, Iterable, Iterator
+from typing import TYPE_CHECKING, Any
+
+from termbase.errors import InvalidValueError, NotFoundError, TermbaseError
+from termbase.model import (
+    Entry,
+    HistoryRecord,
+    Review,
+    Term,
+    TermStatus,
+    is_chinese,
+    is_traditional,
+)
+from termbase.store import Store, entry_to_dict
+
+if TYPE_CHECKING:
+    from termbase.merge import ImportReport
+    from termbase.search import SearchHit
+
+#: Environment variables read by :func:`default_db_path` and :func:`default_user`.
+ENV_DB = "TERMBASE_DB"
+ENV_USER = "TERMBASE_USER"
+
+SEED_GLOSSARY = "development-and-security.tbx"
+
+
+def default_db_path() -> str:
+    """``$TERMBASE_DB``, else ``termbase.sqlite`` in the user's data directory."""
+    env = os.environ.get(ENV_DB)
+    if env:
+        return env
+    import platformdirs
+
+    return os.path.join(platformdirs.user_data_dir("termbase", appauthor=False), "termbase.sqlite")
+
+
+def default_user() -> str:
+    """``$TERMBASE_USER``, else the login name."""
+    env = os.environ.get(ENV_USER)
+    if env:
+        return env
+    try:
+        return getpass.getuser()
+    except Exception:  # pragma: no cover - no login name (containers)
+        return "unknown"
+
+
+def seed_glossary_path() -> str:
+    """Path of the seed glossary shipped with the package (or the repository)."""
+    here = os.path.dirname(os.path.abspath(__file__))
+    for candidate in (
+        os.path.join(here, "glossaries", SEED_GLOSSARY),
+        os.path.join(os.path.dirname(here), "glossaries", SEED_GLOSSARY),
+    ):
+        if os.path.exists(candidate):
+            return candidate
+    raise NotFoundError(
+        f"the seed glossary {SEED_GLOSSARY} is missing from the installation; reinstall termbase"
+    )
+
+
+def utcnow() -> str:
+    """Current UTC time as ``YYYY-MM-DDThh:mm:ssZ``."""
+    return _dt.datetime.now(_dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+class Termbase:
+    """A termbase on one SQLite file.
+
+    Args:
+        path: database file; default :func:`default_db_path`.
+        user: name recorded in the history; default :func:`default_user`.
+        seed: load the seed glossary when the file is created.  Default:
+            only for the default database (``path`` not given).
+        clock: function returning the current time string (tests fix it).
+    """
+
+    def __init__(
+        self,
+        path: str | os.PathLike[str] | None = None,
+        *,
+        user: str | None = None,
+        seed: bool | None = None,
+        clock: Callable[[], str] = utcnow,
+    ) -> None:
+        db_path = os.fspath(path) if path is not None else default_db_path()
+        is_new = db_path == ":memory:" or not os.path.exists(db_path)
+        self.store = Store(db_path)
+        self.path = db_path
+        self.user = user or default_user()
+        self.clock = clock
+        self._tm: Any = None
+        if seed is None:
+            seed = path is None
+        if is_new and seed:
+            self.load_seed()
+
+    # ----------------------------------------------------------------- basics
+    def close(self) -> None:
+        """Close the database."""
+        self.store.close()
+
+    def __enter__(self) -> Termbase:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def load_seed(self) -> ImportReport:
+        """Import the seed glossary shipped in ``glossaries/``."""
+        return self.import_file(seed_glossary_path(), actor="seed")
+
+    def _record(
+        self,
+        entry: Entry,
+        action: str,
+        before: Entry | None,
+        after: Entry | None,
+        comment: str = "",
+        actor: str | None = None,
+    ) -> None:
+        self.store.add_history(
+            HistoryRecord(
+                entry_id=entry.id,
+                entry_uuid=entry.uuid,
+                at=self.clock(),
+                actor=actor or self.user,
+                action=action,
+                before=entry_to_dict(before) if before else None,
+                after=entry_to_dict(after) if after else None,
+                comment=comment,
+            )
+        )
+
+    def _touch(self, entry: Entry, actor: str | None = None) -> None:
+        entry.updated_at = self.clock()
+        entry.updated_by = actor or self.user
+        entry.version += 1
+
+    @staticmethod
+    def _validate(entry: Entry) -> None:
+        if not entry.terms:
+            raise InvalidValueError("an entry needs at least one term")
+        seen: set[tuple[str, str]] = set()
+        preferred: dict[str, str] = {}
+        for term in entry.terms:
+            if not term.text.strip():
+                raise InvalidValueError("a term cannot be empty")
+            key = (term.lang.lower(), term.text)
+            if key in seen:
+                raise InvalidValueError(f"the term {term.text!r} ({term.lang}) is listed twice")
+            seen.add(key)
+            if term.status is TermStatus.PREFERRED:
+                lang = term.lang.lower()
+                if lang in preferred:
+                    raise InvalidValueError(
+                        f"two preferred terms in {term.lang}: {preferred[lang]!r} and "
+                        f"{term.text!r}; make one of them admitted"
+                    )
+                preferred[lang] = term.text
+
+    @staticmethod
+    def _fill_pinyin(entry: Entry) -> None:
+        for term in entry.terms:
+            if is_chinese(term.lang) and not term.pinyin and not is_traditional(term.lang):
+                from termbase.lang.zh import has_han, pinyin_toned
+
+                if has_han(term.text):
+                    term.pinyin = pinyin_toned(term.text)
+
+    # ------------------------------------------------------------------ reads
+    def get(self, ref: int | str) -> Entry:
+        """The entry with id or uuid *ref* (NotFoundError when there is none)."""
+        return self.store.get_entry(ref)
+
+    def entries(self, *, review: str | None = None, subject: str | None = None) -> Iterator[Entry]:
+        """Every entry, streamed, optionally filtered by review state and subject."""
+        review = self._review(review).value if review and review != "all" else None
+        return self.store.iter_entries(review=review, subject=subject)
+
+    def history(self, ref: int | str | None = None, limit: int = 50) -> list[HistoryRecord]:
+        """Audit records, newest first; for one entry when *ref* is given."""
+        if ref is None:
+            return self.store.history(None, limit)
+        if isinstance(ref, int) or ref.isdigit():
+            return self.store.history(int(ref), limit)  # also for deleted entries
+        return self.store.history(self.store.entry_id_for(ref), limit)
+
+    def stats(self) -> dict[str, Any]:
+        """Counts by review state, language, status and subject."""
+        return self.store.stats()
+
+    def subjects(self) -> list[str]:
+        """Every subject field in use."""
+        return self.store.subjects()
+
+    def review_queue(self, limit: int = 1000) -> list[int]:
+        """Ids of proposed entries, oldest first."""
+        return self.store.proposed_ids(limit)
+
+    def search(
+        self,
+        query: str,
+        *,
+        limit: int = 20,
+        status: str | None = None,
+        review: str | None = None,
+        subject: str | None = None,
+        lang: str | None = None,
+        source: str | None = None,
+    ) -> list[SearchHit]:
+        """Entries matching *query* (Chinese, pinyin, traditional or English), best first."""
+        from termbase import search as _search
+
+        if status:
+            status = self._status(status).value
+        review = self._review(review).value if review and review != "all" else None
+        return _search.search(
+            self.store,
+            query,
+            limit=limit,
+            status=status,
+            review=review,
+            subject=subject,
+            lang=lang,
+            source=source,
+        )
+
+    # ----------------------------------------------------------------- writes
+    def add(self, entry: Entry, *, actor: str | None = None, comment: str = "") -> Entry:
+        """Store a new entry; returns it with its id and version set."""
+        self._validate(entry)
+        self._fill_pinyin(entry)
+        now = self.clock()
+        who = actor or self.user
+        entry.created_at = entry.created_at or now
+        entry.created_by = entry.created_by or who
+        entry.updated_at = now
+        entry.updated_by = who
+        entry.version = 1
+        with self.store.transaction():
+            self.store.insert_entry(entry)
+            self._record(entry, "add", None, entry, comment, actor=who)
+        return entry
+
+    def update(
+        self, entry: Entry, *, comment: str = "", action: str = "update", actor: str | None = None
+    ) -> Entry:
+        """Save changes to an existing entry.
+
+        ``entry.version`` must be the version that was read; if somebody else
+        saved the entry since, ConflictError says who and when.
+        """
+        if entry.id is None:
+            raise NotFoundError("this entry has no id; use add() for new entries")
+        self._validate(entry)
+        self._fill_pinyin(entry)
+        with self.store.transaction():
+            self.store.check_version(entry.id, entry.version)
+            before = self.store.get_entry(entry.id)
+            self._touch(entry, actor)
+            self.store.update_entry(entry)
+            self._record(entry, action, before, entry, comment, actor=actor)
+        return entry
+
+    def _load_for_change(self, ref: int | str, expected_version: int | None) -> Entry:
+        entry = self.store.get_entry(ref)
+        if expected_version is not None and entry.id is not None:
+            self.store.check_version(entry.id, expected_version)
+        return entry
+
+    def delete(
+        self, ref: int | str, *, expected_version: int | None = None, comment: str = ""
+    ) -> None:
+        """Remove an entry (its history stays)."""
+        with self.store.transaction():
+            entry = self._load_for_change(ref, expected_version)
+            assert entry.id is not None
+            self.store.delete_entry(entry.id)
+            self._record(entry, "delete", entry, None, comment)
+
+    def approve(
+        self, ref: int | str, *, comment: str = "", expected_version: int | None = None
+    ) -> Entry:
+        """Mark an entry approved by the current user."""
+        with self.store.transaction():
+            entry = self._load_for_change(ref, expected_version)
+            entry.review = Review.APPROVED
+            entry.reviewer = self.user
+            entry.reviewed_at = self.clock()
+            entry.review_comment = comment
+            return self.update(entry, comment=comment, action="approve")
+
+    def reject(self, ref: int | str, *, reason: str, expected_version: int | None = None) -> Entry:
+        """Mark an entry rejected; a reason is required."""
+        if not reason.strip():
+            raise InvalidValueError("a rejection needs a reason (--reason TEXT)")
+        with self.store.transaction():
+            entry = self._load_for_change(ref, expected_version)
+            entry.review = Review.REJECTED
+            entry.reviewer = self.user
+            entry.reviewed_at = self.clock()
+            entry.review_comment = reason
+            return self.update(entry, comment=reason, action="reject")
+
+    def set_status(
+        self,
+        ref: int | str,
+        term: str | int,
+        status: str | TermStatus,
+        *,
+        lang: str | None = None,
+        note: str | None = None,
+        expected_version: int | None = None,
+    ) -> Entry:
+        """Change the status of one term of an entry.
+
+        *term* is the term's text or id.  Making a term preferred demotes the
+        previous preferred term of the same language to admitted.
+        """
+        new_status = self._status(status)
+        with self.store.transaction():
+            entry = self._load_for_change(ref, expected_version)
+            target = self._find_term(entry, term, lang)
+            old = target.status
+            if new_status is TermStatus.PREFERRED:
+                for other in entry.terms:
+                    if (
+                        other is not target
+                        and other.lang.lower() == target.lang.lower()
+                        and other.status is TermStatus.PREFERRED
+                    ):
+                        other.status = TermStatus.ADMITTED
+            target.status = new_status
+            if note is not None:
+                target.note = note
+            comment = f"{target.text!r} ({target.lang}): {old.value} → {new_status.value}"
+            return self.update(entry, comment=comment, action="set-status")
+
+    def add_term(
+        self, ref: int | str, term: Term, *, expected_version: int | None = None, comment: str = ""
+    ) -> Entry:
+        """Add a term (a new rendering with its contexts and source) to an entry."""
+        with self.store.transaction():
+            entry = self._load_for_change(ref, expected_version)
+            if term.status is TermStatus.PREFERRED:
+                for other in entry.terms:
+                    if (
+                        other.lang.lower() == term.lang.lower()
+                        and other.status is TermStatus.PREFERRED
+                    ):
+                        other.status = TermStatus.ADMITTED
+            entry.terms.append(term)
+            return self.update(
+                entry, comment=comment or f"added {term.text!r} ({term.lang})", action="add-term"
+            )
+
+    @staticmethod
+    def _find_term(entry: Entry, term: str | int, lang: str | None) -> Term:
+        for t in entry.terms:
+            if isinstance(term, int) or (isinstance(term, str) and term.isdigit()):
+                if t.id == int(term):
+                    return t
+            elif t.text == term and (lang is None or t.lang.lower().startswith(lang.lower())):
+                return t
+        for t in entry.terms:  # case-insensitive second chance
+            if isinstance(term, str) and t.text.casefold() == term.casefold():
+                return t
+        names = ", ".join(repr(t.text) for t in entry.terms)
+        raise NotFoundError(f"entry {entry.id} has no term {term!r}; its terms are: {names}")
+
+    @staticmethod
+    def _status(value: str | TermStatus) -> TermStatus:
+        try:
+            return TermStatus(value)
+        except ValueError:
+            choices = ", ".join(s.value for s in TermStatus)
+            raise InvalidValueError(f"unknown status {value!r}; choose one of: {choices}") from None
+
+    @staticmethod
+    def _review(value: str | Review) -> Review:
+        try:
+            return Review(value)
+        except ValueError:
+            choices = ", ".join(r.value for r in Review)
+            raise InvalidValueError(
+                f"unknown review state {value!r}; choose one of: {choices}"
+            ) from None
+
+    # ---------------------------------------------------- import and export
+    def import_entries(
+        self,
+        entries: Iterable[Entry],
+        *,
+        on_conflict: str = "merge",
+        dry_run: bool = False,
+        origin: str = "",
+        actor: str | None = None,
+        progress: Callable[[int], None] | None = None,
+    ) -> ImportReport:
+        """Merge *entries* into the termbase in one transaction (see :mod:`termbase.merge`)."""
+        from termbase import merge
+
+        return merge.run_import(
+            self,
+            entries,
+            on_conflict=on_conflict,
+            dry_run=dry_run,
+            origin=origin,
+            actor=actor or self.user,
+            progress=progress,
+        )
+
+    def import_file(
+        self,
+        path: str | os.PathLike[str],
+        *,
+        format: str | None = None,
+        on_conflict: str = "merge",
+        dry_run: bool = False,
+        source_name: str | None = None,
+        actor: str | None = None,
+        progress: Callable[[int], None] | None = None,
+        **options: Any,
+    ) -> ImportReport:
+        """Import a glossary file (TBX, TMX, PO, CSV/TSV, XLSX, CC-CEDICT).
+
+        The format comes from *format*, else the content, else the extension.
+        The import is one transaction: a file that fails half-way leaves the
+        database exactly as before.
+        """
+        from termbase import formats
+        from termbase.formats._io import check_readable_file
+
+        p = check_readable_file(path)
+        name = format or formats.guess(p)
+        module = formats.get(name)
+        if not hasattr(module, "read"):
+            raise InvalidValueError(f"the {name} format cannot be imported")
+        if on_conflict == "replace" and not dry_run and self.path != ":memory:":
+            self.backup(f"{self.path}.before-import.bak")
+        entries = module.read(p, **options)
+        if source_name:
+            entries = _with_source(entries, source_name)
+        return self.import_entries(
+            entries,
+            on_conflict=on_conflict,
+            dry_run=dry_run,
+            origin=os.path.basename(p),
+            actor=actor,
+            progress=progress,
+        )
+
+    def export_file(
+        self,
+        path: str | os.PathLike[str],
+        *,
+        format: str | None = None,
+        review: str = "all",
+        langs: list[str] | None = None,
+        subject: str | None = None,
+        progress: Callable[[int], None] | None = None,
+        **options: Any,
+    ) -> int:
+        """Export entries to a file; returns how many entries were written.
+
+        Written to a temporary file and renamed at the end, so a failed
+        export never leaves half a file.
+        """
+        from termbase import formats
+
+        p = os.fspath(path)
+        name = format or _format_from_extension(p)
+        module = formats.get(name)
+        if not hasattr(module, "write"):
+            raise InvalidValueError(f"the {name} format cannot be exported; it is read-only")
+        entries: Iterable[Entry] = self.entries(review=review, subject=subject)
+        if langs:
+            entries = _only_langs(entries, langs)
+        if progress is not None:
+            entries = _counting(entries, progress)
+        if name == "tbx2008":
+            options.setdefault("version", "2008")
+        return int(module.write(entries, p, **options))
+
+    def backup(self, target: str | os.PathLike[str]) -> str:
+        """Copy the database to *target* (safe while others use it)."""
+        return self.store.backup(os.fspath(target))
+
+    # ------------------------------------------------------ other services
+    @property
+    def tm(self) -> Any:
+        """The translation memory (:class:`termbase.tm.TranslationMemory`)."""
+        if self._tm is None:
+            from termbase.tm import TranslationMemory
+
+            self._tm = TranslationMemory(self)
+        return self._tm
+
+
+def _format_from_extension(path: str) -> str:
+    from termbase import formats
+
+    ext = os.path.splitext(path)[1].lower()
+    name = formats._EXTENSIONS.get(ext)
+    if name is None:
+        raise InvalidValueError(
+            f"{path}: cannot tell the format from the extension {ext or '(none)'}; "
+            f"pass --format with one of: {', '.join(formats.names())}"
+        )
+    return name
+
+
+def _with_source(entries: Iterable[Entry], source_name: str) -> Iterator[Entry]:
+    from termbase.model import Source
+
+    src = Source(title=source_name)
+    for entry in entries:
+        if not any(s.title == source_name for s in entry.sources):
+            entry.sources.append(copy.copy(src))
+        yield entry
+
+
+def _only_langs(entries: Iterable[Entry], langs: list[str]) -> Iterator[Entry]:
+    wanted = [lang.lower() for lang in langs]
+    for entry in entries:
+        entry.terms = [
+            t
+            for t in entry.terms
+            if any(t.lang.lower() == w or t.lang.lower().startswith(w + "-") for w in wanted)
+        ]
+        if entry.terms:
+            yield entry
+
+
+def _counting(entries: Iterable[Entry], progress: Callable[[int], None]) -> Iterator[Entry]:
+    for entry in entries:
+        yield entry
+        progress(1)
+
+
+__all__ = ["Termbase", "TermbaseError", "default_db_path", "default_user"]

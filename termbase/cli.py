@@ -1,0 +1,557 @@
+"""The ``termbase`` command line: a thin shell over :class:`termbase.Termbase`.
+
+Each command parses its arguments and makes one library call.  Library
+errors (:class:`termbase.errors.TermbaseError`) become ``Error: …`` on
+stderr with a non-zero exit code; no traceback for user mistakes.
+Running ``termbase`` with no command opens the terminal app.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import click
+
+from termbase.api import ENV_DB, ENV_USER, Termbase, default_db_path
+from termbase.errors import TermbaseError
+from termbase.model import Context, Entry, Source, Term, TermStatus, TermType
+
+STATUSES = [s.value for s in TermStatus]
+REVIEWS = ["proposed", "approved", "rejected"]
+
+
+class _Group(click.Group):
+    """A click group that turns TermbaseError into ``Error: …`` and exit code 1."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except TermbaseError as exc:
+            raise click.ClickException(str(exc)) from None
+
+
+class _State:
+    def __init__(self, db: str | None, user: str | None) -> None:
+        self.db = db
+        self.user = user
+        self._tb: Termbase | None = None
+
+    def open(self) -> Termbase:
+        if self._tb is None:
+            self._tb = Termbase(self.db, user=self.user)
+        return self._tb
+
+    def close(self) -> None:
+        if self._tb is not None:
+            self._tb.close()
+
+
+pass_state = click.make_pass_decorator(_State)
+
+
+@click.group(
+    cls=_Group,
+    invoke_without_command=True,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+@click.option(
+    "--db",
+    metavar="PATH",
+    envvar=ENV_DB,
+    show_envvar=True,
+    help="Database file. Default: termbase.sqlite in your data directory, "
+    "created with the seed glossary on first use.",
+)
+@click.option(
+    "--user",
+    metavar="NAME",
+    envvar=ENV_USER,
+    show_envvar=True,
+    help="Name recorded in the history. Default: your login name.",
+)
+@click.version_option(package_name="termbase")
+@click.pass_context
+def cli(ctx: click.Context, db: str | None, user: str | None) -> None:
+    """termbase: a Chinese–English termbase and translation memory.
+
+    Run without a command to open the terminal app.
+
+    \b
+    Examples:
+      termbase search 新发展格局
+      termbase --db my.sqlite add 高水平安全 "high-level security" --subject "national security"
+      termbase approve 12 --comment "official usage"
+    """
+    state = _State(db, user)
+    ctx.obj = state
+    ctx.call_on_close(state.close)
+    if ctx.invoked_subcommand is None:
+        ctx.invoke(tui)
+
+
+def main() -> None:
+    """Console-script entry point."""
+    cli(prog_name="termbase")
+
+
+def _echo_json(data: Any) -> None:
+    click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+
+
+@contextmanager
+def _progress(label: str, total: int | None = None) -> Iterator[Callable[[int], None] | None]:
+    """A rich progress bar on stderr when it is a terminal; nothing otherwise."""
+    if not sys.stderr.isatty():
+        yield None
+        return
+    from rich.console import Console
+    from rich.progress import Progress
+
+    with Progress(console=Console(stderr=True), transient=True) as bar:
+        task = bar.add_task(label, total=total)
+        yield lambda n: bar.advance(task, n)
+
+
+# --------------------------------------------------------------------- init
+@cli.command()
+@click.option("--empty", is_flag=True, help="Create the database without the seed glossary.")
+@pass_state
+def init(state: _State, empty: bool) -> None:
+    """Create a database (with the seed glossary unless --empty).
+
+    \b
+    Example:
+      termbase --db project.sqlite init
+    """
+    path = state.db or default_db_path()
+    if os.path.exists(path):
+        raise click.ClickException(
+            f"{path} already exists; use it as it is, or choose another --db"
+        )
+    tb = Termbase(path, user=state.user, seed=not empty)
+    state._tb = tb
+    count = tb.stats()["entries"]
+    click.echo(f"Created {path} with {count} entries.")
+
+
+# ---------------------------------------------------------------------- add
+@cli.command()
+@click.argument("zh")
+@click.argument("renderings", nargs=-1, metavar="[EN]...")
+@click.option(
+    "--status",
+    type=click.Choice(STATUSES),
+    default="preferred",
+    show_default=True,
+    help="Status of the first English rendering (the others are admitted).",
+)
+@click.option(
+    "--deprecated",
+    "deprecated",
+    multiple=True,
+    metavar="EN",
+    help="A deprecated rendering (repeatable).",
+)
+@click.option("--subject", default="", help="Subject field, e.g. 'national security'.")
+@click.option("--definition", default="", help="One-line English definition.")
+@click.option("--note", default="", help="Usage note on the first rendering (why preferred).")
+@click.option("--context", default="", help="Verbatim sentence where the first rendering occurs.")
+@click.option("--locator", default="", help="Where in the source: section, footnote, page.")
+@click.option("--source", "source_title", default="", help="Title of the source document.")
+@click.option("--source-author", default="", help="Author or issuing body of the source.")
+@click.option("--source-date", default="", help="Date of the source (YYYY-MM-DD or year).")
+@click.option("--source-url", default="", help="URL of the source.")
+@click.option(
+    "--abbreviation",
+    multiple=True,
+    metavar="ABBR",
+    help="An English abbreviation of the concept (repeatable), e.g. GDI.",
+)
+@click.option("--approve", "approve_now", is_flag=True, help="Approve the entry at once.")
+@pass_state
+def add(
+    state: _State,
+    zh: str,
+    renderings: tuple[str, ...],
+    status: str,
+    deprecated: tuple[str, ...],
+    subject: str,
+    definition: str,
+    note: str,
+    context: str,
+    locator: str,
+    source_title: str,
+    source_author: str,
+    source_date: str,
+    source_url: str,
+    abbreviation: tuple[str, ...],
+    approve_now: bool,
+) -> None:
+    """Add a concept: a Chinese term and its English rendering(s).
+
+    \b
+    Example:
+      termbase add 新发展格局 "new development pattern" "new development dynamic" \\
+        --subject development --context "China has made progress in pursuing a new development pattern." \\
+        --source "Achieving Mutual Reinforcement…" --source-author "CICIR Task Force"
+    """
+    tb = state.open()
+    source = None
+    if source_title or source_url:
+        source = Source(
+            title=source_title or source_url, author=source_author, date=source_date, url=source_url
+        )
+    terms = [Term(zh, "zh-CN", TermStatus.PREFERRED)]
+    for i, en in enumerate(renderings):
+        term = Term(en, "en", TermStatus(status) if i == 0 else TermStatus.ADMITTED)
+        if i == 0:
+            term.note = note
+            term.source = source
+            if context:
+                term.contexts.append(Context(context, locator, source))
+        terms.append(term)
+    for en in deprecated:
+        terms.append(Term(en, "en", TermStatus.DEPRECATED))
+    for abbr in abbreviation:
+        terms.append(Term(abbr, "en", TermStatus.ADMITTED, TermType.ABBREVIATION))
+    entry = Entry(
+        terms=terms, subject=subject, definition=definition, sources=[source] if source else []
+    )
+    entry = tb.add(entry)
+    if approve_now:
+        entry = tb.approve(entry.id or 0)
+    click.echo(
+        f"Added entry #{entry.id}: {entry.zh} → {entry.en or '(no English yet)'} "
+        f"({entry.review.value})"
+    )
+
+
+# --------------------------------------------------------------------- show
+@cli.command()
+@click.argument("entry_id")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@pass_state
+def show(state: _State, entry_id: str, as_json: bool) -> None:
+    """Show one entry with all its terms, contexts and sources.
+
+    \b
+    Example:
+      termbase show 12
+    """
+    from termbase.store import entry_to_dict
+    from termbase.textfmt import entry_text
+
+    entry = state.open().get(entry_id)
+    if as_json:
+        _echo_json(entry_to_dict(entry))
+    else:
+        click.echo(entry_text(entry))
+
+
+# ------------------------------------------------------------------- search
+@cli.command()
+@click.argument("query")
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON array.")
+@click.option("--limit", default=20, show_default=True, help="At most this many hits.")
+@click.option("--status", type=click.Choice(STATUSES), help="Only terms with this status.")
+@click.option("--review", type=click.Choice([*REVIEWS, "all"]), help="Only entries in this state.")
+@click.option("--subject", help="Only entries of this subject field.")
+@click.option("--lang", help="Only terms in this language (zh, en, zh-Hant …).")
+@click.option("--source", help="Only entries citing a source whose title contains this.")
+@pass_state
+def search(
+    state: _State,
+    query: str,
+    as_json: bool,
+    limit: int,
+    status: str | None,
+    review: str | None,
+    subject: str | None,
+    lang: str | None,
+    source: str | None,
+) -> None:
+    """Search Chinese, pinyin, traditional characters or English.
+
+    \b
+    Examples:
+      termbase search 发展
+      termbase search "gao zhiliang" --json
+      termbase search "development pattern" --review approved
+    """
+    from termbase.textfmt import table
+
+    hits = state.open().search(
+        query, limit=limit, status=status, review=review, subject=subject, lang=lang, source=source
+    )
+    if as_json:
+        _echo_json([h.as_json() for h in hits])
+        return
+    if not hits:
+        click.echo(f"No entries match {query!r}.")
+        return
+    rows = []
+    for h in hits:
+        en = h.entry.en
+        if h.preferred_for_deprecated:
+            en = f"{h.term.text} ({h.term.status.value}) → use: {h.preferred_for_deprecated[0]}"
+        rows.append(
+            [str(h.entry.id), h.entry.zh, h.entry.pinyin, en, h.entry.review.value, h.entry.subject]
+        )
+    click.echo(
+        table(
+            ["id", "Chinese", "pinyin", "English", "review", "subject"],
+            rows,
+            [6, 24, 28, 50, 9, 22],
+        )
+    )
+
+
+# ------------------------------------------------------------------ review
+@cli.command()
+@click.argument("entry_id")
+@click.option("--comment", default="", help="Why it is approved.")
+@click.option(
+    "--version",
+    "expected",
+    type=int,
+    help="Fail if the entry is no longer at this version (someone else changed it).",
+)
+@pass_state
+def approve(state: _State, entry_id: str, comment: str, expected: int | None) -> None:
+    """Approve an entry.
+
+    \b
+    Example:
+      termbase approve 12 --comment "matches the official translation"
+    """
+    entry = state.open().approve(entry_id, comment=comment, expected_version=expected)
+    click.echo(f"Approved #{entry.id} {entry.zh} (version {entry.version}, by {entry.reviewer}).")
+
+
+@cli.command()
+@click.argument("entry_id")
+@click.option("--reason", required=True, help="Why it is rejected (required).")
+@click.option(
+    "--version", "expected", type=int, help="Fail if the entry is no longer at this version."
+)
+@pass_state
+def reject(state: _State, entry_id: str, reason: str, expected: int | None) -> None:
+    """Reject an entry, with a reason.
+
+    \b
+    Example:
+      termbase reject 40 --reason "not a set formulation"
+    """
+    entry = state.open().reject(entry_id, reason=reason, expected_version=expected)
+    click.echo(f"Rejected #{entry.id} {entry.zh} (version {entry.version}, by {entry.reviewer}).")
+
+
+@cli.command("set-status")
+@click.argument("entry_id")
+@click.argument("term")
+@click.argument("status", type=click.Choice(STATUSES))
+@click.option("--note", help="Usage note to store with the term (e.g. why deprecated).")
+@click.option(
+    "--version", "expected", type=int, help="Fail if the entry is no longer at this version."
+)
+@pass_state
+def set_status(
+    state: _State, entry_id: str, term: str, status: str, note: str | None, expected: int | None
+) -> None:
+    """Set the status of one term (preferred, admitted, deprecated, superseded).
+
+    Making a rendering preferred demotes the previous preferred one to admitted.
+
+    \b
+    Example:
+      termbase set-status 12 "new development paradigm" deprecated --note "use: new development pattern"
+    """
+    entry = state.open().set_status(entry_id, term, status, note=note, expected_version=expected)
+    click.echo(f"#{entry.id} {entry.zh}: {term!r} is now {status} (version {entry.version}).")
+
+
+# ----------------------------------------------------------------- history
+@cli.command()
+@click.argument("entry_id", required=False)
+@click.option("--limit", default=50, show_default=True, help="At most this many records.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@pass_state
+def history(state: _State, entry_id: str | None, limit: int, as_json: bool) -> None:
+    """Who changed what and when (for one entry, or for all).
+
+    \b
+    Examples:
+      termbase history 12
+      termbase history --limit 10
+    """
+    from dataclasses import asdict
+
+    from termbase.textfmt import history_lines
+
+    records = state.open().history(entry_id, limit=limit)
+    if as_json:
+        _echo_json([asdict(r) for r in records])
+    elif records:
+        click.echo(history_lines(records))
+    else:
+        click.echo("No history yet.")
+
+
+# ------------------------------------------------------------------- stats
+@cli.command()
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@pass_state
+def stats(state: _State, as_json: bool) -> None:
+    """Counts of entries, terms, statuses, subjects and TM segments.
+
+    \b
+    Example:
+      termbase stats
+    """
+    tb = state.open()
+    data = tb.stats()
+    if as_json:
+        _echo_json(data)
+        return
+    click.echo(f"Database: {tb.path}")
+    click.echo(
+        f"Entries:  {data['entries']} "
+        + "("
+        + ", ".join(f"{v} {k}" for k, v in data["review"].items())
+        + ")"
+    )
+    click.echo(
+        f"Terms:    {data['terms']} "
+        + "("
+        + ", ".join(f"{v} {k}" for k, v in data["languages"].items())
+        + ")"
+    )
+    click.echo("Status:   " + ", ".join(f"{v} {k}" for k, v in data["status"].items()))
+    click.echo(
+        f"Contexts: {data['contexts']}; sources: {data['sources']}; "
+        f"history records: {data['history']}; TM segments: {data['segments']}"
+    )
+    if data["subjects"]:
+        click.echo("Subjects: " + ", ".join(f"{k} ({v})" for k, v in data["subjects"].items()))
+
+
+# ---------------------------------------------------------- import / export
+@cli.command("import")
+@click.argument("file", type=click.Path(dir_okay=True))
+@click.option("--format", "fmt", help="File format (default: from the content or extension).")
+@click.option("--dry-run", is_flag=True, help="Print the merge plan and write nothing.")
+@click.option(
+    "--on-conflict",
+    type=click.Choice(["merge", "skip", "replace"]),
+    default="merge",
+    show_default=True,
+    help="What to do with entries that already exist.",
+)
+@click.option("--source", "source_name", help="Record this source name on every entry.")
+@click.option("--columns", help="CSV/TSV/XLSX column mapping, e.g. 'zh,en,note'.")
+@click.option("--encoding", help="Text encoding of CSV/TSV files (default: detected).")
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+@pass_state
+def import_(
+    state: _State,
+    file: str,
+    fmt: str | None,
+    dry_run: bool,
+    on_conflict: str,
+    source_name: str | None,
+    columns: str | None,
+    encoding: str | None,
+    as_json: bool,
+) -> None:
+    """Import a glossary: TBX, TMX, PO, CSV/TSV, XLSX or CC-CEDICT.
+
+    The import is one transaction: if the file fails half-way, nothing is
+    stored.  With --dry-run the plan is printed and nothing is written.
+
+    \b
+    Examples:
+      termbase import glossary.tbx --dry-run
+      termbase import terms.csv --columns zh,en,note --on-conflict skip
+    """
+    options: dict[str, Any] = {}
+    if columns:
+        options["columns"] = columns
+    if encoding:
+        options["encoding"] = encoding
+    tb = state.open()
+    with _progress(f"Importing {os.path.basename(file)}") as progress:
+        report = tb.import_file(
+            file,
+            format=fmt,
+            on_conflict=on_conflict,
+            dry_run=dry_run,
+            source_name=source_name,
+            progress=progress,
+            **options,
+        )
+    if as_json:
+        _echo_json(report.as_dict())
+        return
+    if dry_run:
+        for line in report.plan:
+            click.echo(line)
+    click.echo(report.summary())
+
+
+@cli.command()
+@click.argument("file", type=click.Path(dir_okay=False))
+@click.option("--format", "fmt", help="tbx, tbx2008, tmx, po, csv, tsv, xlsx (default: extension).")
+@click.option(
+    "--review",
+    type=click.Choice(["approved", "all"]),
+    default="all",
+    show_default=True,
+    help="Export only approved entries, or all.",
+)
+@click.option("--lang", "langs", help="Languages to export, comma-separated (e.g. zh,en).")
+@click.option("--subject", help="Only entries of this subject field.")
+@pass_state
+def export(
+    state: _State, file: str, fmt: str | None, review: str, langs: str | None, subject: str | None
+) -> None:
+    """Export the termbase to a file that CAT tools load.
+
+    Deprecated renderings are written as deprecated/forbidden where the
+    format can say so, never as ordinary translations.
+
+    \b
+    Examples:
+      termbase export glossary.tbx --review approved
+      termbase export glossary.tbx --format tbx2008      # for OmegaT and Weblate
+      termbase export glossary.txt --format tsv          # OmegaT glossary
+    """
+    tb = state.open()
+    lang_list = [x.strip() for x in langs.split(",") if x.strip()] if langs else None
+    with _progress(f"Exporting {os.path.basename(file)}") as progress:
+        count = tb.export_file(
+            file, format=fmt, review=review, langs=lang_list, subject=subject, progress=progress
+        )
+    click.echo(f"Exported {count} entries to {file}.")
+
+
+# --------------------------------------------------------------------- tui
+@cli.command()
+@pass_state
+def tui(state: _State) -> None:
+    """Open the terminal app (the default when no command is given).
+
+    \b
+    Example:
+      termbase tui
+    """
+    try:
+        from tui.app import make_app
+    except ImportError as exc:  # pragma: no cover - broken installation
+        raise click.ClickException(f"the terminal app cannot start: {exc}") from None
+    tb = state.open()
+    make_app(tb).run()

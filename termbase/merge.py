@@ -1,0 +1,271 @@
+"""The import merge planner: how incoming entries meet the ones already stored.
+
+An incoming entry matches an existing one when they share the preferred
+Chinese headword (and, when both give pinyin, the same toneless reading,
+so that CC-CEDICT's 行 xíng and 行 háng stay two concepts).  Each incoming
+entry is then one of:
+
+``new``        no match: stored as it is;
+``identical``  a match that the file adds nothing to;
+``extended``   a match that gains renderings, contexts or empty fields;
+``conflict``   a match where a rendering has another status in the file
+               (with ``merge`` the stored status wins and the conflict is
+               reported; with ``replace`` the file wins);
+``skipped``    a match left alone because of ``--on-conflict skip``.
+
+The whole import runs in one transaction.  A dry run takes the same path
+and rolls back at the end, so its plan is exactly what a real run does.
+"""
+
+from __future__ import annotations
+
+import copy
+import unicodedata
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from termbase.errors import InvalidValueError
+from termbase.model import Entry, HistoryRecord, TermStatus
+
+if TYPE_CHECKING:
+    from termbase.api import Termbase
+
+ON_CONFLICT = ("merge", "skip", "replace")
+
+#: How many plan lines a report keeps (counts are always complete).
+MAX_PLAN_LINES = 200
+
+
+@dataclass
+class ImportReport:
+    """What an import did (or, for a dry run, would do)."""
+
+    origin: str = ""
+    dry_run: bool = False
+    total: int = 0
+    new: int = 0
+    identical: int = 0
+    extended: int = 0
+    conflicts: int = 0
+    skipped: int = 0
+    replaced: int = 0
+    renderings_added: int = 0
+    contexts_added: int = 0
+    plan: list[str] = field(default_factory=list)
+
+    def note(self, line: str) -> None:
+        """Keep a plan line (the first MAX_PLAN_LINES only)."""
+        if len(self.plan) < MAX_PLAN_LINES:
+            self.plan.append(line)
+
+    def summary(self) -> str:
+        """One line for people: ``120 entries: 100 new, 15 identical, …``."""
+        verb = "would import" if self.dry_run else "imported"
+        parts = [
+            f"{self.new} new",
+            f"{self.identical} identical",
+            f"{self.extended} extended",
+            f"{self.conflicts} with conflicting status",
+            f"{self.skipped} skipped",
+        ]
+        if self.replaced:
+            parts.append(f"{self.replaced} replaced")
+        extra = (
+            f"; {self.renderings_added} renderings and {self.contexts_added} contexts "
+            "added to existing entries"
+        )
+        return (
+            f"{verb} {self.total} entries from {self.origin or 'input'}: "
+            + ", ".join(parts)
+            + extra
+        )
+
+    def as_dict(self) -> dict[str, object]:
+        """JSON-ready form."""
+        return {k: getattr(self, k) for k in self.__dataclass_fields__}
+
+
+class _DryRun(Exception):
+    """Raised to roll back a dry run."""
+
+
+def _toneless(pinyin: str) -> str:
+    decomposed = unicodedata.normalize("NFD", pinyin.lower())
+    return "".join(c for c in decomposed if c.isalpha() and ord(c) < 128)
+
+
+def _match(tb: Termbase, entry: Entry) -> Entry | None:
+    zh_terms = entry.zh_terms
+    if not zh_terms:
+        return None
+    head = zh_terms[0]
+    for entry_id in tb.store.entry_ids_by_term(head.text, "zh"):
+        existing = tb.store.get_entry(entry_id)
+        ez = existing.zh_terms
+        if (
+            head.pinyin
+            and ez
+            and ez[0].pinyin
+            and _toneless(head.pinyin) != _toneless(ez[0].pinyin)
+        ):
+            continue
+        return existing
+    return None
+
+
+def _merge_into(existing: Entry, incoming: Entry, report: ImportReport) -> tuple[bool, list[str]]:
+    """Merge *incoming* into *existing* in place; returns (changed, conflicts)."""
+    changed = False
+    conflicts: list[str] = []
+    for attr in ("subject", "definition", "definition_zh", "note"):
+        if not getattr(existing, attr) and getattr(incoming, attr):
+            setattr(existing, attr, getattr(incoming, attr))
+            changed = True
+    known_sources = {s.key() for s in existing.sources}
+    for src in incoming.sources:
+        if src.key() not in known_sources:
+            existing.sources.append(copy.copy(src))
+            known_sources.add(src.key())
+            changed = True
+    for term in incoming.terms:
+        match = next(
+            (
+                t
+                for t in existing.terms
+                if t.lang.lower() == term.lang.lower() and t.text == term.text
+            ),
+            None,
+        )
+        if match is None:
+            new_term = copy.deepcopy(term)
+            new_term.id = None
+            if new_term.status is TermStatus.PREFERRED and any(
+                t.status is TermStatus.PREFERRED and t.lang.lower() == term.lang.lower()
+                for t in existing.terms
+            ):
+                new_term.status = TermStatus.ADMITTED
+                conflicts.append(
+                    f"{term.text!r} is preferred in the file; stored as admitted "
+                    "because the entry already has a preferred term"
+                )
+            existing.terms.append(new_term)
+            report.renderings_added += 1
+            changed = True
+            continue
+        if match.status is not term.status:
+            conflicts.append(
+                f"{term.text!r}: {match.status.value} here, "
+                f"{term.status.value} in the file (kept {match.status.value})"
+            )
+        for attr in ("note", "pos", "pinyin"):
+            if not getattr(match, attr) and getattr(term, attr):
+                setattr(match, attr, getattr(term, attr))
+                changed = True
+        if match.source is None and term.source is not None:
+            match.source = term.source
+            changed = True
+        seen = {c.text for c in match.contexts}
+        for ctx in term.contexts:
+            if ctx.text not in seen:
+                match.contexts.append(copy.copy(ctx))
+                seen.add(ctx.text)
+                report.contexts_added += 1
+                changed = True
+    return changed, conflicts
+
+
+def run_import(
+    tb: Termbase,
+    entries: Iterable[Entry],
+    *,
+    on_conflict: str = "merge",
+    dry_run: bool = False,
+    origin: str = "",
+    actor: str = "",
+    progress: Callable[[int], None] | None = None,
+) -> ImportReport:
+    """Import *entries* into *tb* in one transaction and report what happened."""
+    if on_conflict not in ON_CONFLICT:
+        raise InvalidValueError(
+            f"unknown --on-conflict {on_conflict!r}; choose one of: {', '.join(ON_CONFLICT)}"
+        )
+    report = ImportReport(origin=origin, dry_run=dry_run)
+    store = tb.store
+    try:
+        with store.transaction():
+            for incoming in entries:
+                report.total += 1
+                _import_one(tb, incoming, on_conflict, report, actor, origin)
+                if progress is not None:
+                    progress(1)
+            store.add_history(
+                HistoryRecord(
+                    entry_id=None,
+                    entry_uuid="",
+                    at=tb.clock(),
+                    actor=actor,
+                    action="import",
+                    after=report.as_dict() | {"plan": report.plan[:20]},
+                    comment=report.summary(),
+                )
+            )
+            if dry_run:
+                raise _DryRun
+    except _DryRun:
+        pass
+    return report
+
+
+def _import_one(
+    tb: Termbase, incoming: Entry, on_conflict: str, report: ImportReport, actor: str, origin: str
+) -> None:
+    if not incoming.terms:
+        return
+    existing = _match(tb, incoming)
+    label = incoming.zh or (incoming.terms[0].text if incoming.terms else "?")
+    if existing is None:
+        incoming.id = None
+        if tb.store.conn.execute("SELECT 1 FROM entries WHERE uuid=?", (incoming.uuid,)).fetchone():
+            import uuid as _uuid
+
+            incoming.uuid = str(_uuid.uuid4())
+        tb._validate(incoming)
+        tb._fill_pinyin(incoming)
+        now = tb.clock()
+        incoming.created_at = incoming.created_at or now
+        incoming.created_by = incoming.created_by or actor
+        incoming.updated_at = incoming.updated_at or now
+        incoming.updated_by = incoming.updated_by or actor
+        incoming.version = 1
+        tb.store.insert_entry(incoming)
+        report.new += 1
+        report.note(f"new        {label}")
+        return
+    if on_conflict == "skip":
+        report.skipped += 1
+        report.note(f"skipped    {label} (exists as #{existing.id})")
+        return
+    if on_conflict == "replace":
+        incoming.id = existing.id
+        incoming.uuid = existing.uuid
+        incoming.version = existing.version
+        incoming.created_at = existing.created_at
+        incoming.created_by = existing.created_by
+        for t in incoming.terms:
+            t.id = None
+        tb.update(incoming, comment=f"replaced from {origin}", action="import-replace", actor=actor)
+        report.replaced += 1
+        report.note(f"replaced   {label} (#{existing.id})")
+        return
+    changed, conflicts = _merge_into(existing, incoming, report)
+    if conflicts:
+        report.conflicts += 1
+        for c in conflicts:
+            report.note(f"conflict   {label} (#{existing.id}): {c}")
+    if changed:
+        tb.update(existing, comment=f"merged from {origin}", action="import-merge", actor=actor)
+        report.extended += 1
+        report.note(f"extended   {label} (#{existing.id})")
+    elif not conflicts:
+        report.identical += 1

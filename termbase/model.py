@@ -1,0 +1,228 @@
+"""Plain dataclasses for termbase: no I/O, no SQL, no format knowledge.
+
+Every format reader produces these objects and every writer consumes them;
+the store maps them to and from SQLite rows.  An :class:`Entry` is one
+concept; its :class:`Term` objects are the designations of that concept in
+each language (Chinese terms, English renderings, traditional variants),
+each with a status, and each English rendering carries the
+:class:`Context` sentences that attest it and the :class:`Source` they come
+from.  A :class:`Segment` is one translation-memory sentence pair.
+"""
+
+from __future__ import annotations
+
+import enum
+import uuid as _uuid
+from dataclasses import dataclass, field
+from typing import Any
+
+#: Default language tags.  BCP 47, with a hyphen (``zh-CN``, never ``zh_CN``).
+ZH = "zh-CN"
+ZH_HANT = "zh-Hant"
+EN = "en"
+
+
+class TermStatus(str, enum.Enum):
+    """How a term may be used (TBX ``administrativeStatus``)."""
+
+    PREFERRED = "preferred"
+    ADMITTED = "admitted"
+    DEPRECATED = "deprecated"
+    SUPERSEDED = "superseded"
+
+    @property
+    def rank(self) -> int:
+        """Sort key: preferred first, superseded last."""
+        return _STATUS_RANK[self]
+
+
+_STATUS_RANK = {
+    TermStatus.PREFERRED: 0,
+    TermStatus.ADMITTED: 1,
+    TermStatus.DEPRECATED: 2,
+    TermStatus.SUPERSEDED: 3,
+}
+
+
+class Review(str, enum.Enum):
+    """Where an entry stands in review."""
+
+    PROPOSED = "proposed"
+    APPROVED = "approved"
+    REJECTED = "rejected"
+
+
+class TermType(str, enum.Enum):
+    """TBX ``termType`` values that matter for policy terminology."""
+
+    FULL_FORM = "full-form"
+    ABBREVIATION = "abbreviation"
+    ACRONYM = "acronym"
+    SHORT_FORM = "short-form"
+    PHRASE = "phrase"
+    VARIANT = "variant"
+
+
+def is_chinese(lang: str) -> bool:
+    """True for any Chinese tag (``zh``, ``zh-CN``, ``zh-Hant``, ``zh_TW`` …)."""
+    return lang.replace("_", "-").lower().split("-")[0] == "zh"
+
+
+def is_traditional(lang: str) -> bool:
+    """True for tags that name traditional script (``zh-Hant``, ``zh-TW``, ``zh-HK``, ``zh-MO``)."""
+    parts = lang.replace("_", "-").lower().split("-")
+    return parts[0] == "zh" and any(p in ("hant", "tw", "hk", "mo") for p in parts[1:])
+
+
+def is_english(lang: str) -> bool:
+    """True for any English tag."""
+    return lang.replace("_", "-").lower().split("-")[0] == "en"
+
+
+@dataclass
+class Source:
+    """A citation: where a rendering or a definition comes from."""
+
+    title: str
+    author: str = ""
+    publisher: str = ""
+    date: str = ""  # ISO 8601 date or year, as precise as known
+    url: str = ""
+    note: str = ""
+    id: int | None = None
+
+    def citation(self) -> str:
+        """One-line human citation: ``Author, Title, Publisher, Date, URL``."""
+        parts = [self.author, self.title, self.publisher, self.date, self.url]
+        return ", ".join(p for p in parts if p)
+
+    def key(self) -> tuple[str, str, str, str, str]:
+        """Identity used to de-duplicate sources (ids aside)."""
+        return (self.title, self.author, self.publisher, self.date, self.url)
+
+
+@dataclass
+class Context:
+    """A verbatim sentence in which a term occurs, with where it was found."""
+
+    text: str
+    locator: str = ""  # section heading, footnote number, page, line …
+    source: Source | None = None
+    id: int | None = None
+
+
+@dataclass
+class Term:
+    """One designation of a concept in one language."""
+
+    text: str
+    lang: str = EN
+    status: TermStatus = TermStatus.ADMITTED
+    term_type: TermType = TermType.FULL_FORM
+    pos: str = ""  # part of speech: noun, verb, adjective, adverb, other
+    note: str = ""  # usage note: why preferred, when to use, what it replaces
+    pinyin: str = ""  # toned pinyin, Chinese terms only
+    contexts: list[Context] = field(default_factory=list)
+    source: Source | None = None  # where the term itself is attested or prescribed
+    id: int | None = None
+
+    def __post_init__(self) -> None:
+        self.status = TermStatus(self.status)
+        self.term_type = TermType(self.term_type)
+
+
+@dataclass
+class Entry:
+    """A concept with its terms in every language."""
+
+    terms: list[Term] = field(default_factory=list)
+    subject: str = ""  # subject field: national security, development …
+    definition: str = ""  # English definition
+    definition_zh: str = ""
+    note: str = ""
+    review: Review = Review.PROPOSED
+    reviewer: str = ""
+    reviewed_at: str = ""
+    review_comment: str = ""
+    sources: list[Source] = field(default_factory=list)  # sources of the concept/definition
+    created_at: str = ""
+    created_by: str = ""
+    updated_at: str = ""
+    updated_by: str = ""
+    uuid: str = field(default_factory=lambda: str(_uuid.uuid4()))
+    version: int = 0
+    id: int | None = None
+
+    def __post_init__(self) -> None:
+        self.review = Review(self.review)
+
+    def terms_in(self, lang_prefix: str) -> list[Term]:
+        """Terms whose language starts with *lang_prefix*, best status first."""
+        found = [t for t in self.terms if t.lang.lower().startswith(lang_prefix.lower())]
+        return sorted(found, key=lambda t: t.status.rank)
+
+    @property
+    def zh_terms(self) -> list[Term]:
+        """Chinese terms in simplified script (traditional variants excluded)."""
+        found = [t for t in self.terms if is_chinese(t.lang) and not is_traditional(t.lang)]
+        return sorted(found, key=lambda t: t.status.rank)
+
+    @property
+    def en_terms(self) -> list[Term]:
+        """English renderings, preferred first."""
+        found = [t for t in self.terms if is_english(t.lang)]
+        return sorted(found, key=lambda t: t.status.rank)
+
+    @property
+    def zh(self) -> str:
+        """The preferred Chinese term ('' when there is none)."""
+        terms = self.zh_terms or [t for t in self.terms if is_chinese(t.lang)]
+        return terms[0].text if terms else ""
+
+    @property
+    def en(self) -> str:
+        """The preferred English rendering ('' when the entry has no usable one)."""
+        usable = [
+            t for t in self.en_terms if t.status in (TermStatus.PREFERRED, TermStatus.ADMITTED)
+        ]
+        return usable[0].text if usable else ""
+
+    @property
+    def pinyin(self) -> str:
+        """Toned pinyin of the preferred Chinese term."""
+        terms = self.zh_terms
+        return terms[0].pinyin if terms else ""
+
+
+@dataclass
+class Segment:
+    """A translation-memory sentence pair."""
+
+    source: str
+    target: str
+    source_lang: str = ZH
+    target_lang: str = EN
+    origin: str = ""  # file the pair came from
+    project: str = ""
+    creator: str = ""
+    created_at: str = ""
+    changed_at: str = ""
+    props: dict[str, str] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+    count: int = 1  # how many times the pair was seen (duplicates are stored once)
+    id: int | None = None
+
+
+@dataclass
+class HistoryRecord:
+    """One change recorded in the audit history."""
+
+    entry_id: int | None
+    entry_uuid: str
+    at: str
+    actor: str
+    action: str
+    before: dict[str, Any] | None = None
+    after: dict[str, Any] | None = None
+    comment: str = ""
+    id: int | None = None

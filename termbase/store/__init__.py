@@ -1,0 +1,581 @@
+"""The SQLite store: the only package in termbase that speaks SQL.
+
+Contract:
+
+* :class:`Store` opens (or creates) a database file, applies the recorded
+  migrations (``PRAGMA user_version`` is the schema version; a file from a
+  newer termbase is refused with :class:`~termbase.errors.DatabaseError`),
+  and maps rows to the dataclasses of :mod:`termbase.model` and back.
+* Every connection runs with ``journal_mode=WAL``, ``foreign_keys=ON`` and
+  a busy timeout, so a second process waits instead of failing.
+* Every write happens inside :meth:`Store.transaction`; nested calls join
+  the outer transaction, so an import of many entries is one transaction
+  and a failure leaves the file exactly as before.
+* Entries carry a ``version``; :meth:`Store.check_version` raises
+  :class:`~termbase.errors.ConflictError` naming who changed the entry and
+  when, so nobody's decision is silently overwritten.
+* Reads use plain :mod:`sqlite3` (``sqlite_utils`` imports numpy, far too
+  slow for a one-shot search); bulk writes go through ``sqlite_utils``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import sqlite3
+import threading
+from collections.abc import Iterable, Iterator
+from dataclasses import asdict
+from typing import Any
+
+from termbase.errors import ConflictError, DatabaseError, NotFoundError
+from termbase.model import (
+    Context,
+    Entry,
+    HistoryRecord,
+    Review,
+    Source,
+    Term,
+    TermStatus,
+    TermType,
+)
+from termbase.store.migrations import LATEST_VERSION, MIGRATIONS
+
+BUSY_TIMEOUT_MS = 30_000
+
+
+def entry_to_dict(entry: Entry) -> dict[str, Any]:
+    """A JSON-ready snapshot of *entry* (enums as their values), used in history."""
+    data = asdict(entry)
+    data["review"] = entry.review.value
+    for t in data["terms"]:
+        t["status"] = TermStatus(t["status"]).value
+        t["term_type"] = TermType(t["term_type"]).value
+    return data
+
+
+class Store:
+    """One SQLite database file holding a termbase (and its translation memory)."""
+
+    def __init__(self, path: str | os.PathLike[str], *, create: bool = True) -> None:
+        self.path = os.fspath(path)
+        if self.path != ":memory:":
+            if os.path.isdir(self.path):
+                raise DatabaseError(
+                    f"{self.path}: is a directory; give the path of a database file"
+                )
+            if not create and not os.path.exists(self.path):
+                raise DatabaseError(
+                    f"{self.path}: no such database; run 'termbase init' or check --db"
+                )
+            parent = os.path.dirname(os.path.abspath(self.path))
+            os.makedirs(parent, exist_ok=True)
+        try:
+            self.conn = sqlite3.connect(
+                self.path,
+                timeout=BUSY_TIMEOUT_MS / 1000,
+                isolation_level=None,
+                check_same_thread=False,
+            )
+            self.conn.row_factory = sqlite3.Row
+            self.conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            self.conn.execute("PRAGMA foreign_keys = ON")
+            version = self.conn.execute("PRAGMA user_version").fetchone()[0]
+        except sqlite3.DatabaseError as exc:
+            raise DatabaseError(
+                f"{self.path}: cannot open the database ({exc}); is it a termbase file? "
+                "Restore a backup with 'termbase restore FILE' or point --db elsewhere"
+            ) from exc
+        self._lock = threading.RLock()
+        self._depth = 0
+        self._db: Any = None
+        if version > LATEST_VERSION:
+            self.conn.close()
+            raise DatabaseError(
+                f"{self.path}: this database was written by a newer termbase (schema "
+                f"{version}; this version knows up to {LATEST_VERSION}). Upgrade termbase "
+                "(pip install -U termbase) to open it"
+            )
+        with contextlib.suppress(sqlite3.DatabaseError):
+            if self.path != ":memory:":
+                self.conn.execute("PRAGMA journal_mode = WAL")
+        self.migrated_from = version
+        if version < LATEST_VERSION:
+            self._migrate(version)
+
+    # ------------------------------------------------------------------ basics
+    @property
+    def db(self) -> Any:
+        """A ``sqlite_utils.Database`` on the same connection (imported lazily)."""
+        if self._db is None:
+            import sqlite_utils
+
+            self._db = sqlite_utils.Database(self.conn)
+        return self._db
+
+    def close(self) -> None:
+        """Close the connection."""
+        self.conn.close()
+
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """One write transaction; nested calls join the outer one."""
+        with self._lock:
+            if self._depth == 0:
+                self.conn.execute("BEGIN IMMEDIATE")
+            self._depth += 1
+            try:
+                yield self.conn
+            except BaseException:
+                self._depth -= 1
+                if self._depth == 0:
+                    self.conn.execute("ROLLBACK")
+                raise
+            else:
+                self._depth -= 1
+                if self._depth == 0:
+                    self.conn.execute("COMMIT")
+
+    @property
+    def schema_version(self) -> int:
+        """The schema version recorded in the file."""
+        return int(self.conn.execute("PRAGMA user_version").fetchone()[0])
+
+    def _migrate(self, current: int) -> None:
+        if current > 0 and self.path != ":memory:":
+            self.backup(f"{self.path}.before-v{LATEST_VERSION}.bak")
+        for version, name, statements in MIGRATIONS:
+            if version <= current:
+                continue
+            with self.transaction() as conn:
+                for stmt in statements:
+                    conn.execute(stmt)
+                conn.execute(
+                    "INSERT INTO migrations(version, name, applied_at) VALUES (?, ?, "
+                    "strftime('%Y-%m-%dT%H:%M:%SZ','now'))",
+                    (version, name),
+                )
+                conn.execute(f"PRAGMA user_version = {int(version)}")
+
+    def migrations_applied(self) -> list[tuple[int, str, str]]:
+        """(version, name, applied_at) of every migration recorded in the file."""
+        rows = self.conn.execute(
+            "SELECT version, name, applied_at FROM migrations ORDER BY version"
+        )
+        return [(r[0], r[1], r[2]) for r in rows]
+
+    def backup(self, target: str) -> str:
+        """Copy the database to *target* with SQLite's online backup API."""
+        dest = sqlite3.connect(target)
+        try:
+            with dest:
+                self.conn.backup(dest)
+        finally:
+            dest.close()
+        return target
+
+    # ----------------------------------------------------------------- sources
+    def _source_id(self, source: Source | None) -> int | None:
+        if source is None:
+            return None
+        row = self.conn.execute(
+            "SELECT id FROM sources WHERE title=? AND author=? AND publisher=? AND date=? AND url=?",
+            source.key(),
+        ).fetchone()
+        if row:
+            if source.note:
+                self.conn.execute(
+                    "UPDATE sources SET note=? WHERE id=? AND note=''", (source.note, row[0])
+                )
+            source.id = int(row[0])
+            return source.id
+        cur = self.conn.execute(
+            "INSERT INTO sources(title, author, publisher, date, url, note) VALUES (?,?,?,?,?,?)",
+            (*source.key(), source.note),
+        )
+        source.id = int(cur.lastrowid or 0)
+        return source.id
+
+    def _sources_by_id(self, ids: Iterable[int | None]) -> dict[int, Source]:
+        wanted = sorted({i for i in ids if i is not None})
+        found: dict[int, Source] = {}
+        for chunk_start in range(0, len(wanted), 500):
+            chunk = wanted[chunk_start : chunk_start + 500]
+            marks = ",".join("?" * len(chunk))
+            for r in self.conn.execute(f"SELECT * FROM sources WHERE id IN ({marks})", chunk):
+                found[r["id"]] = Source(
+                    title=r["title"],
+                    author=r["author"],
+                    publisher=r["publisher"],
+                    date=r["date"],
+                    url=r["url"],
+                    note=r["note"],
+                    id=r["id"],
+                )
+        return found
+
+    # ----------------------------------------------------------------- entries
+    def insert_entry(self, entry: Entry) -> int:
+        """Insert *entry* with its terms, contexts and sources; returns the new id."""
+        with self.transaction() as conn:
+            cur = conn.execute(
+                """INSERT INTO entries(uuid, subject, definition, definition_zh, note, review,
+                   reviewer, reviewed_at, review_comment, created_at, created_by, updated_at,
+                   updated_by, version) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)""",
+                (
+                    entry.uuid,
+                    entry.subject,
+                    entry.definition,
+                    entry.definition_zh,
+                    entry.note,
+                    entry.review.value,
+                    entry.reviewer,
+                    entry.reviewed_at,
+                    entry.review_comment,
+                    entry.created_at,
+                    entry.created_by,
+                    entry.updated_at,
+                    entry.updated_by,
+                    max(entry.version, 1),
+                ),
+            )
+            entry_id = int(cur.lastrowid or 0)
+            entry.id = entry_id
+            entry.version = max(entry.version, 1)
+            self._write_children(entry)
+        return entry_id
+
+    def update_entry(self, entry: Entry) -> None:
+        """Overwrite the stored entry with *entry* (version already checked and bumped)."""
+        if entry.id is None:
+            raise NotFoundError("cannot update an entry that has no id; add it first")
+        with self.transaction() as conn:
+            cur = conn.execute(
+                """UPDATE entries SET uuid=?, subject=?, definition=?, definition_zh=?, note=?,
+                   review=?, reviewer=?, reviewed_at=?, review_comment=?, created_at=?,
+                   created_by=?, updated_at=?, updated_by=?, version=? WHERE id=?""",
+                (
+                    entry.uuid,
+                    entry.subject,
+                    entry.definition,
+                    entry.definition_zh,
+                    entry.note,
+                    entry.review.value,
+                    entry.reviewer,
+                    entry.reviewed_at,
+                    entry.review_comment,
+                    entry.created_at,
+                    entry.created_by,
+                    entry.updated_at,
+                    entry.updated_by,
+                    entry.version,
+                    entry.id,
+                ),
+            )
+            if cur.rowcount == 0:
+                raise NotFoundError(f"no entry with id {entry.id}")
+            conn.execute("DELETE FROM entry_sources WHERE entry_id=?", (entry.id,))
+            self._delete_terms(entry.id)
+            self._write_children(entry)
+
+    def _delete_terms(self, entry_id: int) -> None:
+        from termbase.store import index
+
+        index.delete_entry(self.conn, entry_id)
+        self.conn.execute("DELETE FROM terms WHERE entry_id=?", (entry_id,))
+
+    def _write_children(self, entry: Entry) -> None:
+        from termbase.store import index
+
+        conn = self.conn
+        assert entry.id is not None
+        for pos, source in enumerate(entry.sources):
+            conn.execute(
+                "INSERT OR IGNORE INTO entry_sources(entry_id, source_id, position) VALUES (?,?,?)",
+                (entry.id, self._source_id(source), pos),
+            )
+        for pos, term in enumerate(entry.terms):
+            cur = conn.execute(
+                """INSERT INTO terms(entry_id, position, lang, text, status, term_type, pos,
+                   note, pinyin, source_id) VALUES (?,?,?,?,?,?,?,?,?,?)""",
+                (
+                    entry.id,
+                    pos,
+                    term.lang,
+                    term.text,
+                    term.status.value,
+                    term.term_type.value,
+                    term.pos,
+                    term.note,
+                    term.pinyin,
+                    self._source_id(term.source),
+                ),
+            )
+            term.id = int(cur.lastrowid or 0)
+            for cpos, ctx in enumerate(term.contexts):
+                ccur = conn.execute(
+                    "INSERT INTO contexts(term_id, position, text, locator, source_id) "
+                    "VALUES (?,?,?,?,?)",
+                    (term.id, cpos, ctx.text, ctx.locator, self._source_id(ctx.source)),
+                )
+                ctx.id = int(ccur.lastrowid or 0)
+        index.index_entry(conn, entry)
+
+    def delete_entry(self, entry_id: int) -> None:
+        """Remove an entry and everything that hangs off it (history stays)."""
+        with self.transaction() as conn:
+            self._delete_terms(entry_id)
+            cur = conn.execute("DELETE FROM entries WHERE id=?", (entry_id,))
+            if cur.rowcount == 0:
+                raise NotFoundError(f"no entry with id {entry_id}")
+
+    def entry_id_for(self, ref: int | str) -> int:
+        """Resolve an id, a numeric string or a uuid to an entry id."""
+        if isinstance(ref, int) or (isinstance(ref, str) and ref.isdigit()):
+            row = self.conn.execute("SELECT id FROM entries WHERE id=?", (int(ref),)).fetchone()
+        else:
+            row = self.conn.execute("SELECT id FROM entries WHERE uuid=?", (ref,)).fetchone()
+        if row is None:
+            raise NotFoundError(f"no entry {ref}; find ids with 'termbase search QUERY'")
+        return int(row[0])
+
+    def get_entry(self, ref: int | str) -> Entry:
+        """The entry with id or uuid *ref*, with terms, contexts and sources."""
+        entries = self.get_entries([self.entry_id_for(ref)])
+        return entries[0]
+
+    def get_entries(self, ids: list[int]) -> list[Entry]:
+        """Entries for *ids*, in that order (missing ids are skipped)."""
+        if not ids:
+            return []
+        result: dict[int, Entry] = {}
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            erows = self.conn.execute(f"SELECT * FROM entries WHERE id IN ({marks})", chunk)
+            for r in erows:
+                result[r["id"]] = Entry(
+                    id=r["id"],
+                    uuid=r["uuid"],
+                    subject=r["subject"],
+                    definition=r["definition"],
+                    definition_zh=r["definition_zh"],
+                    note=r["note"],
+                    review=Review(r["review"]),
+                    reviewer=r["reviewer"],
+                    reviewed_at=r["reviewed_at"],
+                    review_comment=r["review_comment"],
+                    created_at=r["created_at"],
+                    created_by=r["created_by"],
+                    updated_at=r["updated_at"],
+                    updated_by=r["updated_by"],
+                    version=r["version"],
+                )
+            trows = self.conn.execute(
+                f"SELECT * FROM terms WHERE entry_id IN ({marks}) ORDER BY entry_id, position",
+                chunk,
+            ).fetchall()
+            term_ids = [t["id"] for t in trows]
+            crows: list[sqlite3.Row] = []
+            for cstart in range(0, len(term_ids), 500):
+                tchunk = term_ids[cstart : cstart + 500]
+                tmarks = ",".join("?" * len(tchunk))
+                crows.extend(
+                    self.conn.execute(
+                        f"SELECT * FROM contexts WHERE term_id IN ({tmarks}) "
+                        "ORDER BY term_id, position",
+                        tchunk,
+                    )
+                )
+            srows = self.conn.execute(
+                f"SELECT entry_id, source_id FROM entry_sources WHERE entry_id IN ({marks}) "
+                "ORDER BY entry_id, position",
+                chunk,
+            ).fetchall()
+            sources = self._sources_by_id(
+                [t["source_id"] for t in trows]
+                + [c["source_id"] for c in crows]
+                + [s["source_id"] for s in srows]
+            )
+            contexts: dict[int, list[Context]] = {}
+            for c in crows:
+                contexts.setdefault(c["term_id"], []).append(
+                    Context(
+                        text=c["text"],
+                        locator=c["locator"],
+                        source=sources.get(c["source_id"]),
+                        id=c["id"],
+                    )
+                )
+            for t in trows:
+                entry = result.get(t["entry_id"])
+                if entry is None:
+                    continue
+                entry.terms.append(
+                    Term(
+                        id=t["id"],
+                        text=t["text"],
+                        lang=t["lang"],
+                        status=TermStatus(t["status"]),
+                        term_type=TermType(t["term_type"]),
+                        pos=t["pos"],
+                        note=t["note"],
+                        pinyin=t["pinyin"],
+                        source=sources.get(t["source_id"]),
+                        contexts=contexts.get(t["id"], []),
+                    )
+                )
+            for s in srows:
+                entry = result.get(s["entry_id"])
+                if entry is not None and s["source_id"] in sources:
+                    entry.sources.append(sources[s["source_id"]])
+        return [result[i] for i in ids if i in result]
+
+    def iter_entries(
+        self, *, review: str | None = None, subject: str | None = None, batch: int = 500
+    ) -> Iterator[Entry]:
+        """Every entry (optionally filtered), in id order, streamed in batches."""
+        where, params = ["id > ?"], [0]
+        if review:
+            where.append("review = ?")
+            params.append(review)  # type: ignore[arg-type]
+        if subject:
+            where.append("subject = ?")
+            params.append(subject)  # type: ignore[arg-type]
+        last = 0
+        while True:
+            params[0] = last
+            ids = [
+                r[0]
+                for r in self.conn.execute(
+                    f"SELECT id FROM entries WHERE {' AND '.join(where)} ORDER BY id LIMIT {batch}",
+                    params,
+                )
+            ]
+            if not ids:
+                return
+            yield from self.get_entries(ids)
+            last = ids[-1]
+
+    def entry_ids_by_term(self, text: str, lang_prefix: str) -> list[int]:
+        """Ids of entries having a term with exactly *text* in a language *lang_prefix*…"""
+        rows = self.conn.execute(
+            "SELECT DISTINCT entry_id FROM terms WHERE text=? AND lang LIKE ? ORDER BY entry_id",
+            (text, lang_prefix + "%"),
+        )
+        return [r[0] for r in rows]
+
+    def proposed_ids(self, limit: int = 1000) -> list[int]:
+        """Ids of entries waiting for review, oldest first."""
+        rows = self.conn.execute(
+            "SELECT id FROM entries WHERE review='proposed' ORDER BY id LIMIT ?", (limit,)
+        )
+        return [r[0] for r in rows]
+
+    def check_version(self, entry_id: int, expected: int) -> None:
+        """Raise ConflictError unless the stored version of *entry_id* is *expected*."""
+        row = self.conn.execute(
+            "SELECT version, updated_by, updated_at FROM entries WHERE id=?", (entry_id,)
+        ).fetchone()
+        if row is None:
+            raise NotFoundError(f"no entry with id {entry_id}")
+        if row["version"] != expected:
+            who = row["updated_by"] or "someone"
+            when = row["updated_at"] or "an unknown time"
+            raise ConflictError(
+                f"entry {entry_id} was changed by {who} at {when} (now version "
+                f"{row['version']}, you had version {expected}); reload it, check their "
+                "change, and try again",
+                entry_id=entry_id,
+                changed_by=row["updated_by"],
+                changed_at=row["updated_at"],
+                current_version=row["version"],
+            )
+
+    # ----------------------------------------------------------------- history
+    def add_history(self, record: HistoryRecord) -> None:
+        """Append one audit record (inside the caller's transaction)."""
+        with self.transaction() as conn:
+            conn.execute(
+                "INSERT INTO history(entry_id, entry_uuid, at, actor, action, before, after, "
+                "comment) VALUES (?,?,?,?,?,?,?,?)",
+                (
+                    record.entry_id,
+                    record.entry_uuid,
+                    record.at,
+                    record.actor,
+                    record.action,
+                    json.dumps(record.before, ensure_ascii=False) if record.before else None,
+                    json.dumps(record.after, ensure_ascii=False) if record.after else None,
+                    record.comment,
+                ),
+            )
+
+    def history(self, entry_id: int | None = None, limit: int = 50) -> list[HistoryRecord]:
+        """Audit records, newest first (for one entry or for all)."""
+        if entry_id is None:
+            rows = self.conn.execute("SELECT * FROM history ORDER BY id DESC LIMIT ?", (limit,))
+        else:
+            rows = self.conn.execute(
+                "SELECT * FROM history WHERE entry_id=? ORDER BY id DESC LIMIT ?",
+                (entry_id, limit),
+            )
+        return [
+            HistoryRecord(
+                id=r["id"],
+                entry_id=r["entry_id"],
+                entry_uuid=r["entry_uuid"],
+                at=r["at"],
+                actor=r["actor"],
+                action=r["action"],
+                before=json.loads(r["before"]) if r["before"] else None,
+                after=json.loads(r["after"]) if r["after"] else None,
+                comment=r["comment"],
+            )
+            for r in rows
+        ]
+
+    # ------------------------------------------------------------------- stats
+    def stats(self) -> dict[str, Any]:
+        """Counts of entries by review state, terms by language and status, sources, history."""
+        q = self.conn.execute
+        out: dict[str, Any] = {
+            "entries": q("SELECT count(*) FROM entries").fetchone()[0],
+            "terms": q("SELECT count(*) FROM terms").fetchone()[0],
+            "contexts": q("SELECT count(*) FROM contexts").fetchone()[0],
+            "sources": q("SELECT count(*) FROM sources").fetchone()[0],
+            "history": q("SELECT count(*) FROM history").fetchone()[0],
+            "segments": q("SELECT count(*) FROM segments").fetchone()[0],
+        }
+        out["review"] = {
+            r[0]: r[1] for r in q("SELECT review, count(*) FROM entries GROUP BY review ORDER BY 1")
+        }
+        out["languages"] = {
+            r[0]: r[1] for r in q("SELECT lang, count(*) FROM terms GROUP BY lang ORDER BY 1")
+        }
+        out["status"] = {
+            r[0]: r[1] for r in q("SELECT status, count(*) FROM terms GROUP BY status ORDER BY 1")
+        }
+        out["subjects"] = {
+            r[0]: r[1]
+            for r in q(
+                "SELECT subject, count(*) FROM entries WHERE subject != '' GROUP BY subject "
+                "ORDER BY 2 DESC, 1"
+            )
+        }
+        return out
+
+    def subjects(self) -> list[str]:
+        """Every subject field in use, alphabetically."""
+        rows = self.conn.execute(
+            "SELECT DISTINCT subject FROM entries WHERE subject != '' ORDER BY subject"
+        )
+        return [r[0] for r in rows]
+
+    def integrity_problems(self) -> list[str]:
+        """Problems found by SQLite's integrity and foreign-key checks ([] when healthy)."""
+        problems = [r[0] for r in self.conn.execute("PRAGMA integrity_check") if r[0] != "ok"]
+        for r in self.conn.execute("PRAGMA foreign_key_check"):
+            problems.append(f"foreign key: table {r[0]} row {r[1]} points at missing {r[2]}")
+        return problems

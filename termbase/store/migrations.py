@@ -1,0 +1,112 @@
+"""Recorded schema migrations.
+
+Each migration is ``(version, name, statements)``; :class:`termbase.store.Store`
+applies those above the file's ``PRAGMA user_version`` in order, each in
+its own transaction, records it in the ``migrations`` table and sets
+``user_version``.  Never edit a released migration: append a new one.
+"""
+
+from __future__ import annotations
+
+V1_CORE = [
+    """CREATE TABLE migrations (
+        version INTEGER PRIMARY KEY,
+        name TEXT NOT NULL,
+        applied_at TEXT NOT NULL)""",
+    """CREATE TABLE sources (
+        id INTEGER PRIMARY KEY,
+        title TEXT NOT NULL DEFAULT '',
+        author TEXT NOT NULL DEFAULT '',
+        publisher TEXT NOT NULL DEFAULT '',
+        date TEXT NOT NULL DEFAULT '',
+        url TEXT NOT NULL DEFAULT '',
+        note TEXT NOT NULL DEFAULT '',
+        UNIQUE (title, author, publisher, date, url))""",
+    """CREATE TABLE entries (
+        id INTEGER PRIMARY KEY,
+        uuid TEXT NOT NULL UNIQUE,
+        subject TEXT NOT NULL DEFAULT '',
+        definition TEXT NOT NULL DEFAULT '',
+        definition_zh TEXT NOT NULL DEFAULT '',
+        note TEXT NOT NULL DEFAULT '',
+        review TEXT NOT NULL DEFAULT 'proposed'
+            CHECK (review IN ('proposed', 'approved', 'rejected')),
+        reviewer TEXT NOT NULL DEFAULT '',
+        reviewed_at TEXT NOT NULL DEFAULT '',
+        review_comment TEXT NOT NULL DEFAULT '',
+        created_at TEXT NOT NULL DEFAULT '',
+        created_by TEXT NOT NULL DEFAULT '',
+        updated_at TEXT NOT NULL DEFAULT '',
+        updated_by TEXT NOT NULL DEFAULT '',
+        version INTEGER NOT NULL DEFAULT 1)""",
+    "CREATE INDEX entries_review ON entries(review)",
+    "CREATE INDEX entries_subject ON entries(subject)",
+    """CREATE TABLE entry_sources (
+        entry_id INTEGER NOT NULL REFERENCES entries(id) ON DELETE CASCADE,
+        source_id INTEGER NOT NULL REFERENCES sources(id),
+        position INTEGER NOT NULL DEFAULT 0,
+        PRIMARY KEY (entry_id, source_id))""",
+    """CREATE TABLE terms (
+        id INTEGER PRIMARY KEY,
+        entry_id INTEGER NOT NULL REFERENCES entries(id) ON DELETE CASCADE,
+        position INTEGER NOT NULL DEFAULT 0,
+        lang TEXT NOT NULL,
+        text TEXT NOT NULL CHECK (text != ''),
+        status TEXT NOT NULL DEFAULT 'admitted'
+            CHECK (status IN ('preferred', 'admitted', 'deprecated', 'superseded')),
+        term_type TEXT NOT NULL DEFAULT 'full-form',
+        pos TEXT NOT NULL DEFAULT '',
+        note TEXT NOT NULL DEFAULT '',
+        pinyin TEXT NOT NULL DEFAULT '',
+        source_id INTEGER REFERENCES sources(id))""",
+    "CREATE INDEX terms_entry ON terms(entry_id)",
+    "CREATE INDEX terms_text ON terms(text)",
+    """CREATE TABLE contexts (
+        id INTEGER PRIMARY KEY,
+        term_id INTEGER NOT NULL REFERENCES terms(id) ON DELETE CASCADE,
+        position INTEGER NOT NULL DEFAULT 0,
+        text TEXT NOT NULL,
+        locator TEXT NOT NULL DEFAULT '',
+        source_id INTEGER REFERENCES sources(id))""",
+    "CREATE INDEX contexts_term ON contexts(term_id)",
+    """CREATE TABLE history (
+        id INTEGER PRIMARY KEY,
+        entry_id INTEGER,
+        entry_uuid TEXT NOT NULL DEFAULT '',
+        at TEXT NOT NULL,
+        actor TEXT NOT NULL,
+        action TEXT NOT NULL,
+        before TEXT,
+        after TEXT,
+        comment TEXT NOT NULL DEFAULT '')""",
+    "CREATE INDEX history_entry ON history(entry_id)",
+    """CREATE TABLE term_keys (
+        term_id INTEGER NOT NULL REFERENCES terms(id) ON DELETE CASCADE,
+        entry_id INTEGER NOT NULL,
+        kind TEXT NOT NULL,
+        key TEXT NOT NULL)""",
+    "CREATE INDEX term_keys_key ON term_keys(kind, key)",
+    "CREATE INDEX term_keys_term ON term_keys(term_id)",
+    """CREATE TABLE segments (
+        id INTEGER PRIMARY KEY,
+        source_lang TEXT NOT NULL,
+        target_lang TEXT NOT NULL,
+        source TEXT NOT NULL,
+        target TEXT NOT NULL,
+        origin TEXT NOT NULL DEFAULT '',
+        project TEXT NOT NULL DEFAULT '',
+        creator TEXT NOT NULL DEFAULT '',
+        created_at TEXT NOT NULL DEFAULT '',
+        changed_at TEXT NOT NULL DEFAULT '',
+        props TEXT NOT NULL DEFAULT '{}',
+        notes TEXT NOT NULL DEFAULT '[]',
+        count INTEGER NOT NULL DEFAULT 1,
+        hash TEXT NOT NULL UNIQUE)""",
+]
+
+#: (version, name, SQL statements), in order.
+MIGRATIONS: list[tuple[int, str, list[str]]] = [
+    (1, "core schema: entries, terms, contexts, sources, history, segments", V1_CORE),
+]
+
+LATEST_VERSION = MIGRATIONS[-1][0]

@@ -1,0 +1,62 @@
+"""Shared fixtures: a throwaway termbase with a fixed clock and user."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from termbase import Context, Entry, Source, Term, Termbase, TermStatus, TermType
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED = REPO.parent / "shared"
+CORPUS = SHARED / "corpus"
+PAPER = SHARED / "paper" / "development-and-security.txt"
+
+FIXED_TIME = "2026-01-02T03:04:05Z"
+
+PAPER_SOURCE = Source(
+    title="Achieving Mutual Reinforcement between High-Quality Development and High-Level Security",
+    author="CICIR Task Force",
+    publisher="Contemporary International Relations",
+    date="2025",
+)
+
+
+def make_entry() -> Entry:
+    """新发展格局 with three renderings, a context and a source."""
+    return Entry(
+        subject="development",
+        definition="China's strategy centred on domestic circulation.",
+        terms=[
+            Term("新发展格局", "zh-CN", TermStatus.PREFERRED),
+            Term(
+                "new development pattern",
+                "en",
+                TermStatus.PREFERRED,
+                note="official usage",
+                contexts=[
+                    Context(
+                        "China has made progress in pursuing a new development pattern.",
+                        "Part 2",
+                        PAPER_SOURCE,
+                    )
+                ],
+            ),
+            Term("new development dynamic", "en", TermStatus.ADMITTED),
+            Term("NDP", "en", TermStatus.ADMITTED, TermType.ABBREVIATION),
+        ],
+        sources=[PAPER_SOURCE],
+    )
+
+
+@pytest.fixture
+def db_path(tmp_path: Path) -> Path:
+    return tmp_path / "test.sqlite"
+
+
+@pytest.fixture
+def tb(db_path: Path) -> Termbase:
+    base = Termbase(db_path, user="alice", clock=lambda: FIXED_TIME)
+    yield base
+    base.close()
