@@ -96,14 +96,14 @@ class Termbase:
         *,
         user: str | None = None,
         seed: bool | None = None,
-        clock: Callable[[], str] = utcnow,
+        clock: Callable[[], str] | None = None,
     ) -> None:
         db_path = os.fspath(path) if path is not None else default_db_path()
         is_new = db_path == ":memory:" or not os.path.exists(db_path)
         self.store = Store(db_path)
         self.path = db_path
         self.user = user or default_user()
-        self.clock = clock
+        self.clock: Callable[[], str] = clock or (lambda: utcnow())
         self._tm: Any = None
         if seed is None:
             seed = path is None
@@ -499,8 +499,54 @@ class Termbase:
         return int(module.write(entries, p, **options))
 
     def backup(self, target: str | os.PathLike[str]) -> str:
-        """Copy the database to *target* (safe while others use it)."""
-        return self.store.backup(os.fspath(target))
+        """Copy the database to *target* (safe while others use it).
+
+        Written to a temporary name and renamed, so *target* is either the
+        complete backup or untouched.
+        """
+        final = os.fspath(target)
+        if os.path.isdir(final):
+            raise InvalidValueError(f"{final}: is a directory; give a file name for the backup")
+        tmp = f"{final}.part"
+        try:
+            self.store.backup(tmp)
+            os.replace(tmp, final)
+        except BaseException:
+            if os.path.exists(tmp):
+                os.unlink(tmp)
+            raise
+        return final
+
+    def restore(self, source: str | os.PathLike[str]) -> str:
+        """Replace the database with the backup *source*; returns the safety copy's path.
+
+        The backup is checked first (a termbase file, not newer than this
+        version, passing SQLite's integrity check); the current content is
+        saved beside the database before it is replaced.
+        """
+        src = os.fspath(source)
+        checked = Store(src, create=False)
+        try:
+            problems = checked.integrity_problems()
+        finally:
+            checked.close()
+        if problems:
+            raise InvalidValueError(
+                f"{src}: the backup is damaged ({problems[0]}); choose another backup"
+            )
+        safety = self.backup(f"{self.path}.before-restore.bak")
+        self.store.restore_from(src)
+        return safety
+
+    def doctor(self, *, repair: bool = False) -> list[str]:
+        """Integrity and consistency problems, each with how to fix it ([] when healthy).
+
+        With *repair*, rebuilds the search index first (the only repair that
+        needs no human decision).
+        """
+        if repair:
+            self.store.reindex()
+        return self.store.integrity_problems() + self.store.consistency_problems()
 
     # ------------------------------------------------------ other services
     @property
@@ -511,6 +557,9 @@ class Termbase:
 
             self._tm = TranslationMemory(self)
         return self._tm
+
+    # --- QA services: recognize / check / score / extract (QA helper's block) ---
+    # --- end of QA services ---
 
 
 def _format_from_extension(path: str) -> str:

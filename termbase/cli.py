@@ -25,8 +25,49 @@ STATUSES = [s.value for s in TermStatus]
 REVIEWS = ["proposed", "approved", "rejected"]
 
 
+#: Commands defined in other modules, imported only when used ("module:attribute").
+LAZY_COMMANDS = {
+    "tm": "termbase.cli_tm:tm",
+    "recognize": "termbase.cli_qa:recognize",
+    "check": "termbase.cli_qa:check",
+    "score": "termbase.cli_qa:score",
+    "extract": "termbase.cli_qa:extract",
+    "backup": "termbase.cli_admin:backup",
+    "restore": "termbase.cli_admin:restore",
+    "doctor": "termbase.cli_admin:doctor",
+}
+
+
+def _load_lazy(name: str) -> click.Command | None:
+    import importlib
+
+    module_name, attr = LAZY_COMMANDS[name].split(":")
+    try:
+        module = importlib.import_module(module_name)
+    except ModuleNotFoundError as exc:
+        if exc.name == module_name:
+            return None
+        raise
+    command = getattr(module, attr, None)
+    return command if isinstance(command, click.Command) else None
+
+
 class _Group(click.Group):
-    """A click group that turns TermbaseError into ``Error: …`` and exit code 1."""
+    """A click group that turns TermbaseError into ``Error: …`` and exit code 1.
+
+    Commands listed in LAZY_COMMANDS are imported only when invoked (or
+    listed by ``--help``), so ``termbase search`` stays fast.
+    """
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        lazy = [name for name in LAZY_COMMANDS if _load_lazy(name) is not None]
+        return sorted({*super().list_commands(ctx), *lazy})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        command = super().get_command(ctx, cmd_name)
+        if command is None and cmd_name in LAZY_COMMANDS:
+            command = _load_lazy(cmd_name)
+        return command
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
@@ -52,6 +93,7 @@ class _State:
 
 
 pass_state = click.make_pass_decorator(_State)
+"""Decorator giving a command the shared state (``state.open()`` is the Termbase)."""
 
 
 @click.group(

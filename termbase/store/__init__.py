@@ -573,6 +573,57 @@ class Store:
         )
         return [r[0] for r in rows]
 
+    def restore_from(self, source_path: str) -> None:
+        """Replace this database's content with the database at *source_path*.
+
+        Uses SQLite's online backup API into the open connection, so other
+        connections see either the old or the new content, never a mix.
+        """
+        src = sqlite3.connect(source_path)
+        try:
+            src.backup(self.conn)
+        finally:
+            src.close()
+
+    def reindex(self) -> int:
+        """Rebuild every term's search keys; returns the number of entries indexed."""
+        from termbase.store import index
+
+        count = 0
+        with self.transaction():
+            for entry in self.iter_entries():
+                assert entry.id is not None
+                index.delete_entry(self.conn, entry.id)
+                index.index_entry(self.conn, entry)
+                count += 1
+        return count
+
+    def consistency_problems(self) -> list[str]:
+        """Domain rules a damaged or hand-edited file may break ([] when consistent)."""
+        q = self.conn.execute
+        problems = []
+        for (entry_id,) in q(
+            "SELECT id FROM entries WHERE id NOT IN (SELECT entry_id FROM terms) ORDER BY id"
+        ):
+            problems.append(f"entry {entry_id} has no terms; delete it or add a term")
+        for entry_id, lang, n in q(
+            "SELECT entry_id, lang, count(*) FROM terms WHERE status='preferred' "
+            "GROUP BY entry_id, lang HAVING count(*) > 1 ORDER BY entry_id"
+        ):
+            problems.append(
+                f"entry {entry_id} has {n} preferred {lang} terms; keep one with "
+                f"'termbase set-status {entry_id} TERM preferred'"
+            )
+        missing = q(
+            "SELECT count(*) FROM terms WHERE id NOT IN (SELECT term_id FROM term_keys)"
+        ).fetchone()[0]
+        if missing:
+            problems.append(
+                f"{missing} terms are missing from the search index; run "
+                "'termbase doctor --repair' to rebuild it"
+            )
+        return problems
+
     def integrity_problems(self) -> list[str]:
         """Problems found by SQLite's integrity and foreign-key checks ([] when healthy)."""
         problems = [r[0] for r in self.conn.execute("PRAGMA integrity_check") if r[0] != "ok"]

@@ -1,0 +1,66 @@
+"""Administrative commands: backup, restore, doctor."""
+
+from __future__ import annotations
+
+import click
+
+from termbase.cli import pass_state
+
+
+@click.command()
+@click.argument("file", type=click.Path(dir_okay=False))
+@pass_state
+def backup(state, file: str) -> None:  # type: ignore[no-untyped-def]
+    """Copy the database to FILE (safe while the terminal app is open).
+
+    \b
+    Example:
+      termbase backup ~/termbase-2026-11-28.sqlite
+    """
+    tb = state.open()
+    tb.backup(file)
+    click.echo(f"Backed up {tb.stats()['entries']} entries to {file}.")
+
+
+@click.command()
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+@pass_state
+def restore(state, file: str, yes: bool) -> None:  # type: ignore[no-untyped-def]
+    """Replace the database with the backup FILE (the current one is kept aside).
+
+    \b
+    Example:
+      termbase restore ~/termbase-2026-11-28.sqlite
+    """
+    tb = state.open()
+    if not yes:
+        click.confirm(
+            f"Replace {tb.path} with {file}? The current content is saved as "
+            f"{tb.path}.before-restore.bak",
+            abort=True,
+        )
+    safety = tb.restore(file)
+    click.echo(f"Restored {file} ({tb.stats()['entries']} entries); previous content in {safety}.")
+
+
+@click.command()
+@click.option("--repair", is_flag=True, help="Rebuild the search index before checking.")
+@pass_state
+def doctor(state, repair: bool) -> None:  # type: ignore[no-untyped-def]
+    """Check the database's integrity and consistency, and say how to repair it.
+
+    Exits with status 1 when problems are found.
+
+    \b
+    Example:
+      termbase doctor
+    """
+    tb = state.open()
+    problems = tb.doctor(repair=repair)
+    if not problems:
+        click.echo(f"{tb.path}: no problems found.")
+        return
+    for problem in problems:
+        click.echo(f"problem: {problem}")
+    raise SystemExit(1)
