@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import click
 
-from termbase.cli import pass_state
+from termbase.cli import _State, pass_state
 
 
 @click.command()
 @click.argument("file", type=click.Path(dir_okay=False))
 @pass_state
-def backup(state, file: str) -> None:  # type: ignore[no-untyped-def]
+def backup(state: _State, file: str) -> None:
     """Copy the database to FILE (safe while the terminal app is open).
 
     \b
@@ -26,7 +26,7 @@ def backup(state, file: str) -> None:  # type: ignore[no-untyped-def]
 @click.argument("file", type=click.Path(exists=True, dir_okay=False))
 @click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
 @pass_state
-def restore(state, file: str, yes: bool) -> None:  # type: ignore[no-untyped-def]
+def restore(state: _State, file: str, yes: bool) -> None:
     """Replace the database with the backup FILE (the current one is kept aside).
 
     \b
@@ -47,7 +47,7 @@ def restore(state, file: str, yes: bool) -> None:  # type: ignore[no-untyped-def
 @click.command()
 @click.option("--repair", is_flag=True, help="Rebuild the search index before checking.")
 @pass_state
-def doctor(state, repair: bool) -> None:  # type: ignore[no-untyped-def]
+def doctor(state: _State, repair: bool) -> None:
     """Check the database's integrity and consistency, and say how to repair it.
 
     Exits with status 1 when problems are found.
