@@ -60,7 +60,7 @@ def test_sigkill_during_import_leaves_the_pre_import_content(db_path: Path) -> N
 
 WORKER = textwrap.dedent("""
     import json, sys, time
-    from termbase import Termbase
+    from termbase import ConflictError, Termbase
     db, name, rounds = sys.argv[1], sys.argv[2], int(sys.argv[3])
     tb = Termbase(db, user=name)
     attempted = conflicts = done = 0

@@ -90,6 +90,8 @@ class Store:
         self._lock = threading.RLock()
         self._depth = 0
         self._db: Any = None
+        # source identity -> id, for sources known to exist (sources are never deleted)
+        self._source_cache: dict[tuple[str, str, str, str, str], int] = {}
         if version > LATEST_VERSION:
             self.conn.close()
             raise DatabaseError(
@@ -131,6 +133,7 @@ class Store:
                 self._depth -= 1
                 if self._depth == 0:
                     self.conn.execute("ROLLBACK")
+                    self._source_cache.clear()  # may name rows that were rolled back
                 raise
             else:
                 self._depth -= 1
@@ -179,6 +182,10 @@ class Store:
     def _source_id(self, source: Source | None) -> int | None:
         if source is None:
             return None
+        cached = self._source_cache.get(source.key())
+        if cached is not None and not source.note:
+            source.id = cached
+            return cached
         row = self.conn.execute(
             "SELECT id FROM sources WHERE title=? AND author=? AND publisher=? AND date=? AND url=?",
             source.key(),
@@ -189,12 +196,14 @@ class Store:
                     "UPDATE sources SET note=? WHERE id=? AND note=''", (source.note, row[0])
                 )
             source.id = int(row[0])
+            self._source_cache[source.key()] = source.id
             return source.id
         cur = self.conn.execute(
             "INSERT INTO sources(title, author, publisher, date, url, note) VALUES (?,?,?,?,?,?)",
             (*source.key(), source.note),
         )
         source.id = int(cur.lastrowid or 0)
+        self._source_cache[source.key()] = source.id
         return source.id
 
     def _sources_by_id(self, ids: Iterable[int | None]) -> dict[int, Source]:
@@ -579,6 +588,7 @@ class Store:
         Uses SQLite's online backup API into the open connection, so other
         connections see either the old or the new content, never a mix.
         """
+        self._source_cache.clear()
         src = sqlite3.connect(source_path)
         try:
             src.backup(self.conn)
