@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import random
 import subprocess
 import sys
@@ -35,9 +34,26 @@ REPO = HERE.parent
 
 HAN = "的一是在不了有和人这中大为上个国我以要他时来用们生到作地于出就分对成会可主发年动同工也能下过子说产种面而方后多定行学法所民得经十三之进着等部度家电力里如水化高自二理起小物现实加量都两体制机当使点从业本去把性好应开它合还因由其些然前外天政四日那社义事平形相全表间样与关各重新线内数正心反你明看原又么利比或但质气第向道命此变条只没结解问意建月公无系军很情者最立代想已通并提直题党程展五果料象员革位入常文总次品式活设及管特件长求老头基资边流路级少图山统接知较将组见计别她手角期根论运农指几九区强放决西被干做必战先回则任取据处队南给色光门即保治北造百规热领七海口东导器压志世金增争济阶油思术极交受联什认六共权收证改清己美再采转更单风切打白教速花带安场身车例真务具万每目至达走积示议声报斗完类八离华名确才科张信马节话米整空元况今集温传土许步群广石记需段研界拉林律叫且究观越织装影算低持音众书布复容儿须际商非验连断深难近矿千周委素技备半办青省列习响约支般史感劳便团往酸历市克何除消构府称太准精值号率族维划选标写存候毛亲快效斯院查江型眼王按格养易置派层片始却专状育厂京识适属圆包火住调满县局照参红细引听该铁价严"
 WORDS = [
-    "development", "security", "pattern", "national", "modernization", "governance",
-    "economic", "system", "capacity", "global", "strategy", "cooperation", "innovation",
-    "quality", "productive", "forces", "reform", "opening", "people", "policy",
+    "development",
+    "security",
+    "pattern",
+    "national",
+    "modernization",
+    "governance",
+    "economic",
+    "system",
+    "capacity",
+    "global",
+    "strategy",
+    "cooperation",
+    "innovation",
+    "quality",
+    "productive",
+    "forces",
+    "reform",
+    "opening",
+    "people",
+    "policy",
 ]
 
 
@@ -54,13 +70,17 @@ def make_tmx(path: Path, units: int) -> None:
     rng = random.Random(1)
     with open(path, "w", encoding="utf-8") as out:
         out.write('<?xml version="1.0" encoding="UTF-8"?>\n<tmx version="1.4">\n')
-        out.write('<header creationtool="bench" creationtoolversion="1" segtype="sentence" '
-                  'o-tmf="bench" adminlang="en" srclang="zh-CN" datatype="plaintext"/>\n<body>\n')
+        out.write(
+            '<header creationtool="bench" creationtoolversion="1" segtype="sentence" '
+            'o-tmf="bench" adminlang="en" srclang="zh-CN" datatype="plaintext"/>\n<body>\n'
+        )
         for i in range(units):
             zh = f"{_zh(rng, rng.randint(4, 30))}{i}"
             en = f"{_en(rng, rng.randint(3, 20))} {i}"
-            out.write(f'<tu tuid="{i}"><tuv xml:lang="zh-CN"><seg>{zh}</seg></tuv>'
-                      f'<tuv xml:lang="en"><seg>{en}</seg></tuv></tu>\n')
+            out.write(
+                f'<tu tuid="{i}"><tuv xml:lang="zh-CN"><seg>{zh}</seg></tuv>'
+                f'<tuv xml:lang="en"><seg>{en}</seg></tuv></tu>\n'
+            )
         out.write("</body>\n</tmx>\n")
 
 
@@ -68,9 +88,11 @@ def make_tbx2008(path: Path, terms: int) -> None:
     """A TBX 2008 (martif) file with *terms* terms: terms/2 concepts, zh + en each."""
     rng = random.Random(2)
     with open(path, "w", encoding="utf-8") as out:
-        out.write('<?xml version="1.0" encoding="UTF-8"?>\n<martif type="TBX" xml:lang="en">\n'
-                  "<martifHeader><fileDesc><sourceDesc><p>bench</p></sourceDesc></fileDesc>"
-                  "</martifHeader>\n<text><body>\n")
+        out.write(
+            '<?xml version="1.0" encoding="UTF-8"?>\n<martif type="TBX" xml:lang="en">\n'
+            "<martifHeader><fileDesc><sourceDesc><p>bench</p></sourceDesc></fileDesc>"
+            "</martifHeader>\n<text><body>\n"
+        )
         for i in range(terms // 2):
             zh = f"{_zh(rng, rng.randint(2, 8))}{i}"
             en = f"{_en(rng, rng.randint(1, 4))} {i}"
@@ -138,14 +160,21 @@ CHILD = textwrap.dedent("""
 
 def run(task: str, path: Path, extra: str = "") -> dict[str, float]:
     """Run one task in a fresh process; returns its JSON result."""
-    out = subprocess.run([sys.executable, "-c", CHILD, task, str(path), extra], cwd=REPO,
-                         capture_output=True, text=True)
+    out = subprocess.run(
+        [sys.executable, "-c", CHILD, task, str(path), extra],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+    )
     if out.returncode != 0:
         raise SystemExit(f"{task} failed:\n{out.stderr[-3000:]}")
     result: dict[str, float] = json.loads(out.stdout.strip().splitlines()[-1])
     rate = result["count"] / result["seconds"] if result["seconds"] else 0.0
-    print(f"  {task:<16} {int(result['count']):>9} units  {result['seconds']:8.1f} s  "
-          f"{rate:>9.0f} units/s  peak RSS {result['peak_rss_mb']:7.1f} MB", flush=True)
+    print(
+        f"  {task:<16} {int(result['count']):>9} units  {result['seconds']:8.1f} s  "
+        f"{rate:>9.0f} units/s  peak RSS {result['peak_rss_mb']:7.1f} MB",
+        flush=True,
+    )
     return result
 
 
@@ -162,8 +191,11 @@ def main() -> None:
             if not path.exists():
                 t = time.perf_counter()
                 maker(path, size)
-                print(f"wrote {path.name} ({path.stat().st_size / 1e6:.0f} MB) in "
-                      f"{time.perf_counter() - t:.0f} s", flush=True)
+                print(
+                    f"wrote {path.name} ({path.stat().st_size / 1e6:.0f} MB) in "
+                    f"{time.perf_counter() - t:.0f} s",
+                    flush=True,
+                )
         print(f"{kind.upper()} ({n} units):", flush=True)
         peer = run(f"ttk-parse-{kind}", big)
         for path, label in ((small, "small"), (big, "big")):
@@ -173,15 +205,19 @@ def main() -> None:
             results[f"{kind}-import-{label}"] = run("tb-import", path, str(db))
         ours = results[f"{kind}-import-big"]
         results[f"{kind}-peer"] = peer
-        print(f"  import vs ttk parse: {peer['seconds'] / ours['seconds']:.2f}x faster; memory "
-              f"growth from {n // 10} to {n} units: "
-              f"{ours['peak_rss_mb'] - results[f'{kind}-import-small']['peak_rss_mb']:.0f} MB",
-              flush=True)
+        print(
+            f"  import vs ttk parse: {peer['seconds'] / ours['seconds']:.2f}x faster; memory "
+            f"growth from {n // 10} to {n} units: "
+            f"{ours['peak_rss_mb'] - results[f'{kind}-import-small']['peak_rss_mb']:.0f} MB",
+            flush=True,
+        )
         db = DATA / f"import-{kind}-big.sqlite"
         exported = run(f"tb-export-{kind}", DATA / f"export.{kind}", str(db))
         writer = run(f"ttk-write-{kind}", DATA / f"ttk-export.{kind}", str(int(exported["count"])))
-        print(f"  export vs ttk writer: {writer['seconds'] / exported['seconds']:.2f}x faster",
-              flush=True)
+        print(
+            f"  export vs ttk writer: {writer['seconds'] / exported['seconds']:.2f}x faster",
+            flush=True,
+        )
     (DATA / "bench_import.json").write_text(json.dumps(results, indent=2))
 
 
