@@ -59,7 +59,7 @@ def iterparse(
     p = check_readable_file(path)
     if os.path.getsize(p) == 0:
         raise FormatError("the file is empty (0 bytes)", path=p)
-    parser_events = tuple(set(events) | {"start"})
+    parser_events = tuple(set(events) | {"start", "end"})
     context = etree.iterparse(
         p,
         events=parser_events,
@@ -78,8 +78,16 @@ def iterparse(
             if not checked:
                 _refuse_dtd(element.getroottree().docinfo, p)
                 checked = True
-            if isinstance(element, etree._Entity):
-                raise UnsafeFileError("unsafe XML: entity reference in content", path=p)
+            if event == "end":
+                for child in element:
+                    if child.tag is etree.Entity:
+                        raise UnsafeFileError(
+                            f"unsafe XML: the entity reference {child.text} is not defined in "
+                            "the file (termbase never loads external DTDs); replace it with "
+                            "the text it stands for",
+                            path=p,
+                            line=child.sourceline,
+                        )
             if event in events:
                 yield event, element
     except etree.XMLSyntaxError as exc:

@@ -1,0 +1,619 @@
+"""TBX: ISO 30042:2019 (TBX-Basic, TBX-Core, TBX-Min; DCA and DCT) and TBX 2008 (martif).
+
+Reading streams ``conceptEntry`` / ``termEntry`` elements with the hardened
+parser of :mod:`termbase.formats._xml` and clears each one after use, so a
+million-term file reads in constant memory.  Both versions, both styles,
+``tig`` and ``ntig/termGrp`` are understood.
+
+Writing emits TBX v3 TBX-Basic in DCA style (``version="v3"``, the
+default, valid against the LTAC core RNG and TBX-Basic Schematron) or TBX
+2008 ``<martif>`` (``version="2008"``, the only TBX that OmegaT and
+translate-toolkit/Weblate read).  Output streams through
+``lxml.etree.xmlfile`` into a temporary file that is renamed at the end.
+
+Fields TBX-Basic has no data category for are carried in ``<note>``
+elements with a fixed prefix (``pinyin: …``, ``locator: …``,
+``source-title: …``, ``review: …``, ``uuid: …``); docs/formats.md lists
+the mapping.  A reader that does not know these conventions still shows
+them as notes, so nothing is hidden from other tools.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterable, Iterator
+from typing import Any
+from xml.sax.saxutils import quoteattr
+
+from lxml import etree
+
+from termbase.errors import FormatError
+from termbase.formats import _xml
+from termbase.formats._io import atomic_output
+from termbase.model import (
+    Context,
+    Entry,
+    Review,
+    Source,
+    Term,
+    TermStatus,
+    TermType,
+    is_chinese,
+    is_english,
+    is_traditional,
+)
+
+NAME = "tbx"
+EXTENSIONS = (".tbx",)
+DESCRIPTION = "TBX: ISO 30042:2019 TBX-Basic (write) and TBX 2008 martif (--format tbx2008)"
+
+TBX_NS = "urn:iso:std:iso:30042:ed-2"
+
+STATUS_TO_TBX = {
+    TermStatus.PREFERRED: "preferredTerm-admn-sts",
+    TermStatus.ADMITTED: "admittedTerm-admn-sts",
+    TermStatus.DEPRECATED: "deprecatedTerm-admn-sts",
+    TermStatus.SUPERSEDED: "supersededTerm-admn-sts",
+}
+_STATUS_FROM = {
+    "preferredterm-admn-sts": TermStatus.PREFERRED,
+    "admittedterm-admn-sts": TermStatus.ADMITTED,
+    "deprecatedterm-admn-sts": TermStatus.DEPRECATED,
+    "supersededterm-admn-sts": TermStatus.SUPERSEDED,
+    "preferred": TermStatus.PREFERRED,
+    "preferredterm": TermStatus.PREFERRED,
+    "admitted": TermStatus.ADMITTED,
+    "admittedterm": TermStatus.ADMITTED,
+    "deprecated": TermStatus.DEPRECATED,
+    "deprecatedterm": TermStatus.DEPRECATED,
+    "forbidden": TermStatus.DEPRECATED,
+    "notrecommended": TermStatus.DEPRECATED,
+    "obsolete": TermStatus.DEPRECATED,
+    "superseded": TermStatus.SUPERSEDED,
+    "supersededterm": TermStatus.SUPERSEDED,
+    "standardizedterm": TermStatus.PREFERRED,
+    "regulatedterm": TermStatus.PREFERRED,
+}
+TYPE_TO_TBX = {
+    TermType.FULL_FORM: "fullForm",
+    TermType.ABBREVIATION: "abbreviation",
+    TermType.ACRONYM: "acronym",
+    TermType.SHORT_FORM: "shortForm",
+    TermType.PHRASE: "phrase",
+    TermType.VARIANT: "variant",
+}
+_TYPE_FROM = {v.lower(): k for k, v in TYPE_TO_TBX.items()}
+_TYPE_FROM.update({"initialism": TermType.ACRONYM, "shortform": TermType.SHORT_FORM})
+_POS = {"noun", "verb", "adjective", "adverb", "other"}
+
+# Element names: v3 name -> 2008 name.
+_V2008 = {
+    "tbx": "martif",
+    "tbxHeader": "martifHeader",
+    "conceptEntry": "termEntry",
+    "langSec": "langSet",
+    "termSec": "tig",
+}
+_ENTRY_TAGS = {"conceptEntry", "termEntry"}
+_LANG_TAGS = {"langSec", "langSet"}
+_TERM_TAGS = {"termSec", "tig", "ntig"}
+
+# Data categories that DCT style writes as elements of their own.
+_DCT_TERMNOTE = {
+    "administrativeStatus",
+    "termType",
+    "partOfSpeech",
+    "usageStatus",
+    "normativeAuthorization",
+    "grammaticalGender",
+    "geographicalUsage",
+    "termLocation",
+}
+_DCT_DESCRIP = {"subjectField", "definition", "context"}
+_DCT_ADMIN = {"source", "customerSubset", "projectSubset"}
+
+_UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+
+_SOURCE_FIELDS = ("title", "author", "publisher", "date", "url", "note")
+
+
+# ---------------------------------------------------------------- sniffing
+def sniff(head: bytes) -> bool:
+    """True when *head* looks like a TBX document (v3 or 2008, any BOM)."""
+    for enc in ("utf-8", "utf-16"):
+        try:
+            text = head.decode(enc, errors="ignore")
+        except LookupError:  # pragma: no cover
+            continue
+        if (
+            "<martif" in text
+            or ("<tbx" in text and "<tbxHeader" in text)
+            or ("<tbx" in text and TBX_NS in text)
+        ):
+            return True
+    return False
+
+
+# ----------------------------------------------------------------- reading
+def normalise_lang(tag: str) -> str:
+    """BCP 47 with a hyphen and conventional case: ``zh_cn`` → ``zh-CN``."""
+    parts = [p for p in tag.replace("_", "-").split("-") if p]
+    if not parts:
+        return ""
+    out = [parts[0].lower()]
+    for p in parts[1:]:
+        if len(p) == 2 and p.isalpha():
+            out.append(p.upper())
+        elif len(p) == 4 and p.isalpha():
+            out.append(p.title())
+        else:
+            out.append(p.lower())
+    return "-".join(out)
+
+
+def _kind(el: Any) -> tuple[str, str]:
+    """(element kind, data category) for DCA (``descrip type=x``) and DCT (``basic:x``)."""
+    tag = el.tag if isinstance(el.tag, str) else ""
+    name = _xml.local(tag)
+    namespace = tag[1:].split("}", 1)[0] if tag.startswith("{") else ""
+    if namespace and namespace != TBX_NS and name not in _ENTRY_TAGS | _LANG_TAGS | _TERM_TAGS:
+        if name in _DCT_TERMNOTE:
+            return "termNote", name
+        if name in _DCT_DESCRIP:
+            return "descrip", name
+        if name in _DCT_ADMIN:
+            return "admin", name
+        if name in ("transactionType",):
+            return "transac", name
+        if name in ("responsibility",):
+            return "transacNote", name
+        return "other", name
+    return name, str(el.get("type") or "")
+
+
+def _text(el: Any) -> str:
+    return _xml.text_of(el).strip()
+
+
+def _flat(el: Any) -> str:
+    """Text with whitespace runs folded (sentences pretty-printed over lines)."""
+    return " ".join(_xml.text_of(el).split())
+
+
+class _Reader:
+    def __init__(self, path: str) -> None:
+        self.path = path
+
+    def fail(self, el: Any, message: str) -> FormatError:
+        return FormatError(message, path=self.path, line=getattr(el, "sourceline", None))
+
+    # notes with our reserved prefixes
+    @staticmethod
+    def split_note(text: str) -> tuple[str, str]:
+        head, sep, rest = text.partition(": ")
+        if sep and head in _RESERVED:
+            return head, rest
+        return "", text
+
+    def source_from(self, admin_text: str, notes: list[str]) -> Source:
+        fields = {k: "" for k in _SOURCE_FIELDS}
+        for n in notes:
+            key, value = self.split_note(n)
+            if key.startswith("source-"):
+                fields[key[7:]] = value
+        if not any(fields[k] for k in ("title", "author", "publisher", "date", "url")):
+            fields["title"] = admin_text
+        return Source(
+            title=fields["title"],
+            author=fields["author"],
+            publisher=fields["publisher"],
+            date=fields["date"],
+            url=fields["url"],
+            note=fields["note"],
+        )
+
+    def entry(self, el: Any) -> Entry:
+        entry = Entry()
+        notes: list[str] = []
+        extra: list[str] = []
+        for child in el:
+            kind, dtype = _kind(child)
+            if kind in _LANG_TAGS:
+                self.lang_section(child, entry)
+            elif kind == "descrip" and dtype == "subjectField":
+                entry.subject = _text(child)
+            elif kind == "descrip" and dtype == "definition":
+                entry.definition = entry.definition or _text(child)
+            elif kind == "descripGrp":
+                self.concept_descrip_grp(child, entry, extra)
+            elif kind == "admin" and dtype == "source":
+                entry.sources.append(Source(title=_text(child)))
+            elif kind == "adminGrp":
+                src = self.admin_grp_source(child)
+                if src is not None:
+                    entry.sources.append(src)
+            elif kind == "note":
+                notes.append(_text(child))
+            elif kind == "transacGrp":
+                self.transaction(child, entry)
+            elif kind in ("descrip", "admin", "ref", "xref", "other"):
+                value = _text(child) or str(child.get("target") or "")
+                extra.append(f"{dtype or kind}: {value}")
+        for n in notes:
+            key, value = self.split_note(n)
+            if key == "uuid":
+                entry.uuid = value
+            elif key == "review":
+                try:
+                    entry.review = Review(value)
+                except ValueError:
+                    extra.append(n)
+            elif key == "reviewer":
+                entry.reviewer = value
+            elif key == "reviewed-at":
+                entry.reviewed_at = value
+            elif key == "review-comment":
+                entry.review_comment = value
+            else:
+                extra.append(n)
+        entry.note = "\n".join(x for x in [*extra] if x)
+        if not entry.terms:
+            raise self.fail(
+                el, "a concept entry has no terms; every entry needs at least one <term>"
+            )
+        concept_id = str(el.get("id") or "")
+        if concept_id and not any(self.split_note(n)[0] == "uuid" for n in notes):
+            own = concept_id[1:] if concept_id.startswith("e") else ""
+            entry.uuid = own if _UUID.fullmatch(own) else f"tbx:{concept_id}"
+        return entry
+
+    def concept_descrip_grp(self, grp: Any, entry: Entry, extra: list[str]) -> None:
+        descrip = grp[0] if len(grp) else None
+        if descrip is None:
+            return
+        dtype = _kind(descrip)[1]
+        if dtype == "definition":
+            entry.definition = entry.definition or _text(descrip)
+        elif dtype == "subjectField":
+            entry.subject = _text(descrip)
+        else:
+            extra.append(f"{dtype}: {_text(descrip)}")
+        notes = [_text(c) for c in grp if _kind(c)[0] == "note"]
+        for c in grp:
+            if _kind(c) == ("admin", "source"):
+                entry.sources.append(self.source_from(_text(c), notes))
+
+    def admin_grp_source(self, grp: Any) -> Source | None:
+        admin = next((c for c in grp if _kind(c) == ("admin", "source")), None)
+        if admin is None:
+            return None
+        notes = [_text(c) for c in grp if _kind(c)[0] == "note"]
+        return self.source_from(_text(admin), notes)
+
+    def transaction(self, grp: Any, entry: Entry) -> None:
+        kind_text = date = who = ""
+        for c in grp:
+            kind = _kind(c)[0]
+            if kind == "transac":
+                kind_text = _text(c)
+            elif kind == "date":
+                date = _text(c)
+            elif kind == "transacNote":
+                who = _text(c)
+        if kind_text == "origination":
+            entry.created_at, entry.created_by = date, who
+        elif kind_text == "modification":
+            entry.updated_at, entry.updated_by = date, who
+
+    def lang_section(self, el: Any, entry: Entry) -> None:
+        lang = normalise_lang(_xml.lang_of(el))
+        if not lang:
+            raise self.fail(
+                el, 'a language section has no xml:lang; add xml:lang="zh-CN" (or the right tag)'
+            )
+        for child in el:
+            kind, dtype = _kind(child)
+            if kind in _TERM_TAGS:
+                entry.terms.append(self.term(child, lang))
+            elif kind in ("descrip", "descripGrp"):
+                descrip = child if kind == "descrip" else (child[0] if len(child) else None)
+                if descrip is None:
+                    continue
+                _k, d = _kind(descrip)
+                if d == "definition":
+                    if is_chinese(lang):
+                        entry.definition_zh = entry.definition_zh or _text(descrip)
+                    else:
+                        entry.definition = entry.definition or _text(descrip)
+                    if kind == "descripGrp":
+                        notes = [_text(c) for c in child if _kind(c)[0] == "note"]
+                        for c in child:
+                            if _kind(c) == ("admin", "source"):
+                                entry.sources.append(self.source_from(_text(c), notes))
+            elif kind == "admin" and dtype == "source":
+                entry.sources.append(Source(title=_text(child)))
+            elif kind == "adminGrp":
+                src = self.admin_grp_source(child)
+                if src is not None:
+                    entry.sources.append(src)
+
+    def term(self, el: Any, lang: str) -> Term:
+        holder = el
+        if _xml.local(el.tag) == "ntig":
+            holder = next((c for c in el if _xml.local(c.tag) == "termGrp"), el)
+        term_el = next((c for c in holder if _xml.local(c.tag) == "term"), None)
+        if term_el is None or not _text(term_el):
+            raise self.fail(
+                el, "a term section has no <term> text; remove the empty term or fill it in"
+            )
+        term = Term(text=" ".join(_text(term_el).split()), lang=lang)
+        status_seen = False
+        notes: list[str] = []
+        extra: list[str] = []
+        children = list(holder) + ([c for c in el if c is not holder] if holder is not el else [])
+        for child in children:
+            kind, dtype = _kind(child)
+            if child is term_el or kind == "termGrp":
+                continue
+            if kind == "termNoteGrp" and len(child):
+                child = child[0]
+                kind, dtype = _kind(child)
+            value = _text(child)
+            if kind == "termNote":
+                key = value.replace(" ", "").lower()
+                if dtype in ("administrativeStatus", "normativeAuthorization", "usageStatus"):
+                    if key in _STATUS_FROM and not status_seen:
+                        term.status = _STATUS_FROM[key]
+                        status_seen = True
+                    elif key not in _STATUS_FROM:
+                        extra.append(f"{dtype}: {value}")
+                elif dtype == "termType":
+                    if key in _TYPE_FROM:
+                        term.term_type = _TYPE_FROM[key]
+                    else:
+                        extra.append(f"termType: {value}")
+                elif dtype == "partOfSpeech":
+                    term.pos = value
+                else:
+                    extra.append(f"{dtype}: {value}")
+            elif kind == "descripGrp":
+                self.context_grp(child, term, extra)
+            elif kind == "descrip" and dtype == "context":
+                term.contexts.append(Context(text=" ".join(value.split())))
+            elif kind == "admin" and dtype == "source":
+                term.source = Source(title=value)
+            elif kind == "adminGrp":
+                term.source = self.admin_grp_source(child) or term.source
+            elif kind == "note":
+                notes.append(value)
+            elif kind in ("descrip", "admin", "ref", "xref", "other"):
+                extra.append(f"{dtype or kind}: {value or child.get('target') or ''}")
+        for n in notes:
+            key, value = self.split_note(n)
+            if key == "pinyin":
+                term.pinyin = value
+            else:
+                extra.append(n)
+        term.note = "\n".join(extra)
+        return term
+
+    def context_grp(self, grp: Any, term: Term, extra: list[str]) -> None:
+        descrip = grp[0] if len(grp) else None
+        if descrip is None:
+            return
+        _k, dtype = _kind(descrip)
+        if dtype != "context":
+            extra.append(f"{dtype}: {_text(descrip)}")
+            return
+        notes = [_text(c) for c in grp if _kind(c)[0] == "note"]
+        ctx = Context(text=_flat(descrip))
+        for n in notes:
+            key, value = self.split_note(n)
+            if key == "locator":
+                ctx.locator = value
+        for c in grp:
+            if _kind(c) == ("admin", "source"):
+                ctx.source = self.source_from(_text(c), notes)
+        term.contexts.append(ctx)
+
+
+_RESERVED = {
+    "pinyin",
+    "locator",
+    "uuid",
+    "review",
+    "reviewer",
+    "reviewed-at",
+    "review-comment",
+    *(f"source-{f}" for f in _SOURCE_FIELDS),
+}
+
+
+def read(path: str | os.PathLike[str], **options: Any) -> Iterator[Entry]:
+    """Stream the entries of a TBX file (v3 or 2008, DCA or DCT)."""
+    p = os.fspath(path)
+    reader = _Reader(p)
+    root_checked = False
+    for event, el in _xml.iterparse(p, events=("start", "end")):
+        name = _xml.local(el.tag)
+        if not root_checked:
+            if name not in ("tbx", "martif"):
+                raise FormatError(
+                    f"not a TBX file: the root element is <{name}>; expected <tbx> (TBX v3) "
+                    "or <martif> (TBX 2008)",
+                    path=p,
+                    line=el.sourceline,
+                )
+            root_checked = True
+            continue
+        if event == "end" and name in _ENTRY_TAGS:
+            entry = reader.entry(el)
+            _xml.clear(el)
+            yield entry
+        elif event == "end" and name in ("tbxHeader", "martifHeader", "back"):
+            _xml.clear(el)
+
+
+# ----------------------------------------------------------------- writing
+class _Writer:
+    """Builds one entry at a time as an element tree (un-namespaced: the root
+    written by :func:`write` declares the TBX v3 default namespace)."""
+
+    def __init__(self, version: str) -> None:
+        self.v3 = version != "2008"
+
+    def tag(self, name: str) -> str:
+        return name if self.v3 else _V2008.get(name, name)
+
+    def sub(self, parent: Any, name: str, attrs: dict[str, str] | None = None) -> Any:
+        return etree.SubElement(parent, self.tag(name), attrs or {})
+
+    def leaf(self, parent: Any, name: str, text: str, **attrs: str) -> None:
+        el = etree.SubElement(parent, self.tag(name), attrs)
+        el.text = text
+
+    def note(self, parent: Any, text: str) -> None:
+        if text:
+            self.leaf(parent, "note", text)
+
+    def source_notes(self, parent: Any, source: Source) -> None:
+        for f in _SOURCE_FIELDS:
+            value = getattr(source, f)
+            if value:
+                self.note(parent, f"source-{f}: {value}")
+
+    def admin_grp(self, parent: Any, source: Source) -> None:
+        grp = self.sub(parent, "adminGrp")
+        self.leaf(grp, "admin", source.citation() or source.title or "?", type="source")
+        self.source_notes(grp, source)
+
+    def entry(self, entry: Entry, number: int) -> Any:
+        own_id = _UUID.fullmatch(entry.uuid) is not None
+        concept_id = f"e{entry.uuid}" if own_id else f"c{entry.id or number}"
+        el = etree.Element(self.tag("conceptEntry"), {"id": concept_id})
+        if entry.subject:
+            self.leaf(el, "descrip", entry.subject, type="subjectField")
+        has_en = any(is_english(t.lang) for t in entry.terms)
+        has_zh = any(is_chinese(t.lang) and not is_traditional(t.lang) for t in entry.terms)
+        if entry.definition and not has_en:
+            self.leaf(el, "descrip", entry.definition, type="definition")
+        if entry.definition_zh and not has_zh:
+            self.leaf(el, "descrip", entry.definition_zh, type="definition")
+        for src in entry.sources:
+            self.admin_grp(el, src)
+        for line in entry.note.split("\n") if entry.note else []:
+            self.note(el, line)
+        if not own_id:
+            self.note(el, f"uuid: {entry.uuid}")
+        self.note(el, f"review: {entry.review.value}")
+        if entry.reviewer:
+            self.note(el, f"reviewer: {entry.reviewer}")
+        if entry.reviewed_at:
+            self.note(el, f"reviewed-at: {entry.reviewed_at}")
+        if entry.review_comment:
+            self.note(el, f"review-comment: {entry.review_comment}")
+        for kind, date, who in (
+            ("origination", entry.created_at, entry.created_by),
+            ("modification", entry.updated_at, entry.updated_by),
+        ):
+            if date or who:
+                grp = self.sub(el, "transacGrp")
+                self.leaf(grp, "transac", kind, type="transactionType")
+                if date:
+                    self.leaf(grp, "date", date)
+                if who:
+                    self.leaf(grp, "transacNote", who, type="responsibility")
+        langs: list[str] = []
+        for t in entry.terms:
+            if t.lang not in langs:
+                langs.append(t.lang)
+        done_en = done_zh = False
+        for lang in langs:
+            sec = self.sub(el, "langSec", {_xml.XML_LANG: lang})
+            if is_english(lang) and entry.definition and not done_en:
+                self.leaf(sec, "descrip", entry.definition, type="definition")
+                done_en = True
+            if (
+                is_chinese(lang)
+                and not is_traditional(lang)
+                and entry.definition_zh
+                and not done_zh
+            ):
+                self.leaf(sec, "descrip", entry.definition_zh, type="definition")
+                done_zh = True
+            for t in entry.terms:
+                if t.lang == lang:
+                    self.term(sec, t)
+        return el
+
+    def term(self, parent: Any, t: Term) -> None:
+        sec = self.sub(parent, "termSec")
+        self.leaf(sec, "term", t.text)
+        self.leaf(sec, "termNote", STATUS_TO_TBX[t.status], type="administrativeStatus")
+        self.leaf(sec, "termNote", TYPE_TO_TBX[t.term_type], type="termType")
+        if t.pos in _POS:
+            self.leaf(sec, "termNote", t.pos, type="partOfSpeech")
+        for ctx in t.contexts:
+            grp = self.sub(sec, "descripGrp")
+            self.leaf(grp, "descrip", ctx.text, type="context")
+            if ctx.source is not None:
+                citation = ctx.source.citation() or ctx.source.title or "?"
+                self.leaf(grp, "admin", citation, type="source")
+            if ctx.locator:
+                self.note(grp, f"locator: {ctx.locator}")
+            if ctx.source is not None:
+                self.source_notes(grp, ctx.source)
+        if t.source is not None:
+            self.admin_grp(sec, t.source)
+        if t.pinyin:
+            self.note(sec, f"pinyin: {t.pinyin}")
+        if t.pos and t.pos not in _POS:
+            self.note(sec, f"partOfSpeech: {t.pos}")
+        for line in t.note.split("\n") if t.note else []:
+            self.note(sec, line)
+
+
+def write(
+    entries: Iterable[Entry],
+    path: str | os.PathLike[str],
+    *,
+    version: str = "v3",
+    source_language: str = "en",
+    **options: Any,
+) -> int:
+    """Write *entries* as TBX v3 TBX-Basic DCA (default) or TBX 2008 (``version="2008"``).
+
+    Returns the number of entries written.  Streams one entry at a time into
+    a temporary file that is renamed at the end.
+    """
+    if version not in ("v3", "2008"):
+        raise FormatError(f"unknown TBX version {version!r}; use v3 or 2008", path=str(path))
+    writer = _Writer(version)
+    lang = quoteattr(source_language)[1:-1]
+    if version == "v3":
+        head = (
+            f'<tbx xmlns="{TBX_NS}" type="TBX-Basic" style="dca" xml:lang="{lang}">\n'
+            "<tbxHeader><fileDesc><sourceDesc><p>Exported by termbase</p></sourceDesc>"
+            "</fileDesc></tbxHeader>\n"
+        )
+        tail = "</tbx>\n"
+    else:
+        head = (
+            f'<martif type="TBX" xml:lang="{lang}">\n'
+            "<martifHeader><fileDesc><sourceDesc><p>Exported by termbase</p></sourceDesc>"
+            "</fileDesc></martifHeader>\n"
+        )
+        tail = "</martif>\n"
+    count = 0
+    with atomic_output(path, "w", encoding="utf-8", newline="\n") as fh:
+        fh.write('<?xml version="1.0" encoding="UTF-8"?>\n')
+        fh.write(head)
+        fh.write("<text><body>\n")
+        for entry in entries:
+            count += 1
+            fh.write(etree.tostring(writer.entry(entry, count), encoding="unicode"))
+            fh.write("\n")
+        fh.write("</body></text>\n")
+        fh.write(tail)
+    return count
