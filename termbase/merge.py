@@ -96,9 +96,17 @@ def _toneless(pinyin: str) -> str:
 
 
 def _match(tb: Termbase, entry: Entry) -> Entry | None:
+    row = tb.store.conn.execute("SELECT id FROM entries WHERE uuid=?", (entry.uuid,)).fetchone()
+    if row is not None:
+        return tb.store.get_entry(int(row[0]))
     zh_terms = entry.zh_terms
     if not zh_terms:
-        return None
+        # no Chinese: the same preferred term in the same language is the same concept
+        if not entry.terms:
+            return None
+        first = sorted(entry.terms, key=lambda t: t.status.rank)[0]
+        ids = tb.store.entry_ids_by_term(first.text, first.lang)
+        return tb.store.get_entry(ids[0]) if ids else None
     head = zh_terms[0]
     for entry_id in tb.store.entry_ids_by_term(head.text, "zh"):
         existing = tb.store.get_entry(entry_id)
@@ -226,10 +234,6 @@ def _import_one(
     label = incoming.zh or (incoming.terms[0].text if incoming.terms else "?")
     if existing is None:
         incoming.id = None
-        if tb.store.conn.execute("SELECT 1 FROM entries WHERE uuid=?", (incoming.uuid,)).fetchone():
-            import uuid as _uuid
-
-            incoming.uuid = str(_uuid.uuid4())
         tb._validate(incoming)
         tb._fill_pinyin(incoming)
         now = tb.clock()

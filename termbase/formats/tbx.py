@@ -184,6 +184,7 @@ def _flat(el: Any) -> str:
 class _Reader:
     def __init__(self, path: str) -> None:
         self.path = path
+        self.name = os.path.basename(path)
 
     def fail(self, el: Any, message: str) -> FormatError:
         return FormatError(message, path=self.path, line=getattr(el, "sourceline", None))
@@ -265,7 +266,7 @@ class _Reader:
         concept_id = str(el.get("id") or "")
         if concept_id and not any(self.split_note(n)[0] == "uuid" for n in notes):
             own = concept_id[1:] if concept_id.startswith("e") else ""
-            entry.uuid = own if _UUID.fullmatch(own) else f"tbx:{concept_id}"
+            entry.uuid = own if _UUID.fullmatch(own) else f"tbx:{self.name}#{concept_id}"
         return entry
 
     def concept_descrip_grp(self, grp: Any, entry: Entry, extra: list[str]) -> None:
