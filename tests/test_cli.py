@@ -106,7 +106,7 @@ def test_search_bad_status(run) -> None:
 
 def test_show_readable_and_json(run, seeded: int) -> None:
     out = run("show", str(seeded)).output
-    assert out.startswith(f"#{seeded}  新发展格局  xīn fāzhǎn gé jú\nreview:     proposed\n")
+    assert out.startswith(f"#{seeded}  新发展格局  xīn fāzhǎn géjú\nreview:     proposed\n")
     assert "  new development pattern  [en, preferred]\n      note: official usage\n" in out
     assert "  NDP  [en, admitted, abbreviation]\n" in out
     data = json.loads(run("show", str(seeded), "--json").output)

@@ -58,7 +58,7 @@ def test_round_trip_keeps_every_field(tb: Termbase) -> None:
 
 def test_pinyin_is_computed_when_missing(tb: Termbase) -> None:
     got = tb.add(Entry(terms=[Term("高质量发展", "zh-CN")]))
-    assert got.terms[0].pinyin == "gāo zhìliàng fāzhǎn"
+    assert got.terms[0].pinyin == "gāozhìliàng fāzhǎn"
 
 
 def test_history_records_who_what_before_after(tb: Termbase) -> None:

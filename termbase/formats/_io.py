@@ -42,6 +42,9 @@ def atomic_output(
     if os.path.isdir(target):
         raise FormatError("is a directory, not a file; give a file name to write", path=target)
     fd, tmp = tempfile.mkstemp(prefix=".termbase-", suffix=".part", dir=directory)
+    umask = os.umask(0)
+    os.umask(umask)
+    os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes 0600; give the file the usual mode
     try:
         if "b" in mode:
             fh: IO = os.fdopen(fd, mode)

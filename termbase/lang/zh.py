@@ -43,24 +43,29 @@ def pinyin_syllables(text: str) -> list[str]:
 
 
 def pinyin_toned(text: str) -> str:
-    """Toned pinyin grouped by word: ``高质量发展`` → ``gāozhìliàng fāzhǎn``.
+    """Toned pinyin written by word: ``新发展格局`` → ``xīn fāzhǎn géjú``.
 
-    Words come from pypinyin's phrase segmentation; non-Han runs are kept.
+    Readings come from pypinyin, which resolves heteronyms by phrase
+    (重要 zhòngyào, 重新 chóngxīn); word boundaries come from jieba, as
+    Hanyu Pinyin orthography writes a word's syllables together.
     """
     from pypinyin import Style, pinyin
-    from pypinyin.contrib.tone_convert import to_tone  # noqa: F401  (warms the module)
 
-    words: list[str] = []
-    for item in pinyin(text, style=Style.TONE, heteronym=False, errors="default"):
-        words.append(item[0])
-    # pypinyin returns one syllable per character; regroup with its phrase segmenter.
-    from pypinyin.seg.simpleseg import seg
+    from termbase.lang.segment import cut
 
+    syllables = [item[0] for item in pinyin(text, style=Style.TONE, errors="default")]
+    # pypinyin gives one item per Han character and one per non-Han run
     out: list[str] = []
-    i = 0
-    for chunk in seg(text):
-        n = len(chunk)
-        piece = "".join(words[i : i + n]) if has_han(chunk) else chunk
-        out.append(piece.strip())
-        i += n
+    position = 0
+    for word in cut(text):
+        if has_han(word):
+            n = len(word)
+            out.append("".join(syllables[position : position + n]))
+            position += n
+        else:
+            stripped = word.strip()
+            if stripped:
+                position += 1
+                if any(c.isalnum() for c in stripped):  # keep Latin and digits, drop punctuation
+                    out.append(stripped)
     return " ".join(p for p in out if p)
