@@ -1,0 +1,274 @@
+"""The entry view: every term with its status, the evidence, the history; and review keys."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Header, Static
+
+from termbase.errors import ConflictError, TermbaseError
+from termbase.model import Entry, Term, TermStatus
+from tui.screens.modals import (
+    ConfirmModal,
+    EditEntryModal,
+    ReasonModal,
+    RenderingModal,
+)
+from tui.widgets.entry_view import (
+    english_terms_first,
+    entry_details,
+    entry_header,
+    history_text,
+    term_evidence,
+    term_label,
+)
+
+if TYPE_CHECKING:
+    from tui.app import TermbaseApp
+
+
+class EntryScreen(Screen[None]):
+    """One concept: terms, evidence, history; approve/reject/re-rank with one key."""
+
+    BINDINGS = [
+        Binding("escape", "back", "Back"),
+        Binding("a", "approve", "Approve"),
+        Binding("x", "reject", "Reject"),
+        Binding("p", "set_status('preferred')", "Preferred"),
+        Binding("m", "set_status('admitted')", "Admit"),
+        Binding("d", "set_status('deprecated')", "Deprecate"),
+        Binding("n", "add_rendering", "Add rendering"),
+        Binding("e", "edit", "Edit"),
+        Binding("h", "toggle_history", "History"),
+        Binding("ctrl+d", "delete", "Delete", show=False),
+    ]
+
+    def __init__(self, entry_id: int) -> None:
+        super().__init__()
+        self.entry_id = entry_id
+        self.entry: Entry | None = None
+        self.terms: list[Term] = []
+
+    @property
+    def tb_app(self) -> TermbaseApp:
+        from tui.app import TermbaseApp
+
+        assert isinstance(self.app, TermbaseApp)
+        return self.app
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static(id="entry-header")
+        with VerticalScroll(id="entry-body"):
+            yield Static(id="entry-details")
+            table: DataTable[Any] = DataTable(id="terms", cursor_type="row")
+            yield table
+            yield Static(id="evidence")
+            yield Static(id="history", classes="hidden")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        table = self.query_one("#terms", DataTable)
+        table.add_column("Term", key="term")
+        table.add_column("Lang", width=8, key="lang")
+        self.reload()
+        table.focus()
+
+    def reload(self) -> None:
+        """Read the entry again from the database and redraw."""
+        try:
+            self.entry = self.tb_app.tb.get(self.entry_id)
+        except TermbaseError as exc:
+            self.tb_app.show_error(str(exc))
+            self.dismiss()
+            return
+        entry = self.entry
+        self.query_one("#entry-header", Static).update(entry_header(entry))
+        self.query_one("#entry-details", Static).update(entry_details(entry))
+        table = self.query_one("#terms", DataTable)
+        row = table.cursor_row
+        table.clear()
+        self.terms = english_terms_first(entry)
+        for i, term in enumerate(self.terms):
+            table.add_row(term_label(term), term.lang, key=str(i))
+        if self.terms:
+            table.move_cursor(row=min(row, len(self.terms) - 1))
+        self.show_evidence()
+        self.query_one("#history", Static).update(
+            history_text(self.tb_app.tb.history(self.entry_id, limit=20))
+        )
+        self.sub_title = f"#{entry.id} · version {entry.version}"
+
+    def selected_term(self) -> Term | None:
+        table = self.query_one("#terms", DataTable)
+        if not self.terms or table.cursor_row < 0:
+            return None
+        return self.terms[min(table.cursor_row, len(self.terms) - 1)]
+
+    def show_evidence(self) -> None:
+        term = self.selected_term()
+        self.query_one("#evidence", Static).update(term_evidence(term) if term else "")
+
+    @on(DataTable.RowHighlighted, "#terms")
+    def term_highlighted(self) -> None:
+        self.show_evidence()
+
+    # ------------------------------------------------------------ actions
+    def change(self, what: Callable[[int], Entry], done: str) -> None:
+        """Run one write against the version on screen; a conflict reloads the entry."""
+        assert self.entry is not None
+        try:
+            what(self.entry.version)
+        except ConflictError as exc:
+            self.tb_app.show_error(f"Not saved: {exc}")
+            self.reload()
+            return
+        except TermbaseError as exc:
+            self.tb_app.show_error(str(exc))
+            return
+        self.notify(done)
+        self.reload()
+        self.tb_app.entry_changed()
+
+    def action_back(self) -> None:
+        self.dismiss()
+
+    def action_approve(self) -> None:
+        self.change(
+            lambda v: self.tb_app.tb.approve(self.entry_id, expected_version=v),
+            f"Approved #{self.entry_id} as {self.tb_app.tb.user}.",
+        )
+
+    def action_reject(self) -> None:
+        def rejected(reason: str | None) -> None:
+            if reason:
+                self.change(
+                    lambda v: self.tb_app.tb.reject(
+                        self.entry_id, reason=reason, expected_version=v
+                    ),
+                    f"Rejected #{self.entry_id}.",
+                )
+
+        self.app.push_screen(ReasonModal("Why is this entry rejected?"), rejected)
+
+    def action_set_status(self, status: str) -> None:
+        term = self.selected_term()
+        if term is None:
+            return
+
+        def apply() -> None:
+            self.change(
+                lambda v: self.tb_app.tb.set_status(
+                    self.entry_id, term.id or term.text, status, expected_version=v
+                ),
+                f"{term.text!r} is now {status}.",
+            )
+
+        if status == TermStatus.DEPRECATED.value:
+            self.app.push_screen(
+                ConfirmModal(f"Deprecate {term.text!r}? Translators will be told not to use it."),
+                lambda ok: apply() if ok else None,
+            )
+        else:
+            apply()
+
+    def action_add_rendering(self) -> None:
+        def added(term: Term | None) -> None:
+            if term is not None:
+                self.change(
+                    lambda v: self.tb_app.tb.add_term(self.entry_id, term, expected_version=v),
+                    f"Added {term.text!r}.",
+                )
+
+        self.app.push_screen(RenderingModal(), added)
+
+    def action_edit(self) -> None:
+        assert self.entry is not None
+        entry = self.entry
+
+        def edited(values: dict[str, str] | None) -> None:
+            if values is None:
+                return
+
+            def save(version: int) -> Entry:
+                fresh = self.tb_app.tb.get(self.entry_id)
+                fresh.version = version
+                for key, value in values.items():
+                    setattr(fresh, key, value)
+                return self.tb_app.tb.update(fresh, comment="edited in the app")
+
+            self.change(save, "Saved.")
+
+        self.app.push_screen(EditEntryModal(entry), edited)
+
+    def action_toggle_history(self) -> None:
+        self.query_one("#history", Static).toggle_class("hidden")
+
+    def action_delete(self) -> None:
+        def confirmed(ok: bool | None) -> None:
+            if not ok:
+                return
+            try:
+                self.tb_app.tb.delete(
+                    self.entry_id, expected_version=self.entry.version if self.entry else None
+                )
+            except TermbaseError as exc:
+                self.tb_app.show_error(str(exc))
+                return
+            self.notify(f"Deleted #{self.entry_id} (its history is kept).")
+            self.tb_app.entry_changed()
+            self.dismiss()
+
+        self.app.push_screen(
+            ConfirmModal(
+                f"Delete entry #{self.entry_id}? This cannot be undone (the history keeps a copy)."
+            ),
+            confirmed,
+        )
+
+
+class ReviewQueueScreen(EntryScreen):
+    """Walks the proposed entries one after another: approve, reject or skip."""
+
+    BINDINGS = [
+        Binding("escape", "back", "Back"),
+        Binding("a", "approve", "Approve"),
+        Binding("x", "reject", "Reject"),
+        Binding("s", "skip", "Skip"),
+        Binding("p", "set_status('preferred')", "Preferred"),
+        Binding("d", "set_status('deprecated')", "Deprecate"),
+        Binding("h", "toggle_history", "History"),
+    ]
+
+    def __init__(self, ids: list[int]) -> None:
+        super().__init__(ids[0])
+        self.ids = ids
+        self.position = 0
+
+    def reload(self) -> None:
+        super().reload()
+        self.title = f"Review queue: {self.position + 1} of {len(self.ids)}"
+
+    def next_entry(self) -> None:
+        self.position += 1
+        if self.position >= len(self.ids):
+            self.notify("The review queue is empty.")
+            self.dismiss()
+            return
+        self.entry_id = self.ids[self.position]
+        self.reload()
+
+    def change(self, what: Callable[[int], Entry], done: str) -> None:
+        before = self.entry.review if self.entry else None
+        super().change(what, done)
+        if self.entry is not None and self.entry.review != before:
+            self.next_entry()
+
+    def action_skip(self) -> None:
+        self.next_entry()

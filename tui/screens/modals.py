@@ -1,0 +1,391 @@
+"""Dialogs: confirmation, reasons, forms (validated before saving), import, export, help."""
+
+from __future__ import annotations
+
+import os
+from typing import TYPE_CHECKING, Any
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Grid, Horizontal, Vertical, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Button, Input, Label, ProgressBar, Select, Static
+
+from termbase.errors import TermbaseError
+from termbase.model import Context, Entry, Source, Term, TermStatus
+
+if TYPE_CHECKING:
+    from tui.app import TermbaseApp
+
+STATUS_OPTIONS = [(s.value, s.value) for s in TermStatus]
+
+
+class ConfirmModal(ModalScreen[bool]):
+    """Yes / no."""
+
+    BINDINGS = [Binding("escape", "no", "Cancel"), Binding("y", "yes", "Yes")]
+
+    def __init__(self, question: str) -> None:
+        super().__init__()
+        self.question = question
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Label(self.question, classes="question")
+            with Horizontal(classes="buttons"):
+                yield Button("Yes", variant="error", id="yes")
+                yield Button("No", variant="primary", id="no")
+
+    def on_mount(self) -> None:
+        self.query_one("#no", Button).focus()
+
+    @on(Button.Pressed, "#yes")
+    def action_yes(self) -> None:
+        self.dismiss(True)
+
+    @on(Button.Pressed, "#no")
+    def action_no(self) -> None:
+        self.dismiss(False)
+
+
+class ReasonModal(ModalScreen[str | None]):
+    """Ask for a reason (required)."""
+
+    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+
+    def __init__(self, question: str) -> None:
+        super().__init__()
+        self.question = question
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Label(self.question, classes="question")
+            yield Input(placeholder="Reason (required)", id="reason")
+            yield Label("", id="error", classes="error")
+            with Horizontal(classes="buttons"):
+                yield Button("Reject", variant="error", id="ok")
+                yield Button("Cancel", id="cancel")
+
+    def on_mount(self) -> None:
+        self.query_one("#reason", Input).focus()
+
+    @on(Input.Submitted, "#reason")
+    @on(Button.Pressed, "#ok")
+    def submit(self) -> None:
+        reason = self.query_one("#reason", Input).value.strip()
+        if not reason:
+            self.query_one("#error", Label).update("A rejection needs a reason.")
+            return
+        self.dismiss(reason)
+
+    @on(Button.Pressed, "#cancel")
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class _Form(ModalScreen[Any]):
+    """A form of labelled inputs with one error line; subclasses validate and build."""
+
+    BINDINGS = [Binding("escape", "cancel", "Cancel"), Binding("ctrl+s", "save", "Save")]
+    TITLE_TEXT = ""
+    FIELDS: list[tuple[str, str, str]] = []  # (id, label, placeholder)
+
+    def __init__(self, values: dict[str, str] | None = None) -> None:
+        super().__init__()
+        self.values = values or {}
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(classes="dialog form"):
+            yield Label(self.TITLE_TEXT, classes="question")
+            with Grid(classes="fields"):
+                for field_id, label, placeholder in self.FIELDS:
+                    yield Label(label)
+                    if field_id == "status":
+                        yield Select(
+                            STATUS_OPTIONS, value="admitted", allow_blank=False, id="status"
+                        )
+                    else:
+                        yield Input(
+                            self.values.get(field_id, ""), placeholder=placeholder, id=field_id
+                        )
+            yield Label("", id="error", classes="error")
+            with Horizontal(classes="buttons"):
+                yield Button("Save", variant="primary", id="save")
+                yield Button("Cancel", id="cancel")
+
+    def value(self, field_id: str) -> str:
+        if field_id == "status":
+            return str(self.query_one("#status", Select).value)
+        return self.query_one(f"#{field_id}", Input).value.strip()
+
+    def fail(self, message: str) -> None:
+        self.query_one("#error", Label).update(message)
+
+    def build(self) -> Any:  # pragma: no cover - overridden
+        raise NotImplementedError
+
+    @on(Button.Pressed, "#save")
+    def action_save(self) -> None:
+        result = self.build()
+        if result is not None:
+            self.dismiss(result)
+
+    @on(Button.Pressed, "#cancel")
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+def _source(form: _Form) -> Source | None:
+    title, url = form.value("source"), form.value("url")
+    if not title and not url:
+        return None
+    return Source(title=title or url, author=form.value("author"), date=form.value("date"), url=url)
+
+
+class RenderingModal(_Form):
+    """A new rendering with its context sentence and source."""
+
+    TITLE_TEXT = "Add an English rendering"
+    FIELDS = [
+        ("text", "Rendering", "dictionary form, e.g. ensure both development and security"),
+        ("status", "Status", ""),
+        ("note", "Usage note", "why preferred / when to use"),
+        ("context", "Context", "the verbatim sentence where it occurs"),
+        ("locator", "Locator", "section, footnote or page"),
+        ("source", "Source title", "title of the document"),
+        ("author", "Author", "author or issuing body"),
+        ("date", "Date", "YYYY-MM-DD or year"),
+        ("url", "URL", "https://…"),
+    ]
+
+    def build(self) -> Term | None:
+        text = self.value("text")
+        if not text:
+            self.fail("The rendering cannot be empty.")
+            return None
+        context = self.value("context")
+        url = self.value("url")
+        if url and not url.startswith(("http://", "https://")):
+            self.fail("The URL must start with http:// or https://.")
+            return None
+        source = _source(self)
+        if context and source is None:
+            self.fail("Give the source of the context sentence (a title or a URL).")
+            return None
+        term = Term(
+            text, "en", TermStatus(self.value("status")), note=self.value("note"), source=source
+        )
+        if context:
+            term.contexts.append(Context(context, self.value("locator"), source))
+        return term
+
+
+class ConceptModal(_Form):
+    """A new concept: Chinese term, English rendering, subject, definition, evidence."""
+
+    TITLE_TEXT = "Add a concept"
+    FIELDS = [
+        ("zh", "Chinese", "中文术语"),
+        ("en", "English", "preferred rendering"),
+        ("subject", "Subject", "e.g. national security"),
+        ("definition", "Definition", "one line, in English"),
+        ("context", "Context", "verbatim sentence with the rendering"),
+        ("source", "Source title", "title of the document"),
+        ("author", "Author", "author or issuing body"),
+        ("date", "Date", "YYYY-MM-DD or year"),
+        ("url", "URL", "https://…"),
+    ]
+
+    def build(self) -> Entry | None:
+        zh, en = self.value("zh"), self.value("en")
+        if not zh:
+            self.fail("The Chinese term is required.")
+            return None
+        if not any("\u3400" <= c <= "\u9fff" for c in zh):
+            self.fail("The Chinese term must contain Chinese characters.")
+            return None
+        source = _source(self)
+        terms = [Term(zh, "zh-CN", TermStatus.PREFERRED)]
+        if en:
+            term = Term(en, "en", TermStatus.PREFERRED, source=source)
+            if self.value("context"):
+                term.contexts.append(Context(self.value("context"), "", source))
+            terms.append(term)
+        return Entry(
+            terms=terms,
+            subject=self.value("subject"),
+            definition=self.value("definition"),
+            sources=[source] if source else [],
+        )
+
+
+class EditEntryModal(_Form):
+    """Edit definitions, subject and note."""
+
+    TITLE_TEXT = "Edit the entry"
+    FIELDS = [
+        ("subject", "Subject", ""),
+        ("definition", "Definition", "in English"),
+        ("definition_zh", "定义", "中文定义"),
+        ("note", "Note", ""),
+    ]
+
+    def __init__(self, entry: Entry) -> None:
+        super().__init__(
+            {
+                "subject": entry.subject,
+                "definition": entry.definition,
+                "definition_zh": entry.definition_zh,
+                "note": entry.note,
+            }
+        )
+
+    def build(self) -> dict[str, str] | None:
+        return {field_id: self.value(field_id) for field_id, _l, _p in self.FIELDS}
+
+
+class TransferModal(ModalScreen[None]):
+    """Import or export a file: plan first (import), then run with a progress bar."""
+
+    BINDINGS = [Binding("escape", "close", "Close")]
+
+    def __init__(self, mode: str) -> None:
+        super().__init__()
+        self.mode = mode  # "import" | "export"
+
+    @property
+    def tb_app(self) -> TermbaseApp:
+        from tui.app import TermbaseApp
+
+        assert isinstance(self.app, TermbaseApp)
+        return self.app
+
+    def compose(self) -> ComposeResult:
+        from termbase import formats
+
+        title = "Import a glossary" if self.mode == "import" else "Export the termbase"
+        choices = [("from the file name", "")] + [(n, n) for n in formats.names()]
+        with Vertical(classes="dialog form"):
+            yield Label(title, classes="question")
+            yield Input(placeholder="path of the file", id="path")
+            yield Select(choices, value="", allow_blank=False, id="format")
+            if self.mode == "export":
+                yield Select(
+                    [("all entries", "all"), ("approved only", "approved")],
+                    value="all",
+                    allow_blank=False,
+                    id="review",
+                )
+            yield Static("", id="plan")
+            yield ProgressBar(id="progress", show_eta=False)
+            yield Label("", id="error", classes="error")
+            with Horizontal(classes="buttons"):
+                if self.mode == "import":
+                    yield Button("Show plan", id="plan-button")
+                    yield Button("Import", variant="primary", id="run")
+                else:
+                    yield Button("Export", variant="primary", id="run")
+                yield Button("Close", id="close")
+
+    def on_mount(self) -> None:
+        self.query_one("#path", Input).focus()
+
+    def params(self) -> tuple[str, str | None]:
+        path = os.path.expanduser(self.query_one("#path", Input).value.strip())
+        fmt = str(self.query_one("#format", Select).value or "") or None
+        return path, fmt
+
+    @on(Button.Pressed, "#plan-button")
+    def plan(self) -> None:
+        path, fmt = self.params()
+        if not path:
+            self.query_one("#error", Label).update("Give the path of a file.")
+            return
+        self.run_transfer(path, fmt, dry_run=True)
+
+    @on(Button.Pressed, "#run")
+    def run(self) -> None:
+        path, fmt = self.params()
+        if not path:
+            self.query_one("#error", Label).update("Give the path of a file.")
+            return
+        self.run_transfer(path, fmt, dry_run=False)
+
+    @work(exclusive=True, thread=True, group="transfer")
+    def run_transfer(self, path: str, fmt: str | None, dry_run: bool) -> None:
+        tb = self.tb_app.thread_termbase()
+        bar = self.query_one("#progress", ProgressBar)
+        self.app.call_from_thread(bar.update, total=None, progress=0)
+
+        def progress(n: int) -> None:
+            self.app.call_from_thread(bar.advance, n)
+
+        try:
+            if self.mode == "import":
+                report = tb.import_file(path, format=fmt, dry_run=dry_run, progress=progress)
+                text = "\n".join([*report.plan[:30], report.summary()])
+            else:
+                review = str(self.query_one("#review", Select).value)
+                count = tb.export_file(path, format=fmt, review=review, progress=progress)
+                text = f"Exported {count} entries to {path}."
+        except TermbaseError as exc:
+            self.app.call_from_thread(self.failed, str(exc))
+            return
+        self.app.call_from_thread(self.finished, text, dry_run)
+
+    def failed(self, message: str) -> None:
+        self.query_one("#error", Label).update(f"Error: {message}")
+        self.query_one("#progress", ProgressBar).update(total=1, progress=0)  # stop the animation
+
+    def finished(self, text: str, dry_run: bool) -> None:
+        self.query_one("#error", Label).update("")
+        self.query_one("#plan", Static).update(text)
+        bar = self.query_one("#progress", ProgressBar)
+        bar.update(total=1, progress=1)
+        if not dry_run:
+            self.tb_app.entry_changed()
+
+    @on(Button.Pressed, "#close")
+    def action_close(self) -> None:
+        self.dismiss(None)
+
+
+HELP = """\
+[b]Everywhere[/b]
+  ?         this help            ctrl+p   command palette (every action)
+  /         search               r        review queue (proposed entries)
+  a         add a concept        i / o    import / export a file
+  q         quit
+
+[b]Search screen[/b]
+  type      search as you type: 中文, pinyin (gaozhiliang, gzlfz), 繁體, English
+  ↑ ↓       move in the results  enter    open the entry
+  ctrl+r    review filter        ctrl+t   status filter     ctrl+s  subject filter
+
+[b]Entry view[/b]  (↑ ↓ choose a term; its contexts show below)
+  a         approve the entry    x        reject (asks for a reason)
+  p         make the term preferred       m  admit it     d  deprecate it (asks first)
+  n         add a rendering with context and source
+  e         edit subject, definitions, note
+  h         show / hide the history       ctrl+d  delete the entry (asks first)
+  escape    back
+
+[b]Review queue[/b]
+  a approve · x reject · s skip · p/d re-rank the selected term · escape leave
+"""
+
+
+class HelpScreen(ModalScreen[None]):
+    """Every key."""
+
+    BINDINGS = [Binding("escape,question_mark,q", "close", "Close")]
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(classes="dialog help"):
+            yield Static(HELP, markup=True)
+            yield Button("Close", id="close")
+
+    @on(Button.Pressed, "#close")
+    def action_close(self) -> None:
+        self.dismiss(None)

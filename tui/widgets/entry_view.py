@@ -1,0 +1,158 @@
+"""Rendering of one entry with its evidence, as Rich text.
+
+Each context sentence is shown with the rendering highlighted (matched by
+word stems, so "ensuring …" lights up for "ensure …"), then its locator and
+its source with title, date and URL.
+"""
+
+from __future__ import annotations
+
+import re
+
+from rich.text import Text
+
+from termbase.lang.en import stem
+from termbase.model import Entry, HistoryRecord, Term, TermStatus, is_chinese, is_english
+
+STATUS_STYLE = {
+    TermStatus.PREFERRED: "bold green",
+    TermStatus.ADMITTED: "yellow",
+    TermStatus.DEPRECATED: "bold red strike",
+    TermStatus.SUPERSEDED: "dim strike",
+}
+STATUS_MARK = {
+    TermStatus.PREFERRED: "★ preferred",
+    TermStatus.ADMITTED: "○ admitted",
+    TermStatus.DEPRECATED: "✗ deprecated",
+    TermStatus.SUPERSEDED: "↷ superseded",
+}
+REVIEW_STYLE = {"approved": "green", "proposed": "yellow", "rejected": "red"}
+
+_WORD = re.compile(r"[A-Za-z0-9]+")
+
+
+def highlight(sentence: str, term: str) -> Text:
+    """*sentence* with the words of *term* highlighted (stems compared; Chinese by substring)."""
+    text = Text(sentence)
+    if is_chinese_text(term):
+        start = sentence.find(term)
+        if start >= 0:
+            text.stylize("bold reverse", start, start + len(term))
+        return text
+    wanted = [stem(w.lower()) for w in _WORD.findall(term)]
+    words = list(_WORD.finditer(sentence))
+    stems = [stem(m.group(0).lower()) for m in words]
+    n = len(wanted)
+    for i in range(len(words) - n + 1):
+        if n and stems[i : i + n] == wanted:
+            text.stylize("bold reverse", words[i].start(), words[i + n - 1].end())
+            return text
+    for i, s in enumerate(stems):  # fall back: light up each word that matches
+        if s in wanted:
+            text.stylize("bold", words[i].start(), words[i].end())
+    return text
+
+
+def is_chinese_text(text: str) -> bool:
+    return any("\u4e00" <= c <= "\u9fff" for c in text)
+
+
+def term_label(term: Term) -> Text:
+    """One line for a term: text, status mark, type."""
+    label = Text(term.text, style=STATUS_STYLE[term.status])
+    label.append(f"  {STATUS_MARK[term.status]}", style="dim")
+    if term.term_type.value != "full-form":
+        label.append(f" · {term.term_type.value}", style="dim")
+    return label
+
+
+def entry_header(entry: Entry) -> Text:
+    """Chinese term, pinyin, review state, subject."""
+    text = Text()
+    text.append(entry.zh or entry.terms[0].text, style="bold")
+    if entry.pinyin:
+        text.append(f"  {entry.pinyin}", style="italic")
+    review = entry.review.value
+    text.append(f"  [{review}", style=REVIEW_STYLE.get(review, ""))
+    if entry.reviewer:
+        text.append(f" by {entry.reviewer}", style=REVIEW_STYLE.get(review, ""))
+    text.append("]", style=REVIEW_STYLE.get(review, ""))
+    if entry.subject:
+        text.append(f"  {entry.subject}", style="cyan")
+    return text
+
+
+def entry_details(entry: Entry) -> Text:
+    """Definition, notes and sources of the concept."""
+    text = Text()
+    if entry.definition:
+        text.append("Definition: ", style="bold")
+        text.append(entry.definition + "\n")
+    if entry.definition_zh:
+        text.append("定义: ", style="bold")
+        text.append(entry.definition_zh + "\n")
+    if entry.note:
+        text.append("Note: ", style="bold")
+        text.append(entry.note + "\n")
+    if entry.review_comment:
+        text.append("Review: ", style="bold")
+        text.append(f"{entry.review.value} — {entry.review_comment}\n")
+    for src in entry.sources:
+        text.append("Source: ", style="bold")
+        text.append(src.citation() + "\n")
+    others = [t for t in entry.terms if is_chinese(t.lang) and t.text != entry.zh]
+    if others:
+        text.append("Chinese variants: ", style="bold")
+        text.append(", ".join(f"{t.text} ({t.lang})" for t in others) + "\n")
+    return text
+
+
+def term_evidence(term: Term) -> Text:
+    """The note, source and every context of one term, the term highlighted."""
+    text = Text()
+    text.append_text(term_label(term))
+    text.append(f"   {term.lang}\n")
+    if term.note:
+        text.append("Note: ", style="bold")
+        text.append(term.note + "\n")
+    if term.source is not None:
+        text.append("Source: ", style="bold")
+        text.append(term.source.citation() + "\n")
+    if not term.contexts:
+        text.append("No context sentence recorded.\n", style="dim")
+    for ctx in term.contexts:
+        text.append("“")
+        text.append_text(highlight(ctx.text, term.text))
+        text.append("”\n")
+        where = ctx.locator
+        if ctx.source is not None:
+            src = ctx.source
+            cite = ", ".join(p for p in (src.author, src.title, src.publisher, src.date) if p)
+            where = f"{where} — {cite}" if where else cite
+            if src.url:
+                where += f"  {src.url}"
+        if where:
+            text.append(f"   {where}\n", style="dim")
+    return text
+
+
+def history_text(records: list[HistoryRecord]) -> Text:
+    """Who changed what, when; newest first."""
+    text = Text()
+    if not records:
+        text.append("No history.", style="dim")
+    for r in records:
+        text.append(f"{r.at}  ", style="dim")
+        text.append(r.actor, style="bold")
+        text.append(f"  {r.action}")
+        if r.comment:
+            text.append(f"  — {r.comment}", style="italic")
+        text.append("\n")
+    return text
+
+
+def english_terms_first(entry: Entry) -> list[Term]:
+    """English renderings (preferred first), then the other terms."""
+    english = [t for t in entry.en_terms]
+    rest = [t for t in entry.terms if not is_english(t.lang)]
+    return english + sorted(rest, key=lambda t: t.status.rank)
