@@ -40,7 +40,7 @@ from termbase.model import (
     TermStatus,
     TermType,
 )
-from termbase.store.migrations import LATEST_VERSION, MIGRATIONS
+from termbase.store.migrations import LATEST_VERSION, MIGRATIONS, REINDEX_AFTER
 
 BUSY_TIMEOUT_MS = 30_000
 
@@ -160,6 +160,8 @@ class Store:
                     (version, name),
                 )
                 conn.execute(f"PRAGMA user_version = {int(version)}")
+        if current > 0 and any(current < v for v in REINDEX_AFTER):
+            self.reindex()  # the index code expects the newest schema
 
     def migrations_applied(self) -> list[tuple[int, str, str]]:
         """(version, name, applied_at) of every migration recorded in the file."""
@@ -601,9 +603,8 @@ class Store:
 
         count = 0
         with self.transaction():
+            index.clear_all(self.conn)
             for entry in self.iter_entries():
-                assert entry.id is not None
-                index.delete_entry(self.conn, entry.id)
                 index.index_entry(self.conn, entry)
                 count += 1
         return count
@@ -627,6 +628,12 @@ class Store:
         missing = q(
             "SELECT count(*) FROM terms WHERE id NOT IN (SELECT term_id FROM term_keys)"
         ).fetchone()[0]
+        if not missing:
+            missing = max(
+                0,
+                q("SELECT count(*) FROM terms").fetchone()[0]
+                - q("SELECT count(*) FROM term_tri").fetchone()[0],
+            )
         if missing:
             problems.append(
                 f"{missing} terms are missing from the search index; run "

@@ -104,9 +104,25 @@ V1_CORE = [
         hash TEXT NOT NULL UNIQUE)""",
 ]
 
+V2_SEARCH = [
+    "DELETE FROM term_keys",  # rebuilt by the migration's reindex step
+    "ALTER TABLE term_keys ADD COLUMN rank INTEGER NOT NULL DEFAULT 0",
+    "DROP INDEX term_keys_key",
+    "CREATE INDEX term_keys_key ON term_keys(kind, key, rank)",
+    "CREATE INDEX term_keys_entry ON term_keys(entry_id)",
+    "CREATE VIRTUAL TABLE term_tri USING fts5(norm, pinyin, tokenize='trigram')",
+    "CREATE VIRTUAL TABLE term_words USING fts5(text, "
+    "tokenize='porter unicode61 remove_diacritics 2')",
+    "CREATE VIRTUAL TABLE term_words_vocab USING fts5vocab(term_words, 'row')",
+]
+
+#: Migrations after which every entry's search keys are rebuilt.
+REINDEX_AFTER = {2}
+
 #: (version, name, SQL statements), in order.
 MIGRATIONS: list[tuple[int, str, list[str]]] = [
     (1, "core schema: entries, terms, contexts, sources, history, segments", V1_CORE),
+    (2, "search index: ranked keys, pinyin, trigram and word FTS5 tables", V2_SEARCH),
 ]
 
 LATEST_VERSION = MIGRATIONS[-1][0]

@@ -1,0 +1,144 @@
+"""Search the way a translator types: Chinese, traditional, pinyin, English, typos, filters."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from termbase import Entry, Review, Term, Termbase, TermStatus, TermType
+
+from .conftest import FIXED_TIME
+
+
+def _e(zh: str, *english: tuple[str, str], subject: str = "", review: str = "proposed",
+       extra: list[Term] | None = None) -> Entry:
+    terms = [Term(zh, "zh-CN", "preferred")]
+    terms += [Term(text, "en", status) for text, status in english]
+    terms += extra or []
+    return Entry(terms=terms, subject=subject, review=Review(review))
+
+
+@pytest.fixture(scope="module")
+def tb(tmp_path_factory: pytest.TempPathFactory) -> Termbase:
+    path: Path = tmp_path_factory.mktemp("search") / "s.sqlite"
+    base = Termbase(path, user="t", clock=lambda: FIXED_TIME)
+    base.add(_e("高质量发展", ("high-quality development", "preferred"),
+                subject="development", review="approved"))
+    base.add(_e("新发展格局", ("new development pattern", "preferred"),
+                ("new development dynamic", "admitted"), ("New Development Paradigm", "deprecated"),
+                subject="development", review="approved"))
+    base.add(_e("统筹发展和安全", ("ensure both development and security", "preferred"),
+                ("balance development and security", "admitted"), subject="national security"))
+    base.add(_e("安全", ("security", "preferred"), subject="national security"))
+    base.add(_e("发展", ("development", "preferred"), subject="development"))
+    base.add(_e("银行", ("bank", "preferred")))
+    base.add(_e("行动", ("action", "preferred")))
+    base.add(_e("重要", ("important", "preferred")))
+    base.add(_e("重新", ("again", "preferred")))
+    base.add(_e("全球发展倡议", ("Global Development Initiative", "preferred"),
+                extra=[Term("GDI", "en", "admitted", TermType.ABBREVIATION)]))
+    base.add(_e("合作共赢", ("win-win cooperation", "preferred")))
+    base.add(_e("中国的", ("China's", "preferred")))
+    base.add(_e("绿色发展", ("green development", "preferred")))
+    yield base
+    base.close()
+
+
+def zh(hits) -> list[str]:
+    return [h.entry.zh for h in hits]
+
+
+@pytest.mark.parametrize(
+    ("query", "first"),
+    [
+        ("安", "安全"),  # one character: exact first
+        ("发展", "发展"),  # two characters, exact first
+        ("质量发", "高质量发展"),  # substring of 3+
+        ("高质量发展", "高质量发展"),
+        ("高質量發展", "高质量发展"),  # traditional finds simplified
+        ("統籌發展和安全", "统筹发展和安全"),
+        ("ＧＤＩ", "全球发展倡议"),  # full-width folds
+        ("win–win", "合作共赢"),  # en dash folds
+        ("China’s", "中国的"),  # curly apostrophe folds
+        ("gāo zhìliàng", "高质量发展"),  # toned pinyin
+        ("gaozhiliang fazhan", "高质量发展"),  # toneless with space
+        ("gaozhiliangfazhan", "高质量发展"),  # toneless without spaces
+        ("gao1 zhi4 liang4", "高质量发展"),  # tone numbers
+        ("gzlfz", "高质量发展"),  # initials
+        ("yinhang", "银行"),  # heteronym 行 háng, by phrase
+        ("xingdong", "行动"),  # 行 xíng
+        ("zhongyao", "重要"),  # 重 zhòng
+        ("chongxin", "重新"),  # 重 chóng
+        ("lvse", "绿色发展"),  # ü typed as v
+        ("development patterns", "新发展格局"),  # inflection, any order
+        ("patterns development", "新发展格局"),
+        ("ensuring security", "统筹发展和安全"),
+        ("Development", "发展"),  # case-insensitive, exact first
+        ("developmnet pattern", "新发展格局"),  # typo pass
+    ],
+)
+def test_query_kinds(tb: Termbase, query: str, first: str) -> None:
+    hits = tb.search(query)
+    assert hits, query
+    assert hits[0].entry.zh == first
+
+
+def test_ranking_exact_prefix_substring(tb: Termbase) -> None:
+    hits = tb.search("发展")
+    order = [h.match for h in hits]
+    assert order[0] == "exact" and hits[0].entry.zh == "发展"
+    assert order == sorted(order, key=["exact", "prefix", "substring", "fuzzy"].index)
+    hits = tb.search("gaozhiliang")
+    assert hits[0].match == "prefix"
+
+
+def test_approved_before_proposed(tb: Termbase) -> None:
+    hits = tb.search("发展", limit=50)
+    substrings = [h for h in hits if h.match == "substring"]
+    reviews = [h.entry.review.value for h in substrings]
+    assert reviews == sorted(reviews, key=lambda r: r != "approved")
+
+
+def test_phrase_in_quotes(tb: Termbase) -> None:
+    assert zh(tb.search('"development and security"')) == ["统筹发展和安全"]
+    assert zh(tb.search('"security and development"')) == []
+
+
+def test_deprecated_hit_points_to_preferred(tb: Termbase) -> None:
+    (hit,) = tb.search("paradigm")
+    assert hit.term.text == "New Development Paradigm"
+    assert hit.term.status is TermStatus.DEPRECATED
+    assert hit.preferred_for_deprecated == ["new development pattern"]
+    assert hit.as_json()["use_instead"] == ["new development pattern"]
+
+
+def test_filters(tb: Termbase) -> None:
+    assert set(zh(tb.search("发展", review="approved"))) == {"高质量发展", "新发展格局"}
+    assert zh(tb.search("发展", subject="national security")) == ["统筹发展和安全"]
+    assert zh(tb.search("development", status="deprecated")) == ["新发展格局"]
+    assert zh(tb.search("development", lang="zh")) == []
+    assert "发展" in zh(tb.search("development", lang="en"))
+
+
+def test_source_filter(tmp_path: Path) -> None:
+    from termbase import Source
+
+    with Termbase(tmp_path / "f.sqlite", user="t") as base:
+        e = _e("发展", ("development", "preferred"))
+        e.sources = [Source("Paper on development")]
+        base.add(e)
+        base.add(_e("发展中", ("developing", "preferred")))
+        assert zh(base.search("发展", source="Paper")) == ["发展"]
+
+
+def test_nothing_found(tb: Termbase) -> None:
+    assert tb.search("量子纠缠") == []
+    assert tb.search("   ") == []
+
+
+def test_index_follows_changes(tb: Termbase) -> None:
+    entry = tb.search("银行")[0].entry
+    tb.set_status(entry.id, "bank", "deprecated")
+    assert tb.search("bank")[0].term.status is TermStatus.DEPRECATED
+    tb.set_status(entry.id, "bank", "preferred")
