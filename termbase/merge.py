@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from termbase.errors import InvalidValueError
-from termbase.model import Entry, HistoryRecord, TermStatus
+from termbase.model import Entry, HistoryRecord, TermStatus, is_traditional
 
 if TYPE_CHECKING:
     from termbase.api import Termbase
@@ -90,9 +90,13 @@ class _DryRun(Exception):
     """Raised to roll back a dry run."""
 
 
-def _toneless(pinyin: str) -> str:
-    decomposed = unicodedata.normalize("NFD", pinyin.lower())
-    return "".join(c for c in decomposed if c.isalpha() and ord(c) < 128)
+def _reading(pinyin: str) -> str:
+    """Pinyin compared for identity: tones kept, case, spaces and apostrophes ignored."""
+    return unicodedata.normalize("NFC", "".join(c for c in pinyin.lower() if c.isalpha()))
+
+
+def _traditional(entry: Entry) -> str:
+    return next((t.text for t in entry.terms if is_traditional(t.lang)), "")
 
 
 def _match(tb: Termbase, entry: Entry) -> Entry | None:
@@ -108,16 +112,14 @@ def _match(tb: Termbase, entry: Entry) -> Entry | None:
         ids = tb.store.entry_ids_by_term(first.text, first.lang)
         return tb.store.get_entry(ids[0]) if ids else None
     head = zh_terms[0]
+    trad = _traditional(entry)
     for entry_id in tb.store.entry_ids_by_term(head.text, "zh"):
         existing = tb.store.get_entry(entry_id)
         ez = existing.zh_terms
-        if (
-            head.pinyin
-            and ez
-            and ez[0].pinyin
-            and _toneless(head.pinyin) != _toneless(ez[0].pinyin)
-        ):
-            continue
+        if head.pinyin and ez and ez[0].pinyin and _reading(head.pinyin) != _reading(ez[0].pinyin):
+            continue  # another reading: another concept (CC-CEDICT's 行 xíng / háng)
+        if trad and _traditional(existing) and trad != _traditional(existing):
+            continue  # another traditional form: 干 (乾) is not 干 (幹)
         return existing
     return None
 

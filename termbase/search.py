@@ -162,9 +162,9 @@ def _key_lookups(conn: sqlite3.Connection, q: str, cap: int, found: _Candidates)
                 "substring",
             )
         else:
-            found.add(_fts_ids(conn, "term_tri", "norm : " + _fts_quote(q), cap), "substring")
+            found.add(_fts_ids(conn, "term_tri", _fts_quote(q), cap), "substring")
     elif len(q) >= 3:
-        found.add(_fts_ids(conn, "term_tri", "norm : " + _fts_quote(q), cap), "substring")
+        found.add(_fts_ids(conn, "term_tri", _fts_quote(q), cap), "substring")
 
 
 def _pinyin_lookups(conn: sqlite3.Connection, query: str, cap: int, found: _Candidates) -> None:

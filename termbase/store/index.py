@@ -23,18 +23,19 @@ best rows of a frequent key.
 
 Two FTS5 tables whose rowid is ``rank << 40 | term_id`` (rowid order is
 rank order, so ``LIMIT`` stops early on frequent words):
-``term_tri`` (trigram tokenizer over the folded text and the pinyin: any
-substring of three characters or more) and ``term_words`` (Porter stemmer:
+``term_tri`` (trigram tokenizer over the folded text: any substring of
+three characters or more; only texts of three characters or more) and ``term_words`` (Porter stemmer:
 English words in any order and inflection, phrases).
 """
 
 from __future__ import annotations
 
+import functools
 import sqlite3
 from typing import Any
 
 from termbase.lang import fold, fold_pinyin, fold_zh, has_han
-from termbase.model import Entry, Review, Term, TermStatus, is_chinese
+from termbase.model import Entry, Review, Term, TermStatus, is_chinese, is_traditional
 
 RANK_SHIFT = 40
 TERM_MASK = (1 << RANK_SHIFT) - 1
@@ -51,13 +52,29 @@ def fts_rowid(term_id: int, rank: int) -> int:
     return (rank << RANK_SHIFT) | term_id
 
 
-def _pinyin_keys(term: Term) -> tuple[list[str], list[str], list[str]]:
-    """(whole-term keys, later-word keys, initials keys) for a Chinese term."""
+@functools.lru_cache(maxsize=4096)
+def _plain(syllable: str) -> str:
+    return fold_pinyin(syllable)
+
+
+def _syllables(term: Term, text: str) -> list[str]:
+    """Toneless syllables of *text*: from the term's own pinyin when it has one
+    syllable per character (CC-CEDICT, curated entries), else from pypinyin."""
+    han = sum(1 for c in text if has_han(c))
+    given = [_plain(s) for s in term.pinyin.split()] if term.pinyin else []
+    if given and len(given) == han and " " in term.pinyin.strip():
+        return [s for s in given if s]
     from pypinyin import Style, lazy_pinyin
 
+    return [
+        s for s in (_plain(x) for x in lazy_pinyin(text, style=Style.NORMAL, errors="ignore")) if s
+    ]
+
+
+def _pinyin_keys(term: Term) -> tuple[list[str], list[str], list[str]]:
+    """(whole-term keys, later-word keys, initials keys) for a Chinese term."""
     text = fold_zh(term.text)
-    syllables = [fold_pinyin(s) for s in lazy_pinyin(text, style=Style.NORMAL, errors="ignore")]
-    syllables = [s for s in syllables if s]
+    syllables = _syllables(term, text)
     whole: set[str] = set()
     later: set[str] = set()
     initials: set[str] = set()
@@ -68,7 +85,7 @@ def _pinyin_keys(term: Term) -> tuple[list[str], list[str], list[str]]:
             later.add("".join(syllables[i:]))
             initials.add("".join(s[0] for s in syllables[i:]))
     if term.pinyin:  # curated pinyin wins where pypinyin's reading differs
-        words = [fold_pinyin(w) for w in term.pinyin.split()]
+        words = [_plain(w) for w in term.pinyin.split()]
         words = [w for w in words if w]
         if words:
             whole.add("".join(words))
@@ -77,10 +94,18 @@ def _pinyin_keys(term: Term) -> tuple[list[str], list[str], list[str]]:
     return sorted(whole), sorted(later - whole), sorted(initials)
 
 
-def term_keys(term: Term) -> list[tuple[str, str]]:
-    """Every (kind, key) of *term* (see the module docstring)."""
+def term_keys(term: Term, indexed: set[str] | None = None) -> list[tuple[str, str]]:
+    """Every (kind, key) of *term* (see the module docstring).
+
+    A traditional variant whose folded form is already in *indexed* (its
+    simplified twin) gets only its exact key: the rest would repeat.
+    """
     norm = fold_zh(term.text)
     keys = [("n", norm)]
+    if indexed is not None:
+        if norm in indexed:
+            return keys
+        indexed.add(norm)
     if is_chinese(term.lang) or has_han(norm):
         han = [c for c in norm if has_han(c)]
         keys.extend(("c1", c) for c in sorted(set(han)))
@@ -102,21 +127,26 @@ def index_entry(conn: sqlite3.Connection, entry: Entry) -> None:
     rows: list[tuple[Any, ...]] = []
     tri: list[tuple[Any, ...]] = []
     words: list[tuple[Any, ...]] = []
-    for term in entry.terms:
+    indexed: set[str] = set()
+    for term in sorted(entry.terms, key=lambda t: is_traditional(t.lang)):
         assert term.id is not None
         rank = rank_of(term.status, entry.review)
-        for kind, key in term_keys(term):
+        keys = term_keys(term, indexed)
+        for kind, key in keys:
             rows.append((term.id, entry.id, kind, key, rank))
         rowid = fts_rowid(term.id, rank)
-        pinyin = " ".join(fold_pinyin(w) for w in term.pinyin.split()) if term.pinyin else ""
-        tri.append((rowid, fold_zh(term.text), pinyin))
+        norm = keys[0][1]
+        if len(norm) >= 3 and (len(keys) > 1 or not has_han(norm)):
+            tri.append((rowid, norm))  # shorter text cannot hold a 3-character query
         if not is_chinese(term.lang):
             words.append((rowid, fold(term.text)))
     conn.executemany(
         "INSERT INTO term_keys(term_id, entry_id, kind, key, rank) VALUES (?,?,?,?,?)", rows
     )
-    conn.executemany("INSERT INTO term_tri(rowid, norm, pinyin) VALUES (?,?,?)", tri)
-    conn.executemany("INSERT INTO term_words(rowid, text) VALUES (?,?)", words)
+    if tri:
+        conn.executemany("INSERT INTO term_tri(rowid, norm) VALUES (?,?)", tri)
+    if words:
+        conn.executemany("INSERT INTO term_words(rowid, text) VALUES (?,?)", words)
 
 
 def delete_entry(conn: sqlite3.Connection, entry_id: int) -> None:

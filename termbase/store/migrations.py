@@ -110,7 +110,7 @@ V2_SEARCH = [
     "DROP INDEX term_keys_key",
     "CREATE INDEX term_keys_key ON term_keys(kind, key, rank)",
     "CREATE INDEX term_keys_entry ON term_keys(entry_id)",
-    "CREATE VIRTUAL TABLE term_tri USING fts5(norm, pinyin, tokenize='trigram')",
+    "CREATE VIRTUAL TABLE term_tri USING fts5(norm, tokenize='trigram')",
     "CREATE VIRTUAL TABLE term_words USING fts5(text, "
     "tokenize='porter unicode61 remove_diacritics 2')",
     "CREATE VIRTUAL TABLE term_words_vocab USING fts5vocab(term_words, 'row')",
