@@ -13,9 +13,16 @@ translate-toolkit/Weblate read).  Output streams through
 
 Fields TBX-Basic has no data category for are carried in ``<note>``
 elements with a fixed prefix (``pinyin: …``, ``locator: …``,
-``source-title: …``, ``review: …``, ``uuid: …``); docs/formats.md lists
-the mapping.  A reader that does not know these conventions still shows
-them as notes, so nothing is hidden from other tools.
+``source-title: …``, ``review: …``, ``uuid: …``); a user's note line that
+starts with such a prefix is written as ``note: <line>``.  docs/formats.md
+lists the mapping.  A reader that does not know these conventions still
+shows them as notes, so nothing is hidden from other tools.
+
+Reading is lenient about dialect rules (data categories out of place or
+outside a picklist are read; what has no field of ours is kept as a note
+line) and strict about structure (not well-formed XML, a wrong root, an
+empty ``<term>``, two ``<term>`` in one term section → FormatError with
+the line).
 """
 
 from __future__ import annotations
@@ -28,7 +35,7 @@ from xml.sax.saxutils import quoteattr
 
 from lxml import etree
 
-from termbase.errors import FormatError
+from termbase.errors import FormatError, InvalidValueError, UnsafeFileError
 from termbase.formats import _xml
 from termbase.formats._io import atomic_output
 from termbase.model import (
@@ -116,6 +123,10 @@ _DCT_ADMIN = {"source", "customerSubset", "projectSubset"}
 _UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 
 _SOURCE_FIELDS = ("title", "author", "publisher", "date", "url", "note")
+_HAN = re.compile(r"[\u3400-\u9fff\U00020000-\U0003134f]")
+_LATIN = re.compile(r"[A-Za-z]")
+#: Characters XML 1.0 cannot carry (C0 controls but tab/newline/CR, U+FFFE/U+FFFF).
+_XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
 # ---------------------------------------------------------------- sniffing
@@ -152,9 +163,22 @@ def normalise_lang(tag: str) -> str:
     return "-".join(out)
 
 
+_KINDS: dict[tuple[str, str], tuple[str, str]] = {}
+
+
 def _kind(el: Any) -> tuple[str, str]:
     """(element kind, data category) for DCA (``descrip type=x``) and DCT (``basic:x``)."""
     tag = el.tag if isinstance(el.tag, str) else ""
+    key = (tag, str(el.get("type") or ""))
+    found = _KINDS.get(key)
+    if found is None:
+        found = _kind_of(*key)
+        if len(_KINDS) < 4096:  # a hostile file cannot grow the cache without bound
+            _KINDS[key] = found
+    return found
+
+
+def _kind_of(tag: str, dtype: str) -> tuple[str, str]:
     name = _xml.local(tag)
     namespace = tag[1:].split("}", 1)[0] if tag.startswith("{") else ""
     if namespace and namespace != TBX_NS and name not in _ENTRY_TAGS | _LANG_TAGS | _TERM_TAGS:
@@ -169,11 +193,22 @@ def _kind(el: Any) -> tuple[str, str]:
         if name in ("responsibility",):
             return "transacNote", name
         return "other", name
-    return name, str(el.get("type") or "")
+    return name, dtype
+
+
+#: A line break followed by indentation: pretty-printing, not content.
+_LAYOUT = re.compile(r"[ \t]*\n[ \t]+")
 
 
 def _text(el: Any) -> str:
-    return _xml.text_of(el).strip()
+    """Text of *el*, stripped, with pretty-printing line breaks folded to one space.
+
+    A bare line break (no indentation after it) is content and kept.
+    """
+    text = _xml.text_of(el) if len(el) else (el.text or "")
+    if "\n" in text:
+        text = _LAYOUT.sub(" ", text)
+    return text.strip()
 
 
 def _flat(el: Any) -> str:
@@ -221,11 +256,11 @@ class _Reader:
         for child in el:
             kind, dtype = _kind(child)
             if kind in _LANG_TAGS:
-                self.lang_section(child, entry)
+                extra.extend(self.lang_section(child, entry))
             elif kind == "descrip" and dtype == "subjectField":
                 entry.subject = _text(child)
             elif kind == "descrip" and dtype == "definition":
-                entry.definition = entry.definition or _text(child)
+                self.concept_definition(child, entry, extra)
             elif kind == "descripGrp":
                 self.concept_descrip_grp(child, entry, extra)
             elif kind == "admin" and dtype == "source":
@@ -256,6 +291,8 @@ class _Reader:
                 entry.reviewed_at = value
             elif key == "review-comment":
                 entry.review_comment = value
+            elif key == "note":
+                extra.append(value)
             else:
                 extra.append(n)
         entry.note = "\n".join(x for x in [*extra] if x)
@@ -275,7 +312,7 @@ class _Reader:
             return
         dtype = _kind(descrip)[1]
         if dtype == "definition":
-            entry.definition = entry.definition or _text(descrip)
+            self.concept_definition(descrip, entry, extra)
         elif dtype == "subjectField":
             entry.subject = _text(descrip)
         else:
@@ -284,6 +321,20 @@ class _Reader:
         for c in grp:
             if _kind(c) == ("admin", "source"):
                 entry.sources.append(self.source_from(_text(c), notes))
+
+    @staticmethod
+    def concept_definition(descrip: Any, entry: Entry, extra: list[str]) -> None:
+        """A concept-level definition: Chinese by its xml:lang (or, without one, by its
+        script) goes to definition_zh, anything else to definition; a second one to the note."""
+        text = _text(descrip)
+        lang = normalise_lang(_xml.lang_of(descrip))
+        chinese = is_chinese(lang) if lang else bool(_HAN.search(text)) and not _LATIN.search(text)
+        if chinese and not entry.definition_zh:
+            entry.definition_zh = text
+        elif not chinese and not entry.definition and (not lang or is_english(lang)):
+            entry.definition = text
+        else:
+            extra.append(f"[{lang}] definition: {text}" if lang else f"definition: {text}")
 
     def admin_grp_source(self, grp: Any) -> Source | None:
         admin = next((c for c in grp if _kind(c) == ("admin", "source")), None)
@@ -302,12 +353,18 @@ class _Reader:
                 date = _text(c)
             elif kind == "transacNote":
                 who = _text(c)
-        if kind_text == "origination":
+        if kind_text in ("origination", "creation") and not (entry.created_at or entry.created_by):
             entry.created_at, entry.created_by = date, who
         elif kind_text == "modification":
             entry.updated_at, entry.updated_by = date, who
 
-    def lang_section(self, el: Any, entry: Entry) -> None:
+    def lang_section(self, el: Any, entry: Entry) -> list[str]:
+        """Add the terms and definitions of one language section to *entry*.
+
+        Returns what it holds that our model has no field for, as note lines
+        (``[lang] category: value``).
+        """
+        extra: list[str] = []
         lang = normalise_lang(_xml.lang_of(el))
         if not lang:
             raise self.fail(
@@ -322,28 +379,43 @@ class _Reader:
                 if descrip is None:
                     continue
                 _k, d = _kind(descrip)
-                if d == "definition":
-                    if is_chinese(lang):
-                        entry.definition_zh = entry.definition_zh or _text(descrip)
-                    else:
-                        entry.definition = entry.definition or _text(descrip)
-                    if kind == "descripGrp":
-                        notes = [_text(c) for c in child if _kind(c)[0] == "note"]
-                        for c in child:
-                            if _kind(c) == ("admin", "source"):
-                                entry.sources.append(self.source_from(_text(c), notes))
+                if d != "definition":
+                    extra.append(f"[{lang}] {d or 'descrip'}: {_text(descrip)}")
+                elif is_chinese(lang) and not is_traditional(lang) and not entry.definition_zh:
+                    entry.definition_zh = _text(descrip)
+                elif is_english(lang) and not entry.definition:
+                    entry.definition = _text(descrip)
+                else:
+                    extra.append(f"[{lang}] definition: {_text(descrip)}")
+                if d == "definition" and kind == "descripGrp":
+                    notes = [_text(c) for c in child if _kind(c)[0] == "note"]
+                    for c in child:
+                        if _kind(c) == ("admin", "source"):
+                            entry.sources.append(self.source_from(_text(c), notes))
             elif kind == "admin" and dtype == "source":
                 entry.sources.append(Source(title=_text(child)))
             elif kind == "adminGrp":
                 src = self.admin_grp_source(child)
                 if src is not None:
                     entry.sources.append(src)
+            elif kind in ("note", "descrip", "admin", "ref", "xref", "other"):
+                value = _text(child) or str(child.get("target") or "")
+                label = "note" if kind == "note" else (dtype or kind)
+                extra.append(f"[{lang}] {label}: {value}")
+        return extra
 
     def term(self, el: Any, lang: str) -> Term:
         holder = el
         if _xml.local(el.tag) == "ntig":
             holder = next((c for c in el if _xml.local(c.tag) == "termGrp"), el)
-        term_el = next((c for c in holder if _xml.local(c.tag) == "term"), None)
+        term_els = [c for c in holder if _xml.local(c.tag) == "term"]
+        if len(term_els) > 1:
+            raise self.fail(
+                term_els[1],
+                f"a term section holds {len(term_els)} <term> elements; TBX allows one per "
+                "term section: put each term in a <termSec> (TBX 2008: <tig>) of its own",
+            )
+        term_el = term_els[0] if term_els else None
         if term_el is None or not _text(term_el):
             raise self.fail(
                 el, "a term section has no <term> text; remove the empty term or fill it in"
@@ -394,6 +466,10 @@ class _Reader:
             key, value = self.split_note(n)
             if key == "pinyin":
                 term.pinyin = value
+            elif key == "partOfSpeech" and not term.pos:
+                term.pos = value
+            elif key == "note":
+                extra.append(value)
             else:
                 extra.append(n)
         term.note = "\n".join(extra)
@@ -420,6 +496,8 @@ class _Reader:
 
 
 _RESERVED = {
+    "note",
+    "partOfSpeech",
     "pinyin",
     "locator",
     "uuid",
@@ -434,29 +512,65 @@ _RESERVED = {
 def read(path: str | os.PathLike[str], **options: Any) -> Iterator[Entry]:
     """Stream the entries of a TBX file (v3 or 2008, DCA or DCT)."""
     p = os.fspath(path)
+    _check_blank(p)
+    _check_root(p)
     reader = _Reader(p)
-    root_checked = False
-    for event, el in _xml.iterparse(p, events=("start", "end")):
-        name = _xml.local(el.tag)
-        if not root_checked:
+    # Only entry elements reach Python (``{*}`` matches any or no namespace),
+    # which keeps the per-element overhead of a million-term file in C.
+    for _event, el in _xml.iterparse(p, events=("end",), tag=_ENTRY_MATCH):
+        undefined = next(el.iter(etree.Entity), None)
+        if undefined is not None:
+            raise UnsafeFileError(
+                f"unsafe XML: the entity reference {undefined.text} is not defined in the "
+                "file (termbase never loads external DTDs); replace it with the text it "
+                "stands for",
+                path=p,
+                line=undefined.sourceline,
+            )
+        entry = reader.entry(el)
+        _xml.clear(el)
+        yield entry
+
+
+_ENTRY_MATCH = ["{*}" + name for name in sorted(_ENTRY_TAGS)]
+
+
+def _check_blank(path: str) -> None:
+    """Refuse a file holding nothing but a BOM and white space, with a plain message."""
+    if os.path.isfile(path) and 0 < os.path.getsize(path) <= 4096:
+        with open(path, "rb") as fh:
+            data = fh.read()
+        for bom in (b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff"):
+            data = data.removeprefix(bom)
+        if not data.replace(b"\x00", b"").strip():
+            raise FormatError(
+                "the file is empty (only white space); export the TBX again", path=path
+            )
+
+
+def _check_root(path: str) -> None:
+    """Refuse a file whose root is not <tbx> or <martif> (after the safety checks)."""
+    events = _xml.iterparse(path, events=("start",))
+    try:
+        for _event, root in events:
+            name = _xml.local(root.tag)
             if name not in ("tbx", "martif"):
                 raise FormatError(
                     f"not a TBX file: the root element is <{name}>; expected <tbx> (TBX v3) "
                     "or <martif> (TBX 2008)",
-                    path=p,
-                    line=el.sourceline,
+                    path=path,
+                    line=root.sourceline,
                 )
-            root_checked = True
-            continue
-        if event == "end" and name in _ENTRY_TAGS:
-            entry = reader.entry(el)
-            _xml.clear(el)
-            yield entry
-        elif event == "end" and name in ("tbxHeader", "martifHeader", "back"):
-            _xml.clear(el)
+            return
+    finally:
+        events.close()  # type: ignore[attr-defined]
 
 
 # ----------------------------------------------------------------- writing
+def _rank(term: Term) -> int:
+    return term.status.rank
+
+
 class _Writer:
     """Builds one entry at a time as an element tree (un-namespaced: the root
     written by :func:`write` declares the TBX v3 default namespace)."""
@@ -472,7 +586,12 @@ class _Writer:
 
     def leaf(self, parent: Any, name: str, text: str, **attrs: str) -> None:
         el = etree.SubElement(parent, self.tag(name), attrs)
-        el.text = text
+        el.text = _XML_ILLEGAL.sub("", text)
+
+    def user_note(self, parent: Any, line: str) -> None:
+        """A line of a user's note; escaped when it would read back as one of ours."""
+        escape = _Reader.split_note(line)[0] or line.startswith("note: ")
+        self.note(parent, f"note: {line}" if escape else line)
 
     def note(self, parent: Any, text: str) -> None:
         if text:
@@ -498,13 +617,14 @@ class _Writer:
         has_en = any(is_english(t.lang) for t in entry.terms)
         has_zh = any(is_chinese(t.lang) and not is_traditional(t.lang) for t in entry.terms)
         if entry.definition and not has_en:
-            self.leaf(el, "descrip", entry.definition, type="definition")
+            self.leaf(el, "descrip", entry.definition, type="definition", **{_xml.XML_LANG: "en"})
         if entry.definition_zh and not has_zh:
-            self.leaf(el, "descrip", entry.definition_zh, type="definition")
+            zh = {_xml.XML_LANG: "zh-CN"}
+            self.leaf(el, "descrip", entry.definition_zh, type="definition", **zh)
         for src in entry.sources:
             self.admin_grp(el, src)
         for line in entry.note.split("\n") if entry.note else []:
-            self.note(el, line)
+            self.user_note(el, line)
         if not own_id:
             self.note(el, f"uuid: {entry.uuid}")
         self.note(el, f"review: {entry.review.value}")
@@ -543,9 +663,10 @@ class _Writer:
             ):
                 self.leaf(sec, "descrip", entry.definition_zh, type="definition")
                 done_zh = True
-            for t in entry.terms:
-                if t.lang == lang:
-                    self.term(sec, t)
+            # Best status first: tools that take the first term of a language
+            # (translate-toolkit, OmegaT) must never pick a deprecated one.
+            for t in sorted((t for t in entry.terms if t.lang == lang), key=_rank):
+                self.term(sec, t)
         return el
 
     def term(self, parent: Any, t: Term) -> None:
@@ -572,7 +693,7 @@ class _Writer:
         if t.pos and t.pos not in _POS:
             self.note(sec, f"partOfSpeech: {t.pos}")
         for line in t.note.split("\n") if t.note else []:
-            self.note(sec, line)
+            self.user_note(sec, line)
 
 
 def write(
@@ -580,16 +701,32 @@ def write(
     path: str | os.PathLike[str],
     *,
     version: str = "v3",
+    dialect: str = "TBX-Basic",
+    style: str = "dca",
     source_language: str = "en",
     **options: Any,
 ) -> int:
     """Write *entries* as TBX v3 TBX-Basic DCA (default) or TBX 2008 (``version="2008"``).
 
-    Returns the number of entries written.  Streams one entry at a time into
-    a temporary file that is renamed at the end.
+    The registry maps both ``tbx`` and ``tbx2008`` to this module; a caller
+    that looked the module up as ``tbx2008`` passes ``version="2008"``.
+    Only the TBX-Basic dialect in DCA style is written (the reader takes
+    every dialect and both styles).  Returns the number of entries written.
+    Streams one entry at a time into a temporary file that is renamed at
+    the end.
+
+    Raises:
+        InvalidValueError: for a version, dialect or style that is not written.
     """
     if version not in ("v3", "2008"):
-        raise FormatError(f"unknown TBX version {version!r}; use v3 or 2008", path=str(path))
+        raise InvalidValueError(
+            f"unknown TBX version {version!r}; use v3 (ISO 30042:2019) or 2008 (martif)"
+        )
+    if dialect != "TBX-Basic" or style != "dca":
+        raise InvalidValueError(
+            f"termbase writes TBX-Basic in DCA style only, not {dialect} {style!r}; "
+            "TBX-Basic DCA is valid TBX-Core and readable by every TBX v3 tool"
+        )
     writer = _Writer(version)
     lang = quoteattr(source_language)[1:-1]
     if version == "v3":
