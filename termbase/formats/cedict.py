@@ -14,7 +14,8 @@ go into the entry note, so nothing is lost.  ``#`` lines are comments;
 
 A malformed line is a :class:`~termbase.errors.FormatError` with its line
 number; ``skip_bad_lines=True`` skips such lines instead (the count is in
-``read.skipped`` after the run).
+``read.skipped`` after the run, and the errors are appended to the list
+passed as ``skipped=``, as for CSV).
 """
 
 from __future__ import annotations
@@ -111,15 +112,18 @@ def read(
                     continue
                 m = LINE.match(line)
                 if m is None:
-                    if skip_bad_lines:
-                        read.skipped += 1  # type: ignore[attr-defined]
-                        continue
-                    raise FormatError(
+                    error = FormatError(
                         "not a CC-CEDICT line (expected 'Traditional Simplified [pin1 yin1] "
                         "/gloss/'); fix the line or import with skip_bad_lines",
                         path=p,
                         line=number,
                     )
+                    if not skip_bad_lines:
+                        raise error
+                    read.skipped += 1  # type: ignore[attr-defined]
+                    if isinstance(options.get("skipped"), list):
+                        options["skipped"].append(error)
+                    continue
                 seen += 1
                 yield _entry(m, source, p, number)
     except UnicodeDecodeError as exc:

@@ -36,7 +36,6 @@ from __future__ import annotations
 
 import codecs
 import csv
-import io
 import itertools
 import os
 import re
@@ -92,6 +91,7 @@ SEPARATORS = re.compile(r"\s*[|;\uff1b]\s*")
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _CODING = re.compile(r"-\*-\s*coding:\s*([-\w.]+)\s*-\*-")
 _SNIFF_LINES = 50
+_SKIP_HINT = " (or import with skip_bad_lines=True to skip such rows)"
 _DIRECTION_ROWS = 200
 
 # Field names: zh, zh-Hant, en, alternatives, deprecated, status, pinyin,
@@ -223,9 +223,12 @@ def field_for_header(name: str) -> str | None:
 
 
 def map_header(cells: Sequence[str]) -> list[str | None]:
-    """Fields of a header row; ``source``/``target`` mean zh/en only when
-    no explicit Chinese/English column exists (else ``source`` is a citation)."""
-    fields = [field_for_header(c) if c.strip() else None for c in cells]
+    """Fields of a header row (``"extra"`` for unknown names, kept in the note).
+
+    ``source``/``target`` mean zh/en only when no explicit Chinese/English
+    column exists (else ``source`` is a citation).
+    """
+    fields = [(field_for_header(c) or "extra") if c.strip() else None for c in cells]
     explicit = {_norm(c) for c in cells} - {"source", "target", "source-term", "target-term"}
     has_zh = any(field_for_header(c) == "zh" for c in cells if _norm(c) in explicit)
     has_en = any(field_for_header(c) == "en" for c in cells if _norm(c) in explicit)
@@ -234,7 +237,7 @@ def map_header(cells: Sequence[str]) -> list[str | None]:
         if key in ("source", "source-term") and has_zh:
             fields[i] = "citation"
         elif key in ("target", "target-term") and has_en:
-            fields[i] = None
+            fields[i] = "extra"
     return fields
 
 
@@ -244,8 +247,8 @@ def looks_like_header(cells: Sequence[str]) -> bool:
     if len(filled) < 2:
         return False
     fields = map_header(cells)
-    known = [f for f, c in zip(fields, cells, strict=False) if f and c.strip()]
-    if len(known) * 2 < len(filled) or "zh" not in known and "zh-Hant" not in known:
+    known = [f for f, c in zip(fields, cells, strict=False) if f and f != "extra" and c.strip()]
+    if len(known) * 2 < len(filled) or ("zh" not in known and "zh-Hant" not in known):
         return "en" in known and len(known) == len(filled)
     targets = [f for f in known if f in ("en", "alternatives") or f.startswith("term:")]
     return bool(targets) and known.count("zh") <= 1 and known.count("en") <= 1
@@ -365,9 +368,10 @@ class RowMapper:
             return None
         where = (self.path, line)
         if len(values) <= self.zh_index or not values[self.zh_index]:
+            what = "ends before" if len(values) <= self.zh_index else "has no Chinese term in"
             raise FormatError(
-                f"row has no Chinese term in column {self.zh_index + 1}; fill it in, delete "
-                "the row, or pass columns=… to say which column holds Chinese",
+                f"row {what} column {self.zh_index + 1} (Chinese); fill it in or delete the "
+                f"row{_SKIP_HINT}, or pass columns=… to say which column holds Chinese",
                 path=self.path,
                 line=line,
             )
@@ -377,7 +381,7 @@ class RowMapper:
                 hint = " (the columns seem separated by spaces; use tabs)"
             raise FormatError(
                 f"row ends before its translation in column {self.target_index + 1}{hint}; "
-                "add the missing cells or delete the row",
+                f"add the missing cells or delete the row{_SKIP_HINT}",
                 path=self.path,
                 line=line,
             )
@@ -398,9 +402,7 @@ class RowMapper:
         pinyin = first("pinyin")
         terms: list[Term] = []
         for n, text in enumerate(t for _, v in by.get("zh", []) for t in self.terms_of(v)):
-            terms.append(
-                Term(text, ZH, TermStatus.PREFERRED if n == 0 else TermStatus.ADMITTED)
-            )
+            terms.append(Term(text, ZH, TermStatus.PREFERRED if n == 0 else TermStatus.ADMITTED))
         if terms and pinyin:
             terms[0].pinyin = pinyin
         for n, text in enumerate(t for _, v in by.get("zh-Hant", []) for t in self.terms_of(v)):
@@ -440,7 +442,9 @@ def _encoding(p: str, head: bytes, option: str | None) -> str:
         try:
             codecs.lookup(option)
         except LookupError:
-            raise FormatError(f"unknown encoding {option!r}; pass a valid encoding", path=p)
+            raise FormatError(
+                f"unknown encoding {option!r}; pass a valid encoding", path=p
+            ) from None
         return option
     enc = detect_encoding(head)
     if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or enc.startswith("utf-16"):
@@ -470,22 +474,28 @@ def _sniff_delimiter(lines: list[str], path: str) -> str:
 class _Lines:
     """Decoded lines of a file with their numbers; comment lines dropped."""
 
-    def __init__(self, p: str, fh: IO[str]) -> None:
+    def __init__(self, p: str, fh: IO[str], quoted: bool) -> None:
         self.p = p
         self.fh = fh
+        self.quoted = quoted  # CSV quoting: a '#' line inside a quoted cell is text
         self.number = 0
         self.comments: list[str] = []
 
     def __iter__(self) -> Iterator[str]:
+        inside = False
         try:
             for line in self.fh:
                 self.number += 1
-                if line.startswith("#") or (self.number == 1 and line.startswith("\ufeff#")):
+                if self.number == 1:
+                    line = line.lstrip("\ufeff")
+                if line.startswith("#") and not inside:
                     if len(self.comments) < 5:
-                        self.comments.append(line.rstrip("\r\n").lstrip("\ufeff"))
+                        self.comments.append(line.rstrip("\r\n"))
                     yield ""  # keep csv's line numbers honest
                     continue
-                yield line.lstrip("\ufeff") if self.number == 1 else line
+                if self.quoted and line.count('"') % 2:
+                    inside = not inside
+                yield line
         except UnicodeDecodeError as exc:
             raise FormatError(
                 f"bytes not valid {exc.encoding} after line {self.number}; save the file as "
@@ -505,7 +515,7 @@ def _rows(p: str, options: dict[str, Any]) -> tuple[Iterator[tuple[int, list[str
         sample = []
     delimiter = options.get("delimiter") or _sniff_delimiter(sample[:-1] or sample, p)
     fh_text = open(p, encoding=enc, newline="")  # noqa: SIM115 - closed by the generator
-    lines = _Lines(p, fh_text)
+    lines = _Lines(p, fh_text, quoted=delimiter != "\t")
     reader = csv.reader(iter(lines), delimiter=delimiter, quotechar='"', strict=False)
     if delimiter == "\t":
         reader = csv.reader(iter(lines), delimiter="\t", quoting=csv.QUOTE_NONE)
@@ -542,15 +552,62 @@ def read(path: str | os.PathLike[str], **options: Any) -> Iterator[Entry]:
     """Stream the entries of a CSV/TSV glossary.
 
     Options: ``columns`` (``"zh,en,note"`` / ``"1=zh,2=en"``), ``encoding``,
-    ``delimiter``, ``header`` (True/False: force or refuse a header row).
+    ``delimiter``, ``header`` (True/False: force or refuse a header row),
+    ``skip_bad_lines`` (skip rows lacking their Chinese term or translation;
+    their errors go to the list passed as ``skipped``).
     """
     p = check_readable_file(path)
     if os.path.getsize(p) == 0:
         raise FormatError("the file is empty (0 bytes)", path=p)
     rows, lines = _rows(p, options)
     mapper, pending = _mapper(p, rows, lines, options)
-    for number, cells in itertools.chain(pending, rows):
-        entry = mapper.entry(cells, number)
+    entries = entries_of(mapper, itertools.chain(pending, rows), options)
+    if mapper.own and not mapper.split:
+        entries = _regroup(entries)
+    yield from entries
+
+
+def _regroup(entries: Iterable[Entry]) -> Iterator[Entry]:
+    """Our own OmegaT TSV: consecutive lines of one Chinese term are one concept;
+    a comment starting ``admitted`` marks an admitted rendering, ``avoid: …``
+    lists deprecated ones (dropped: they are in no target cell)."""
+    current: Entry | None = None
+    for entry in entries:
+        parts = [x for x in entry.note.split("; ") if x] if entry.note else []
+        status = TermStatus.PREFERRED
+        if parts and parts[0] == "admitted":
+            status, parts = TermStatus.ADMITTED, parts[1:]
+        parts = [x for x in parts if not x.startswith("avoid: ")]
+        en = [t for t in entry.terms if not is_chinese(t.lang)]
+        for t in en:
+            t.status, t.note = status, "; ".join(parts)
+        entry.note = ""
+        if current is not None and current.zh == entry.zh:
+            current.terms.extend(en)
+            continue
+        if current is not None:
+            yield current
+        current = entry
+    if current is not None:
+        yield current
+
+
+def entries_of(
+    mapper: RowMapper, rows: Iterable[tuple[int, Sequence[str]]], options: dict[str, Any]
+) -> Iterator[Entry]:
+    """Entries of numbered rows; with ``skip_bad_lines`` bad rows are skipped and
+    their errors appended to the ``skipped`` list option (when given)."""
+    skip = bool(options.get("skip_bad_lines"))
+    skipped = options.get("skipped")
+    for number, cells in rows:
+        try:
+            entry = mapper.entry(cells, number)
+        except FormatError as exc:
+            if not skip or exc.line is None:
+                raise
+            if isinstance(skipped, list):
+                skipped.append(exc)
+            continue
         if entry is not None:
             yield entry
 
@@ -588,10 +645,12 @@ def read_segments(path: str | os.PathLike[str], **options: Any) -> Iterator[Segm
     options override).  A header row such as ``zh,en`` is skipped.
     """
     p = check_readable_file(path)
+    if os.path.getsize(p) == 0:
+        raise FormatError("the file is empty (0 bytes)", path=p)
     rows, _ = _rows(p, options)
     first = next(rows, None)
     if first is None:
-        return
+        raise FormatError("no rows: the file holds only comments or blank lines", path=p)
     pending = [first] if not looks_like_header(first[1]) else []
     pending.extend(itertools.islice(rows, _DIRECTION_ROWS))
     if "source_lang" in options or "target_lang" in options:
@@ -709,10 +768,3 @@ def _write_tsv(entries: Iterable[Entry], p: str) -> int:
                 fh.write("\t".join(cells) + "\n")
             count += 1 if lines else 0
     return count
-
-
-def to_text(rows: Iterable[Sequence[str]]) -> str:
-    """Rows as CSV text (used by tests and previews)."""
-    buf = io.StringIO()
-    csv.writer(buf, lineterminator="\n").writerows(rows)
-    return buf.getvalue()
