@@ -497,6 +497,8 @@ def stats(state: _State, as_json: bool) -> None:
 @click.option("--source", "source_name", help="Record this source name on every entry.")
 @click.option("--columns", help="CSV/TSV/XLSX column mapping, e.g. 'zh,en,note'.")
 @click.option("--encoding", help="Text encoding of CSV/TSV files (default: detected).")
+@click.option("--skip-bad-lines", is_flag=True,
+              help="CSV/TSV, XLSX, CC-CEDICT: skip malformed rows instead of stopping.")
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
 @pass_state
 def import_(
@@ -508,6 +510,7 @@ def import_(
     source_name: str | None,
     columns: str | None,
     encoding: str | None,
+    skip_bad_lines: bool,
     as_json: bool,
 ) -> None:
     """Import a glossary: TBX, TMX, PO, CSV/TSV, XLSX or CC-CEDICT.
@@ -525,6 +528,8 @@ def import_(
         options["columns"] = columns
     if encoding:
         options["encoding"] = encoding
+    if skip_bad_lines:
+        options["skip_bad_lines"] = True
     tb = state.open()
     with _progress(f"Importing {os.path.basename(file)}") as progress:
         report = tb.import_file(
