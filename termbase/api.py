@@ -496,6 +496,8 @@ class Termbase:
             entries = _counting(entries, progress)
         if name == "tbx2008":
             options.setdefault("version", "2008")
+        if name in ("csv", "tsv"):
+            options.setdefault("dialect", name)
         return int(module.write(entries, p, **options))
 
     def backup(self, target: str | os.PathLike[str]) -> str:
@@ -559,6 +561,55 @@ class Termbase:
         return self._tm
 
     # --- QA services: recognize / check / score / extract (QA helper's block) ---
+    def recognizer(self) -> Any:
+        """The term automaton of this termbase (cached on disk beside the database)."""
+        from termbase import recognize as _recognize
+
+        key = _recognize.state_key(self.store.conn)
+        cached = self.__dict__.get("_qa_recognizer")
+        if cached is None or cached[0] != key:
+            rec, info = _recognize.load_or_build(self.store.conn, self.path)
+            cached = (key, rec, info)
+            self.__dict__["_qa_recognizer"] = cached
+        return cached[1]
+
+    def recognizer_info(self) -> Any:
+        """How the automaton was obtained last (:class:`termbase.recognize.BuildInfo`)."""
+        self.recognizer()
+        return self.__dict__["_qa_recognizer"][2]
+
+    def recognize(self, units: list[str]) -> Any:
+        """Known terms in *units* (texts): ``(found, entry cache)``; see :mod:`termbase.qa`."""
+        from termbase import qa
+
+        return qa.recognize(self, units)
+
+    def check(self, segments: list[Any], *, include_proposed: bool = False) -> Any:
+        """Check translations against the termbase; a :class:`termbase.qa.CheckReport`."""
+        from termbase import qa
+
+        return qa.check(self, segments, include_proposed=include_proposed)
+
+    def score(self, hyp: list[str], ref: list[str], src: list[str] | None = None) -> Any:
+        """BLEU, chrF, TER and terminology metrics; a :class:`termbase.score.Scores`."""
+        from termbase import score as _score
+
+        return _score.score(self, hyp, ref, src)
+
+    def extract(
+        self, text: str, *, limit: int = 50, min_freq: int = 2, lang: str | None = None
+    ) -> Any:
+        """Term candidates of *text* not yet in the termbase (see :mod:`termbase.extract`)."""
+        from termbase import extract as _extract
+
+        return _extract.extract(self, text, limit=limit, min_freq=min_freq, lang=lang)
+
+    def add_candidates(self, candidates: list[Any], document: str) -> list[Entry]:
+        """Store *candidates* as proposed entries citing *document*, for review."""
+        from termbase import extract as _extract
+
+        return _extract.add_candidates(self, candidates, document)
+
     # --- end of QA services ---
 
 

@@ -38,3 +38,57 @@ def add_words(words: Iterable[str], freq: int | None = None) -> None:
 def cut(text: str) -> list[str]:
     """Words of *text* (precise mode, no HMM guessing of unknown words)."""
     return [w for w in tokenizer().cut(text, HMM=False) if w]
+
+
+@functools.lru_cache(maxsize=1)
+def _term_tokenizer() -> Any:
+    """A second private tokenizer for term extraction, taught the termbase's terms.
+
+    Kept apart from :func:`tokenizer` so that teaching it terms never changes
+    word boundaries elsewhere (pinyin written by word, for one).
+    """
+    import jieba
+
+    tokenizer()  # logging silenced, dictionary cached
+    tok = jieba.Tokenizer()
+    tok.initialize()
+    return tok
+
+
+@functools.lru_cache(maxsize=1)
+def _pos_tokenizer() -> Any:
+    import jieba.posseg
+
+    return jieba.posseg.POSTokenizer(_term_tokenizer())
+
+
+def pos_cut(text: str) -> list[tuple[str, str]]:
+    """``(word, part-of-speech flag)`` pairs of *text* (jieba/ICTCLAS flags: n, v, vn …).
+
+    Uses the term-extraction tokenizer, which knows the words given to
+    :func:`add_terms`.
+    """
+    return [(p.word, p.flag) for p in _pos_tokenizer().cut(text, HMM=True) if p.word]
+
+
+def add_terms(words: Iterable[str]) -> None:
+    """Teach the term-extraction tokenizer termbase terms (tagged ``nz``), never split."""
+    tok = _term_tokenizer()
+    for word in words:
+        if not word:
+            continue
+        known = int(tok.FREQ.get(word) or 0)
+        if known:
+            tok.add_word(word, freq=max(known, tok.suggest_freq(word)))
+        else:
+            tok.add_word(word, tag="nz")
+
+
+def general_frequency(word: str) -> int:
+    """Frequency of *word* in jieba's general dictionary (0 when unknown)."""
+    return int(tokenizer().FREQ.get(word) or 0)
+
+
+def general_total() -> int:
+    """Total word count of jieba's general dictionary."""
+    return int(tokenizer().total)

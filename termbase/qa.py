@@ -1,0 +1,357 @@
+"""Terminology QA: recognise terms in documents, check translations against the termbase.
+
+Contract:
+
+* :func:`read_source_units` gives the source texts of a document: a plain
+  text file (one unit per line), or the source side of TMX / XLIFF / PO.
+* :func:`read_bilingual` gives :class:`~termbase.model.Segment` pairs from
+  TMX, XLIFF 1.2/2.0, PO, a two-column TSV, or two line-aligned text files.
+* :func:`recognize` lists every known term with its position and approved
+  renderings; :func:`used_entries` gives the entries a document uses (the
+  document glossary).
+* :func:`check` reports, per segment, source terms whose approved rendering
+  is missing from the target, deprecated renderings used instead, and terms
+  rendered differently across the document.  English targets are matched
+  by Snowball stems ("ensuring" satisfies "ensure"); Chinese targets by
+  folded substring.  Missing and deprecated renderings are errors;
+  inconsistency (different approved renderings of one term in different
+  segments) is a warning.
+"""
+
+from __future__ import annotations
+
+import os
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from termbase.errors import FormatError, InvalidValueError
+from termbase.lang import en as _en
+from termbase.lang import fold_zh, has_han
+from termbase.model import Entry, Segment, Term, TermStatus, is_chinese, is_english
+from termbase.recognize import Match, Recognizer
+
+if TYPE_CHECKING:
+    from termbase.api import Termbase
+
+#: Statuses that count as an approved rendering / as a rendering to avoid.
+USABLE = (TermStatus.PREFERRED, TermStatus.ADMITTED)
+AVOID = (TermStatus.DEPRECATED, TermStatus.SUPERSEDED)
+
+_PLAIN_EXTENSIONS = (".txt", ".text", ".md", "")
+_BILINGUAL = {".tmx": "tmx", ".xlf": "xliff", ".xliff": "xliff", ".po": "po", ".tsv": "tsv"}
+
+
+# ----------------------------------------------------------------- reading
+def read_source_units(path: str, format: str | None = None) -> list[str]:
+    """Source texts of *path*: lines of a plain text file, or source sides of segments."""
+    name = format or _BILINGUAL.get(os.path.splitext(path)[1].lower())
+    if name is None or name in ("text", "txt"):
+        from termbase.formats._io import read_text
+
+        return read_text(path).splitlines()
+    return [seg.source for seg in _read_segments(path, name)]
+
+
+def read_bilingual(
+    path: str, target: str | None = None, format: str | None = None
+) -> list[Segment]:
+    """Segments of a bilingual file, or of two line-aligned text files (*path*, *target*)."""
+    if target is not None:
+        return read_aligned(path, target)
+    name = format or _BILINGUAL.get(os.path.splitext(path)[1].lower())
+    if name is None:
+        raise InvalidValueError(
+            f"{path}: cannot tell a bilingual format from the extension; use .tmx, .xlf, "
+            ".xliff, .po or .tsv, pass --format, or give the translation as a second file"
+        )
+    return list(_read_segments(path, name))
+
+
+def _read_segments(path: str, name: str) -> Iterable[Segment]:
+    from termbase import formats
+
+    module = formats.get("tsv" if name == "tsv" else name)
+    if not hasattr(module, "read_segments"):
+        raise InvalidValueError(f"the {name} format holds no translation segments")
+    segments: Iterable[Segment] = module.read_segments(path)
+    return segments
+
+
+def read_aligned(source_path: str, target_path: str) -> list[Segment]:
+    """Two line-aligned text files; blank line pairs are skipped.
+
+    Raises FormatError when the line counts differ (naming the first extra line).
+    """
+    from termbase.formats._io import read_text
+
+    src = read_text(source_path).splitlines()
+    tgt = read_text(target_path).splitlines()
+    if len(src) != len(tgt):
+        longer, n = (
+            (source_path, len(tgt) + 1) if len(src) > len(tgt) else (target_path, len(src) + 1)
+        )
+        raise FormatError(
+            f"the files are not line-aligned ({len(src)} source lines, {len(tgt)} target "
+            "lines); each source line needs its translation on the same line",
+            path=longer,
+            line=n,
+        )
+    segments = []
+    for s, t in zip(src, tgt, strict=False):
+        if s.strip() or t.strip():
+            segments.append(
+                Segment(s, t, source_lang=_lang_of(s), target_lang=_lang_of(t), origin=source_path)
+            )
+    return segments
+
+
+def _lang_of(text: str) -> str:
+    return "zh-CN" if has_han(text) else "en"
+
+
+# ------------------------------------------------------------- recognising
+@dataclass
+class Found:
+    """A recognised term with the renderings a translator needs."""
+
+    start: int
+    end: int
+    text: str
+    unit: int  # 1-based line / segment number
+    entry_id: int
+    zh: str
+    renderings: list[str]  # approved renderings, preferred first
+    avoid: list[str]  # deprecated / superseded renderings
+    review: str
+
+    def as_dict(self) -> dict[str, Any]:
+        """JSON-ready form."""
+        return dict(self.__dict__)
+
+
+class EntryCache:
+    """Entries by id, loaded once per run."""
+
+    def __init__(self, tb: Termbase) -> None:
+        self.tb = tb
+        self._by_id: dict[int, Entry] = {}
+
+    def get(self, entry_id: int) -> Entry:
+        """The entry *entry_id*."""
+        if entry_id not in self._by_id:
+            self._by_id[entry_id] = self.tb.get(entry_id)
+        return self._by_id[entry_id]
+
+    def used(self) -> list[Entry]:
+        """Every entry loaded so far, by id."""
+        return [self._by_id[k] for k in sorted(self._by_id)]
+
+
+def _best_entry(cache: EntryCache, ids: Sequence[int]) -> Entry:
+    """Approved entries before proposed ones when a term belongs to several."""
+    entries = [cache.get(i) for i in ids]
+    return sorted(entries, key=lambda e: (e.review.value != "approved", e.id or 0))[0]
+
+
+def targets_of(entry: Entry, target_lang: str) -> tuple[list[str], list[str]]:
+    """(usable, avoided) renderings of *entry* in the target language."""
+    terms: list[Term]
+    if is_chinese(target_lang):
+        terms = sorted((t for t in entry.terms if is_chinese(t.lang)), key=lambda t: t.status.rank)
+    else:
+        terms = entry.en_terms
+    usable = [t.text for t in terms if t.status in USABLE]
+    avoid = [t.text for t in terms if t.status in AVOID]
+    return usable, avoid
+
+
+def recognize(
+    tb: Termbase, units: Sequence[str], *, recognizer: Recognizer | None = None
+) -> tuple[list[Found], EntryCache]:
+    """Every known term in *units* (longest match first), with its renderings."""
+    rec = recognizer or tb.recognizer()
+    cache = EntryCache(tb)
+    found: list[Found] = []
+    for number, text in enumerate(units, 1):
+        for m in rec.find(text):
+            entry = _best_entry(cache, m.entry_ids)
+            target = "en" if m.lang == "zh" else "zh-CN"
+            usable, avoid = targets_of(entry, target)
+            found.append(
+                Found(
+                    m.start,
+                    m.end,
+                    m.text,
+                    number,
+                    entry.id or 0,
+                    entry.zh,
+                    usable,
+                    avoid,
+                    entry.review.value,
+                )
+            )
+    return found, cache
+
+
+# ---------------------------------------------------------------- checking
+@dataclass
+class Issue:
+    """One problem found by :func:`check`."""
+
+    kind: str  # missing | deprecated | inconsistent
+    severity: str  # error | warning
+    segment: int  # 1-based; 0 for document-wide issues
+    term: str
+    entry_id: int
+    expected: list[str]
+    found: list[str] = field(default_factory=list)
+    segments: list[int] = field(default_factory=list)
+    message: str = ""
+
+    def as_dict(self) -> dict[str, Any]:
+        """JSON-ready form."""
+        return dict(self.__dict__)
+
+
+@dataclass
+class CheckReport:
+    """Result of :func:`check`."""
+
+    segments: int = 0
+    terms: int = 0  # source term occurrences checked
+    issues: list[Issue] = field(default_factory=list)
+
+    @property
+    def errors(self) -> int:
+        """Number of error-severity issues."""
+        return sum(1 for i in self.issues if i.severity == "error")
+
+    @property
+    def warnings(self) -> int:
+        """Number of warning-severity issues."""
+        return sum(1 for i in self.issues if i.severity == "warning")
+
+    def as_dict(self) -> dict[str, Any]:
+        """JSON-ready form."""
+        return {
+            "segments": self.segments,
+            "terms": self.terms,
+            "errors": self.errors,
+            "warnings": self.warnings,
+            "issues": [i.as_dict() for i in self.issues],
+        }
+
+
+class TargetText:
+    """A target segment prepared for rendering look-ups."""
+
+    def __init__(self, text: str, lang: str) -> None:
+        self.chinese = is_chinese(lang) or (not is_english(lang) and has_han(text))
+        self.folded = fold_zh(text)
+        self.stems = f" {' '.join(_en.stems(text))} "
+
+    def contains(self, rendering: str) -> bool:
+        """True when *rendering* occurs (English: as whole words, any inflection)."""
+        if self.chinese or has_han(rendering):
+            return fold_zh(rendering) in self.folded
+        key = " ".join(_en.stems(rendering))
+        return bool(key) and f" {key} " in self.stems
+
+    def first(self, renderings: Iterable[str]) -> str | None:
+        """The first of *renderings* present in the text."""
+        return next((r for r in renderings if self.contains(r)), None)
+
+
+def check(
+    tb: Termbase, segments: Sequence[Segment], *, include_proposed: bool = False
+) -> CheckReport:
+    """Check every segment's target against the termbase (see the module docstring)."""
+    rec = tb.recognizer()
+    cache = EntryCache(tb)
+    report = CheckReport(segments=len(segments))
+    used: dict[int, dict[str, list[int]]] = defaultdict(lambda: defaultdict(list))
+    names: dict[int, tuple[str, str]] = {}  # entry id -> (term as written, target lang)
+    for number, seg in enumerate(segments, 1):
+        target_lang = seg.target_lang or _lang_of(seg.target)
+        target = TargetText(seg.target, target_lang)
+        for m in rec.find(seg.source):
+            entry = _best_entry(cache, m.entry_ids)
+            if entry.review.value != "approved" and not include_proposed:
+                continue
+            usable, avoid = targets_of(entry, target_lang)
+            if not usable:
+                continue
+            report.terms += 1
+            issue = _check_one(number, m, entry, usable, avoid, target)
+            if issue is not None:
+                report.issues.append(issue)
+            hit = target.first(usable)  # deprecated uses are errors already
+            if hit is not None:
+                used[entry.id or 0][hit].append(number)
+                names[entry.id or 0] = (m.text, target_lang)
+    report.issues.extend(_inconsistencies(used, names, cache))
+    order = {"deprecated": 0, "missing": 1, "inconsistent": 2}
+    report.issues.sort(key=lambda i: (order[i.kind], i.segment, i.term))
+    return report
+
+
+def _check_one(
+    number: int, m: Match, entry: Entry, usable: list[str], avoid: list[str], target: TargetText
+) -> Issue | None:
+    if target.first(usable) is not None:
+        return None
+    bad = target.first(avoid)
+    eid = entry.id or 0
+    if bad is not None:
+        return Issue(
+            "deprecated",
+            "error",
+            number,
+            m.text,
+            eid,
+            usable,
+            [bad],
+            message=f"{m.text}: deprecated rendering {bad!r} used; use {usable[0]!r}",
+        )
+    return Issue(
+        "missing",
+        "error",
+        number,
+        m.text,
+        eid,
+        usable,
+        message=f"{m.text}: expected {' or '.join(repr(u) for u in usable)}",
+    )
+
+
+def _inconsistencies(
+    used: dict[int, dict[str, list[int]]], names: dict[int, tuple[str, str]], cache: EntryCache
+) -> list[Issue]:
+    issues = []
+    for eid, renderings in used.items():
+        if len(renderings) < 2:
+            continue
+        by_count = sorted(renderings.items(), key=lambda kv: (-len(kv[1]), kv[1][0]))
+        found = [r for r, _ in by_count]
+        segs = sorted({n for _, ns in by_count for n in ns})
+        term, target_lang = names[eid]
+        detail = "; ".join(
+            f"{r!r} in segment{'s' if len(ns) > 1 else ''} {', '.join(map(str, ns))}"
+            for r, ns in by_count
+        )
+        issues.append(
+            Issue(
+                "inconsistent",
+                "warning",
+                0,
+                term,
+                eid,
+                targets_of(cache.get(eid), target_lang)[0],
+                found,
+                segs,
+                message=f"{term}: rendered {len(found)} ways: {detail}",
+            )
+        )
+    return issues
