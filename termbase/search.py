@@ -18,7 +18,13 @@ Ranking: exact > prefix > substring > fuzzy; then preferred > admitted >
 deprecated > superseded; then approved > proposed > rejected; then
 shorter terms.  Each candidate list is capped (``CANDIDATES``) and read in
 rank order from the index, so a frequent key never costs a scan of every
-hit.  A deprecated rendering that matches carries the preferred one.
+hit; when exact and prefix matches already fill ``limit`` entries the
+substring lookups are skipped (nothing they find could rank higher).  With
+filters, the lookups are read deeper (×``FILTER_GROWTH``, up to
+``CANDIDATES_FILTERED``) while fewer than ``limit`` hits survive.  Within a
+capped prefix list (a range of keys, e.g. every term starting with 发) the
+first ``CANDIDATES`` keys in code-point order are ranked, not all of them.
+A deprecated rendering that matches carries the preferred one.
 """
 
 from __future__ import annotations
@@ -36,8 +42,11 @@ MATCH_NAME = {v: k for k, v in MATCH_RANK.items()}
 REVIEW_RANK = {"approved": 0, "proposed": 1, "rejected": 2}
 STATUS_RANK = {s.value: s.rank for s in TermStatus}
 
-#: How many candidates each lookup reads (more when filters may drop many).
+#: How many candidates each lookup reads; when filters leave fewer than
+#: ``limit`` hits of a capped list, the lookups run again reading
+#: ``FILTER_GROWTH`` times deeper, up to ``CANDIDATES_FILTERED``.
 CANDIDATES = 200
+FILTER_GROWTH = 10
 CANDIDATES_FILTERED = 2000
 #: Typo pass: the least rapidfuzz similarity (0–100) for a replacement word.
 TYPO_MIN_SIMILARITY = 75
@@ -87,14 +96,25 @@ class SearchHit:
 
 
 class _Candidates:
-    def __init__(self) -> None:
-        self.best: dict[int, int] = {}  # term id -> match rank
+    """Candidate terms with their best match rank, and the entries already sure to rank."""
 
-    def add(self, term_ids: list[int], match: str) -> None:
-        rank = MATCH_RANK[match]
-        for tid in term_ids:
+    def __init__(self, cap: int) -> None:
+        self.best: dict[int, int] = {}  # term id -> match rank
+        self.top_entries: set[int] = set()  # entries with an exact or prefix match
+        self.cap = cap
+        self.ranks: list[int] | None = None  # static ranks a status/review filter allows
+        self.capped = False  # some lookup returned *cap* rows: there may be more
+
+    def add(self, rows: list[tuple[int, int | None]], match: str, weak: bool = False) -> None:
+        """Record (term id, entry id or None) rows found as *match*; a *weak* match
+        (pinyin initials) ranks after the other matches of its kind."""
+        rank = MATCH_RANK[match] * 2 + weak
+        self.capped = self.capped or len(rows) >= self.cap
+        for tid, eid in rows:
             if rank < self.best.get(tid, 99):
                 self.best[tid] = rank
+            if eid is not None and rank <= MATCH_RANK["prefix"] * 2 + 1:
+                self.top_entries.add(eid)
 
 
 def _fts_quote(text: str) -> str:
@@ -125,78 +145,97 @@ def _words_query(query: str) -> str:
     return " AND ".join(_query_parts(query))
 
 
-def _ids(conn: sqlite3.Connection, sql: str, params: tuple[Any, ...]) -> list[int]:
-    return [int(r[0]) for r in conn.execute(sql, params)]
+def _keys(
+    conn: sqlite3.Connection, found: _Candidates, where: str, params: tuple[Any, ...]
+) -> list[tuple[int, int | None]]:
+    """(term id, entry id) rows of ``term_keys`` (read from the covering index).
+
+    *where* may end in ``ORDER BY`` / ``LIMIT``; the ranks a filter allows go
+    before them.
+    """
+    if found.ranks is not None:
+        cut = min(
+            (i for i in (where.find(" ORDER BY"), where.find(" LIMIT")) if i >= 0),
+            default=len(where),
+        )
+        allowed = ",".join(str(r) for r in found.ranks)
+        where = f"{where[:cut]} AND rank IN ({allowed}){where[cut:]}"
+    sql = f"SELECT term_id, entry_id FROM term_keys WHERE {where}"
+    return [(int(r[0]), int(r[1])) for r in conn.execute(sql, params)]
 
 
-def _fts_ids(conn: sqlite3.Connection, table: str, match: str, cap: int) -> list[int]:
+def _rowid_ranges(ranks: list[int]) -> str:
+    """SQL over FTS rowids (``rank << 40 | term_id``) allowing only *ranks*."""
+    spans: list[list[int]] = []
+    for r in sorted(ranks):
+        if spans and spans[-1][1] == r - 1:
+            spans[-1][1] = r
+        else:
+            spans.append([r, r])
+    parts = [
+        f"rowid BETWEEN {lo << _RANK_SHIFT} AND {((hi + 1) << _RANK_SHIFT) - 1}" for lo, hi in spans
+    ]
+    return "(" + " OR ".join(parts) + ")" if parts else "0"
+
+
+def _fts_ids(
+    conn: sqlite3.Connection, table: str, match: str, cap: int, ranks: list[int] | None = None
+) -> list[tuple[int, int | None]]:
+    extra = f" AND {_rowid_ranges(ranks)}" if ranks is not None else ""
     try:
         rows = conn.execute(
-            f"SELECT rowid FROM {table} WHERE {table} MATCH ? LIMIT ?", (match, cap)
+            f"SELECT rowid FROM {table} WHERE {table} MATCH ?{extra} LIMIT ?", (match, cap)
         ).fetchall()
     except sqlite3.OperationalError:  # a query FTS5 cannot parse finds nothing
         return []
-    return [int(r[0]) & _TERM_MASK for r in rows]
+    return [(int(r[0]) & _TERM_MASK, None) for r in rows]
 
 
-def _key_lookups(conn: sqlite3.Connection, q: str, cap: int, found: _Candidates) -> None:
-    """Exact and prefix on the folded text; substring for Chinese."""
-    found.add(_ids(conn, "SELECT term_id FROM term_keys WHERE kind='n' AND key=?", (q,)), "exact")
+def _text_exact_prefix(conn: sqlite3.Connection, q: str, cap: int, found: _Candidates) -> None:
+    """Exact and prefix matches of the folded text."""
+    found.add(_keys(conn, found, "kind='n' AND key=?", (q,)), "exact")
     found.add(
-        _ids(
-            conn,
-            "SELECT term_id FROM term_keys WHERE kind='n' AND key>? AND key<? LIMIT ?",
-            (q, q + "\U0010ffff", cap),
-        ),
+        _keys(conn, found, "kind='n' AND key>? AND key<? LIMIT ?", (q, q + "\U0010ffff", cap)),
         "prefix",
     )
-    if has_han(q):
-        if len(q) <= 2:
-            kind = "c1" if len(q) == 1 else "c2"
-            found.add(
-                _ids(
-                    conn,
-                    "SELECT term_id FROM term_keys WHERE kind=? AND key=? ORDER BY rank LIMIT ?",
-                    (kind, q, cap),
-                ),
-                "substring",
-            )
-        else:
-            found.add(_fts_ids(conn, "term_tri", _fts_quote(q), cap), "substring")
+
+
+def _text_substring(conn: sqlite3.Connection, q: str, cap: int, found: _Candidates) -> None:
+    """Substring matches: 1- and 2-character Han keys, else the trigram index."""
+    if has_han(q) and len(q) <= 2:
+        kind = "c1" if len(q) == 1 else "c2"
+        found.add(
+            _keys(conn, found, "kind=? AND key=? ORDER BY rank LIMIT ?", (kind, q, cap)),
+            "substring",
+        )
     elif len(q) >= 3:
-        found.add(_fts_ids(conn, "term_tri", _fts_quote(q), cap), "substring")
+        found.add(_fts_ids(conn, "term_tri", _fts_quote(q), cap, found.ranks), "substring")
 
 
-def _pinyin_lookups(conn: sqlite3.Connection, query: str, cap: int, found: _Candidates) -> None:
-    py = fold_pinyin(query)
-    if not py:
-        return
-    found.add(_ids(conn, "SELECT term_id FROM term_keys WHERE kind='p' AND key=?", (py,)), "exact")
+def _pinyin_exact_prefix(conn: sqlite3.Connection, py: str, cap: int, found: _Candidates) -> None:
+    found.add(_keys(conn, found, "kind='p' AND key=?", (py,)), "exact")
     found.add(
-        _ids(
-            conn,
-            "SELECT term_id FROM term_keys WHERE kind='p' AND key>? AND key<? LIMIT ?",
-            (py, py + "\x7f", cap),
-        ),
-        "prefix",
-    )
-    found.add(
-        _ids(
-            conn,
-            "SELECT term_id FROM term_keys WHERE kind='ps' AND key>=? AND key<? LIMIT ?",
-            (py, py + "\x7f", cap),
-        ),
-        "substring",
+        _keys(conn, found, "kind='p' AND key>? AND key<? LIMIT ?", (py, py + "\x7f", cap)), "prefix"
     )
     if 2 <= len(py) <= 12:
         found.add(
-            _ids(
-                conn,
-                "SELECT term_id FROM term_keys WHERE kind='i' AND key=? ORDER BY rank LIMIT ?",
-                (py, cap),
-            ),
+            _keys(conn, found, "kind='i' AND key=? ORDER BY rank LIMIT ?", (py, cap)),
             "prefix",
+            weak=True,
         )
+
+
+def _pinyin_substring(conn: sqlite3.Connection, py: str, cap: int, found: _Candidates) -> None:
+    if 2 <= len(py) <= 12:
+        found.add(
+            _keys(conn, found, "kind='is' AND key=? ORDER BY rank LIMIT ?", (py, cap)),
+            "substring",
+            weak=True,
+        )
+    found.add(
+        _keys(conn, found, "kind='ps' AND key>=? AND key<? LIMIT ?", (py, py + "\x7f", cap)),
+        "substring",
+    )
 
 
 def _typo_query(conn: sqlite3.Connection, query: str) -> str:
@@ -207,9 +246,7 @@ def _typo_query(conn: sqlite3.Connection, query: str) -> str:
     out = []
     changed = False
     for word in _WORD.findall(fold(query)):
-        if conn.execute(
-            "SELECT 1 FROM term_words_vocab WHERE term=?", (_porter_guess(word),)
-        ).fetchone():
+        if _fts_ids(conn, "term_words", _fts_quote(word), 1):  # FTS5 stems it itself
             out.append(word)
             continue
         head = word[:2]
@@ -234,13 +271,6 @@ def _typo_query(conn: sqlite3.Connection, query: str) -> str:
     return " AND ".join(_fts_quote(w) for w in out) if changed else ""
 
 
-def _porter_guess(word: str) -> str:
-    """*word* as FTS5's Porter tokenizer indexes it (the original Porter algorithm)."""
-    import snowballstemmer
-
-    return str(snowballstemmer.stemmer("porter").stemWord(word))
-
-
 def search(
     store: Any,
     query: str,
@@ -257,34 +287,85 @@ def search(
     q = t2s_chars(fold(query))
     if not q:
         return []
-    filtered = any((status, review, subject, lang, source))
-    cap = CANDIDATES_FILTERED if filtered else CANDIDATES
-    found = _Candidates()
-    _key_lookups(conn, q.replace('"', "").strip() or q, cap, found)
-    if not has_han(q):
-        words = _words_query(q)
-        if words:
-            found.add(_fts_ids(conn, "term_words", words, cap), "substring")
-        if _PINYIN.match(q):
-            _pinyin_lookups(conn, q, cap, found)
-        typo = _typo_query(conn, q) if not found.best and words and '"' not in q else ""
-        if typo:
-            found.add(_fts_ids(conn, "term_words", typo, cap), "fuzzy")
-        parts = _query_parts(q)
-        if not found.best and len(parts) > 2 and '"' not in q:  # relax: all words but one
-            for i in range(len(parts)):
-                relaxed = " AND ".join(parts[:i] + parts[i + 1 :])
-                found.add(_fts_ids(conn, "term_words", relaxed, cap), "fuzzy")
-    return _rank(
-        store,
-        found,
-        limit=limit,
-        status=status,
-        review=review,
-        subject=subject,
-        lang=lang,
-        source=source,
-    )
+    filters = {
+        "status": status,
+        "review": review,
+        "subject": subject,
+        "lang": lang,
+        "source": source,
+    }
+    ranks = _allowed_ranks(status, review)
+    post = any((subject, lang, source))  # filters applied after the lookups
+    cap = CANDIDATES
+    while True:
+        found = _gather(conn, q, cap, limit, post, ranks)
+        hits = _rank(store, found, limit=limit, **filters)
+        # Subject, language and source filters may drop most of a capped candidate
+        # list: read deeper until enough hits survive or the lists were read to the end.
+        if len(hits) >= limit or not post or not found.capped:
+            return hits
+        if cap >= CANDIDATES_FILTERED:
+            return hits
+        cap *= FILTER_GROWTH
+
+
+def _allowed_ranks(status: str | None, review: str | None) -> list[int] | None:
+    """The static ranks (``status_rank * 3 + review_rank``) that the status and review
+    filters allow, so that the lookups read only those rows (None: no such filter)."""
+    if status is None and review is None:
+        return None
+    return [
+        s * 3 + r
+        for s in range(4)
+        for r in range(3)
+        if (status is None or STATUS_RANK.get(status) == s)
+        and (review is None or REVIEW_RANK.get(review) == r)
+    ]
+
+
+def _gather(
+    conn: sqlite3.Connection,
+    q: str,
+    cap: int,
+    limit: int,
+    filtered: bool,
+    ranks: list[int] | None = None,
+) -> _Candidates:
+    """Every candidate term of the folded query *q*, at most *cap* per lookup,
+    only of static *ranks* when given.
+
+    Without (subject, language, source) filters, once exact and prefix matches
+    fill *limit* entries no substring match can rank among them, so those
+    lookups are skipped.
+    """
+    found = _Candidates(cap)
+    found.ranks = ranks
+    text = q.replace('"', "").strip() or q
+    py = fold_pinyin(q) if not has_han(q) and _PINYIN.match(q) else ""
+    _text_exact_prefix(conn, text, cap, found)
+    if py:
+        _pinyin_exact_prefix(conn, py, cap, found)
+    if not filtered and len(found.top_entries) >= limit:
+        return found
+    _text_substring(conn, text, cap, found)
+    if has_han(q):
+        return found
+    if py:
+        _pinyin_substring(conn, py, cap, found)
+    words = _words_query(q)
+    if words:
+        found.add(_fts_ids(conn, "term_words", words, cap, found.ranks), "substring")
+    if found.best or not words or '"' in q:
+        return found
+    typo = _typo_query(conn, q)
+    if typo:
+        found.add(_fts_ids(conn, "term_words", typo, cap, found.ranks), "fuzzy")
+    parts = _query_parts(q)
+    if not found.best and len(parts) > 2:  # relax: every word but one
+        for i in range(len(parts)):
+            relaxed = " AND ".join(parts[:i] + parts[i + 1 :])
+            found.add(_fts_ids(conn, "term_words", relaxed, cap, found.ranks), "fuzzy")
+    return found
 
 
 def _rank(
@@ -308,7 +389,7 @@ def _rank(
         marks = ",".join("?" * len(chunk))
         sql = (
             f"SELECT t.id, t.entry_id, t.status, length(t.text), e.review FROM terms t "
-            f"JOIN entries e ON e.id = t.entry_id WHERE t.id IN ({marks})"
+            f"CROSS JOIN entries e ON e.id = t.entry_id WHERE t.id IN ({marks})"
         )
         params: list[Any] = list(chunk)
         if status:
@@ -325,8 +406,8 @@ def _rank(
             params.append(lang.lower() + "%")
         if source:
             sql += (
-                " AND e.id IN (SELECT es.entry_id FROM entry_sources es JOIN sources s "
-                "ON s.id = es.source_id WHERE s.title LIKE ?)"
+                " AND EXISTS (SELECT 1 FROM entry_sources es JOIN sources s "
+                "ON s.id = es.source_id WHERE es.entry_id = e.id AND s.title LIKE ?)"
             )
             params.append(f"%{source}%")
         for term_id, entry_id, t_status, length, e_review in conn.execute(sql, params):
@@ -342,7 +423,7 @@ def _rank(
         hit = SearchHit(
             entry=entry,
             term=term,
-            match=MATCH_NAME[key[0]],
+            match=MATCH_NAME[key[0] // 2],
             score=-float(key[0] * 100 + key[1] * 10 + key[2]),
         )
         if term.status in (TermStatus.DEPRECATED, TermStatus.SUPERSEDED):

@@ -11,8 +11,13 @@ from termbase import Entry, Review, Term, Termbase, TermStatus, TermType
 from .conftest import FIXED_TIME
 
 
-def _e(zh: str, *english: tuple[str, str], subject: str = "", review: str = "proposed",
-       extra: list[Term] | None = None) -> Entry:
+def _e(
+    zh: str,
+    *english: tuple[str, str],
+    subject: str = "",
+    review: str = "proposed",
+    extra: list[Term] | None = None,
+) -> Entry:
     terms = [Term(zh, "zh-CN", "preferred")]
     terms += [Term(text, "en", status) for text, status in english]
     terms += extra or []
@@ -23,21 +28,45 @@ def _e(zh: str, *english: tuple[str, str], subject: str = "", review: str = "pro
 def tb(tmp_path_factory: pytest.TempPathFactory) -> Termbase:
     path: Path = tmp_path_factory.mktemp("search") / "s.sqlite"
     base = Termbase(path, user="t", clock=lambda: FIXED_TIME)
-    base.add(_e("高质量发展", ("high-quality development", "preferred"),
-                subject="development", review="approved"))
-    base.add(_e("新发展格局", ("new development pattern", "preferred"),
-                ("new development dynamic", "admitted"), ("New Development Paradigm", "deprecated"),
-                subject="development", review="approved"))
-    base.add(_e("统筹发展和安全", ("ensure both development and security", "preferred"),
-                ("balance development and security", "admitted"), subject="national security"))
+    base.add(
+        _e(
+            "高质量发展",
+            ("high-quality development", "preferred"),
+            subject="development",
+            review="approved",
+        )
+    )
+    base.add(
+        _e(
+            "新发展格局",
+            ("new development pattern", "preferred"),
+            ("new development dynamic", "admitted"),
+            ("New Development Paradigm", "deprecated"),
+            subject="development",
+            review="approved",
+        )
+    )
+    base.add(
+        _e(
+            "统筹发展和安全",
+            ("ensure both development and security", "preferred"),
+            ("balance development and security", "admitted"),
+            subject="national security",
+        )
+    )
     base.add(_e("安全", ("security", "preferred"), subject="national security"))
     base.add(_e("发展", ("development", "preferred"), subject="development"))
     base.add(_e("银行", ("bank", "preferred")))
     base.add(_e("行动", ("action", "preferred")))
     base.add(_e("重要", ("important", "preferred")))
     base.add(_e("重新", ("again", "preferred")))
-    base.add(_e("全球发展倡议", ("Global Development Initiative", "preferred"),
-                extra=[Term("GDI", "en", "admitted", TermType.ABBREVIATION)]))
+    base.add(
+        _e(
+            "全球发展倡议",
+            ("Global Development Initiative", "preferred"),
+            extra=[Term("GDI", "en", "admitted", TermType.ABBREVIATION)],
+        )
+    )
     base.add(_e("合作共赢", ("win-win cooperation", "preferred")))
     base.add(_e("中国的", ("China's", "preferred")))
     base.add(_e("绿色发展", ("green development", "preferred")))
@@ -142,3 +171,114 @@ def test_index_follows_changes(tb: Termbase) -> None:
     tb.set_status(entry.id, "bank", "deprecated")
     assert tb.search("bank")[0].term.status is TermStatus.DEPRECATED
     tb.set_status(entry.id, "bank", "preferred")
+
+
+def test_exact_order_for_two_characters(tb: Termbase) -> None:
+    # exact, then substrings: preferred before admitted, approved before proposed, shorter first
+    assert zh(tb.search("发展")) == [
+        "发展",
+        "高质量发展",
+        "新发展格局",
+        "绿色发展",
+        "全球发展倡议",
+        "统筹发展和安全",
+    ]
+    assert [h.match for h in tb.search("发展")] == ["exact"] + ["substring"] * 5
+
+
+def test_exact_order_for_one_character(tb: Termbase) -> None:
+    assert zh(tb.search("安")) == ["安全", "统筹发展和安全"]
+    assert [h.match for h in tb.search("安")] == ["prefix", "substring"]
+
+
+def test_simplified_query_finds_traditional_entry(tmp_path: Path) -> None:
+    with Termbase(tmp_path / "t.sqlite", user="t") as base:
+        base.add(
+            Entry(
+                terms=[
+                    Term("國家安全", "zh-Hant", "preferred"),
+                    Term("national security", "en", "preferred"),
+                ]
+            )
+        )
+        hits = base.search("国家安全")
+        assert [(h.term.text, h.match) for h in hits] == [("國家安全", "exact")]
+        assert [h.term.text for h in base.search("guojia anquan")] == ["國家安全"]
+
+
+def test_filters_read_past_the_candidate_cap(tmp_path: Path) -> None:
+    from termbase import search as search_mod
+
+    with Termbase(tmp_path / "c.sqlite", user="t") as base:
+        for i in range(30):
+            base.add(_e(f"发展{i:02d}", (f"development {i}", "preferred")))
+        base.add(
+            _e("发展规划", ("development plan", "preferred"), subject="planning", review="approved")
+        )
+        old = search_mod.CANDIDATES
+        search_mod.CANDIDATES = 5
+        try:
+            assert zh(base.search("发展", subject="planning")) == ["发展规划"]
+            assert zh(base.search("development", subject="planning")) == ["发展规划"]
+            # status and review filters are read from the index's static rank
+            assert zh(base.search("发展", review="approved")) == ["发展规划"]
+            assert zh(base.search("fazhan", review="approved", status="preferred")) == ["发展规划"]
+            assert zh(base.search("development", review="approved")) == ["发展规划"]
+            assert zh(base.search("发展", review="approved", status="deprecated")) == []
+        finally:
+            search_mod.CANDIDATES = old
+
+
+def test_english_words_any_order_and_inflection(tb: Termbase) -> None:
+    assert zh(tb.search("ensuring security")) == ["统筹发展和安全"]
+    assert zh(tb.search("securities ensured")) == ["统筹发展和安全"]
+    hit = tb.search("development patterns")[0]
+    assert (hit.term.text, hit.match) == ("new development pattern", "substring")
+
+
+def test_typo_pass_marks_fuzzy(tb: Termbase) -> None:
+    hits = tb.search("developmnet pattern")
+    assert [(h.entry.zh, h.match) for h in hits] == [("新发展格局", "fuzzy")]
+    assert tb.search("securty")[0].entry.zh == "安全"
+
+
+@pytest.mark.parametrize(
+    ("pinyin", "count", "syllables"),
+    [
+        ("xīn fāzhǎn géjú", 5, ["xin", "fa", "zhan", "ge", "ju"]),
+        ("gāozhìliàng fāzhǎn", 5, ["gao", "zhi", "liang", "fa", "zhan"]),
+        ("Xī'ān", 2, ["xi", "an"]),
+        ("fāng’àn", 2, ["fang", "an"]),
+        ("lǜsè", 2, ["lv", "se"]),
+        ("gao1 zhi4 liang4", 3, ["gao", "zhi", "liang"]),
+        ("xīn fāzhǎn géjú", 4, None),  # not one syllable per character
+        ("G20 fēnghuì", 2, None),  # a Latin word: pypinyin reads the text instead
+    ],
+)
+def test_split_pinyin(pinyin: str, count: int, syllables: list[str] | None) -> None:
+    from termbase.lang import split_pinyin
+
+    assert split_pinyin(pinyin, count) == syllables
+
+
+def test_keys_come_from_the_terms_pinyin() -> None:
+    from termbase.store.index import term_keys
+
+    keys = term_keys(Term("银行", "zh-CN", "preferred", pinyin="yínháng"))
+    assert keys == [
+        ("n", "银行"),
+        ("c1", "行"),
+        ("c1", "银"),
+        ("c2", "银行"),
+        ("p", "yinhang"),
+        ("ps", "hang"),
+        ("i", "yh"),
+    ]
+    # without pinyin, pypinyin reads the phrase: 行 is háng in 银行, xíng in 行动
+    assert ("p", "yinhang") in term_keys(Term("銀行", "zh-Hant", "preferred"))
+    assert ("p", "xingdong") in term_keys(Term("行动", "zh-CN", "preferred"))
+
+
+def test_exact_and_prefix_fill_the_limit(tb: Termbase) -> None:
+    assert [(h.entry.zh, h.match) for h in tb.search("安", limit=1)] == [("安全", "prefix")]
+    assert [(h.entry.zh, h.match) for h in tb.search("发展", limit=1)] == [("发展", "exact")]

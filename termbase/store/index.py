@@ -13,7 +13,8 @@ c1     each Han character of the folded text                      1-character qu
 c2     each Han bigram                                            2-character queries
 p      toneless pinyin of the whole term, no spaces ("gaozhiliangfazhan")  pinyin exact/prefix
 ps     toneless pinyin from each later word on ("fazhan")         pinyin inside a term
-i      initials of the whole term ("gzlfz"), and from each word   pinyin initials
+i      initials of the whole term ("gzlfz")                       pinyin initials
+is     initials from each later syllable, 2+ ("lfz", "fz")     initials inside a term
 =====  =========================================================  =================
 
 ``rank`` is a static quality bucket: ``status_rank * 3 + review_rank``
@@ -23,9 +24,14 @@ best rows of a frequent key.
 
 Two FTS5 tables whose rowid is ``rank << 40 | term_id`` (rowid order is
 rank order, so ``LIMIT`` stops early on frequent words):
-``term_tri`` (trigram tokenizer over the folded text: any substring of
-three characters or more; only texts of three characters or more) and ``term_words`` (Porter stemmer:
-English words in any order and inflection, phrases).
+``term_tri`` (trigram tokenizer over the folded text of every term: any
+substring of three characters or more) and ``term_words`` (Porter stemmer
+over the non-Chinese terms: English words in any order and inflection,
+phrases).
+
+The index ``term_keys_key(kind, key, rank, term_id, entry_id)`` covers every
+lookup (the table itself is read only to delete an entry's keys, through
+``term_keys_entry``).
 """
 
 from __future__ import annotations
@@ -34,7 +40,7 @@ import functools
 import sqlite3
 from typing import Any
 
-from termbase.lang import fold, fold_pinyin, fold_zh, has_han
+from termbase.lang import fold, fold_pinyin, fold_zh, han_positions, split_pinyin
 from termbase.model import Entry, Review, Term, TermStatus, is_chinese, is_traditional
 
 RANK_SHIFT = 40
@@ -57,41 +63,50 @@ def _plain(syllable: str) -> str:
     return fold_pinyin(syllable)
 
 
-def _syllables(term: Term, text: str) -> list[str]:
-    """Toneless syllables of *text*: from the term's own pinyin when it has one
-    syllable per character (CC-CEDICT, curated entries), else from pypinyin."""
-    han = sum(1 for c in text if has_han(c))
-    given = [_plain(s) for s in term.pinyin.split()] if term.pinyin else []
-    if given and len(given) == han and " " in term.pinyin.strip():
-        return [s for s in given if s]
+def _syllables(term: Term, text: str, han: int) -> tuple[list[str], bool]:
+    """Toneless syllables of *text* (which holds *han* Han characters), and
+    whether they were cut from the term's own pinyin.
+
+    The term's pinyin is used when it has one syllable per Han character
+    (CC-CEDICT, curated entries, the pinyin the facade writes); otherwise
+    pypinyin reads the text (heteronyms resolved by phrase).
+    """
+    if term.pinyin:
+        given = split_pinyin(term.pinyin, han)
+        if given is not None:
+            return given, True
     from pypinyin import Style, lazy_pinyin
 
-    return [
-        s for s in (_plain(x) for x in lazy_pinyin(text, style=Style.NORMAL, errors="ignore")) if s
-    ]
+    read = lazy_pinyin(text, style=Style.NORMAL, errors="ignore")
+    return [s for s in (_plain(x) for x in read) if s], False
 
 
-def _pinyin_keys(term: Term) -> tuple[list[str], list[str], list[str]]:
-    """(whole-term keys, later-word keys, initials keys) for a Chinese term."""
-    text = fold_zh(term.text)
-    syllables = _syllables(term, text)
+def _pinyin_keys(term: Term, text: str, han: int) -> list[tuple[str, str]]:
+    """The ``p``, ``ps``, ``i`` and ``is`` keys of a Chinese term."""
+    syllables, from_term = _syllables(term, text, han)
     whole: set[str] = set()
     later: set[str] = set()
     initials: set[str] = set()
+    later_initials: set[str] = set()
     if syllables:
         whole.add("".join(syllables))
         initials.add("".join(s[0] for s in syllables))
         for i in range(1, len(syllables)):
             later.add("".join(syllables[i:]))
-            initials.add("".join(s[0] for s in syllables[i:]))
-    if term.pinyin:  # curated pinyin wins where pypinyin's reading differs
-        words = [_plain(w) for w in term.pinyin.split()]
-        words = [w for w in words if w]
+            if len(syllables) - i >= 2:  # one initial alone is never looked up
+                later_initials.add("".join(s[0] for s in syllables[i:]))
+    if term.pinyin and not from_term:  # curated pinyin wins where pypinyin's reading differs
+        words = [w for w in (_plain(w) for w in term.pinyin.split()) if w]
         if words:
             whole.add("".join(words))
             for i in range(1, len(words)):
                 later.add("".join(words[i:]))
-    return sorted(whole), sorted(later - whole), sorted(initials)
+    return [
+        *(("p", k) for k in sorted(whole)),
+        *(("ps", k) for k in sorted(later - whole)),
+        *(("i", k) for k in sorted(initials)),
+        *(("is", k) for k in sorted(later_initials - initials)),
+    ]
 
 
 def term_keys(term: Term, indexed: set[str] | None = None) -> list[tuple[str, str]]:
@@ -106,19 +121,13 @@ def term_keys(term: Term, indexed: set[str] | None = None) -> list[tuple[str, st
         if norm in indexed:
             return keys
         indexed.add(norm)
-    if is_chinese(term.lang) or has_han(norm):
-        han = [c for c in norm if has_han(c)]
-        keys.extend(("c1", c) for c in sorted(set(han)))
-        keys.extend(
-            ("c2", b)
-            for b in sorted(
-                {norm[i : i + 2] for i in range(len(norm) - 1) if has_han(norm[i : i + 2])}
-            )
-        )
-        whole, later, initials = _pinyin_keys(term)
-        keys.extend(("p", k) for k in whole)
-        keys.extend(("ps", k) for k in later)
-        keys.extend(("i", k) for k in initials)
+    positions = han_positions(norm)
+    if positions:
+        at = set(positions)
+        keys.extend(("c1", c) for c in sorted({norm[i] for i in positions}))
+        bigrams = {norm[i : i + 2] for i in range(len(norm) - 1) if i in at or i + 1 in at}
+        keys.extend(("c2", b) for b in sorted(bigrams))
+        keys.extend(_pinyin_keys(term, norm, len(positions)))
     return keys
 
 
@@ -135,9 +144,7 @@ def index_entry(conn: sqlite3.Connection, entry: Entry) -> None:
         for kind, key in keys:
             rows.append((term.id, entry.id, kind, key, rank))
         rowid = fts_rowid(term.id, rank)
-        norm = keys[0][1]
-        if len(norm) >= 3 and (len(keys) > 1 or not has_han(norm)):
-            tri.append((rowid, norm))  # shorter text cannot hold a 3-character query
+        tri.append((rowid, keys[0][1]))
         if not is_chinese(term.lang):
             words.append((rowid, fold(term.text)))
     conn.executemany(

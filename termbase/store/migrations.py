@@ -105,15 +105,33 @@ V1_CORE = [
 ]
 
 V2_SEARCH = [
-    "DELETE FROM term_keys",  # rebuilt by the migration's reindex step
-    "ALTER TABLE term_keys ADD COLUMN rank INTEGER NOT NULL DEFAULT 0",
-    "DROP INDEX term_keys_key",
-    "CREATE INDEX term_keys_key ON term_keys(kind, key, rank)",
+    # replaced: no foreign key (keys are deleted by entry, before the terms), a rank,
+    # and a covering index so that a lookup never visits the table
+    "DROP TABLE term_keys",
+    """CREATE TABLE term_keys (
+        term_id INTEGER NOT NULL,
+        entry_id INTEGER NOT NULL,
+        kind TEXT NOT NULL,
+        key TEXT NOT NULL,
+        rank INTEGER NOT NULL DEFAULT 0)""",
+    "CREATE INDEX term_keys_key ON term_keys(kind, key, rank, term_id, entry_id)",
     "CREATE INDEX term_keys_entry ON term_keys(entry_id)",
     "CREATE VIRTUAL TABLE term_tri USING fts5(norm, tokenize='trigram')",
     "CREATE VIRTUAL TABLE term_words USING fts5(text, "
     "tokenize='porter unicode61 remove_diacritics 2')",
     "CREATE VIRTUAL TABLE term_words_vocab USING fts5vocab(term_words, 'row')",
+]
+
+V3_TM = [
+    # one row per index key: a Chinese character bigram ("z 发展") or an
+    # English word ("e development"); ids = ascending segment ids, int32 LE
+    """CREATE TABLE tm_postings (
+        gram TEXT PRIMARY KEY,
+        ids BLOB NOT NULL)""",
+    # arrays indexed by segment id (uint16 LE): comparison-key lengths per side
+    """CREATE TABLE tm_meta (
+        name TEXT PRIMARY KEY,
+        value BLOB NOT NULL)""",
 ]
 
 #: Migrations after which every entry's search keys are rebuilt.
@@ -123,6 +141,7 @@ REINDEX_AFTER = {2}
 MIGRATIONS: list[tuple[int, str, list[str]]] = [
     (1, "core schema: entries, terms, contexts, sources, history, segments", V1_CORE),
     (2, "search index: ranked keys, pinyin, trigram and word FTS5 tables", V2_SEARCH),
+    (3, "translation memory: bigram and word postings, key lengths", V3_TM),
 ]
 
 LATEST_VERSION = MIGRATIONS[-1][0]
