@@ -204,3 +204,15 @@ def test_every_command_has_help_with_an_example() -> None:
         result = runner.invoke(cli, [name, "--help"])
         assert result.exit_code == 0, name
         assert "Example" in result.output, f"{name} --help has no example"
+
+
+def test_every_command_is_in_the_readme() -> None:
+    from .conftest import REPO
+
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    ctx = cli.make_context("termbase", [], resilient_parsing=True)
+    for name in cli.list_commands(ctx):
+        command = cli.get_command(ctx, name)
+        assert f"termbase {name}" in readme, f"termbase {name} is not in the README"
+        for sub in getattr(command, "commands", {}):
+            assert f"{name} {sub}" in readme, f"termbase {name} {sub} is not in the README"
