@@ -5,11 +5,19 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from textual.widgets import Button
 
 from termbase import Entry, Review, Term, Termbase, TermStatus
 from tui.app import TermbaseApp, make_app
 from tui.screens.entry import EntryScreen, ReviewQueueScreen
-from tui.screens.modals import ConceptModal, ConfirmModal, ReasonModal
+from tui.screens.modals import (
+    ConceptModal,
+    ConfirmModal,
+    EditEntryModal,
+    ReasonModal,
+    RenderingModal,
+    TransferModal,
+)
 from tui.screens.search import SearchScreen
 
 from .conftest import FIXED_TIME, make_entry
@@ -31,6 +39,13 @@ def tb(tmp_path: Path) -> Termbase:
     )
     yield base
     base.close()
+
+
+async def _settle(pilot, app: TermbaseApp) -> None:
+    """Let posted messages start their workers, wait for the workers, then redraw."""
+    await pilot.pause()
+    await app.workers.wait_for_complete()
+    await pilot.pause()
 
 
 async def _search(pilot, app: TermbaseApp, text: str) -> SearchScreen:
@@ -62,7 +77,9 @@ async def test_search_as_you_type(tb: Termbase) -> None:
         await app.workers.wait_for_complete()
         await pilot.pause()
         assert [e.zh for e in screen.hits] == ["新发展格局"]
-        assert str(screen.query_one("#status-line").render()) == "1 entries match 'development'"
+        assert str(screen.query_one("#status-line").render()) == (
+            "1 entry matches 'development' · ↓ results · Enter opens"
+        )
 
 
 async def test_stale_results_are_dropped(tb: Termbase) -> None:
@@ -204,4 +221,146 @@ async def test_help_screen_lists_keys(tb: Termbase) -> None:
         app.screen.query_one("#results").focus()
         await pilot.press("question_mark")
         await pilot.pause()
-        assert "review queue" in str(app.screen.query_one("Static").render())
+        lines = str(app.screen.query_one("Static").render()).splitlines()
+        assert lines[:3] == [
+            "Everywhere",
+            "  ?       this help (every key)",
+            "  r       review queue: walk the proposed entries",
+        ]
+        assert "  a       approve the entry          x       reject (asks for a reason)" in lines
+        assert max(len(line) for line in lines) <= 74  # fits the 80-column dialog
+
+
+async def test_palette_lists_the_actions_of_the_screen(tb: Termbase) -> None:
+    app = make_app(tb)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _open_first(pilot, app, "高水平")
+        titles = {c.title for c in app.get_system_commands(app.screen)}
+        assert {"Review queue", "Import", "Export", "Approve this entry"} <= titles
+        assert "Make the selected term deprecated" in titles
+        approve = next(
+            c for c in app.get_system_commands(app.screen) if c.title == "Approve this entry"
+        )
+        await approve.callback()
+        await pilot.pause()
+    assert tb.search("高水平安全")[0].entry.review is Review.APPROVED
+
+
+async def test_status_filter_without_a_query(tb: Termbase) -> None:
+    tb.set_status(2, "greater security", "deprecated")
+    app = make_app(tb)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = app.screen
+        assert isinstance(screen, SearchScreen)
+        screen.query_one("#status").value = "deprecated"
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert [e.zh for e in screen.hits] == ["高水平安全"]
+
+
+async def test_export_then_import_with_plan_and_confirm(tb: Termbase, tmp_path: Path) -> None:
+    out = tmp_path / "out.tbx"
+    app = make_app(tb)
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.screen.query_one("#results").focus()
+        await pilot.press("o")
+        await pilot.pause()
+        assert isinstance(app.screen, TransferModal)
+        app.screen.query_one("#path").value = str(out)
+        await pilot.click("#run")
+        await _settle(pilot, app)
+        assert str(app.screen.query_one("#plan").render()) == f"Exported 2 entries to {out}."
+    assert out.exists()
+
+    empty = Termbase(tmp_path / "empty.sqlite", user="carol", clock=lambda: FIXED_TIME)
+    app = make_app(empty)
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.screen.query_one("#results").focus()
+        await pilot.press("i")
+        await pilot.pause()
+        modal = app.screen
+        assert isinstance(modal, TransferModal)
+        modal.query_one("#path").value = str(out)
+        await pilot.pause()
+        await pilot.click("#run")  # first press: the dry-run plan
+        await _settle(pilot, app)
+        assert empty.stats()["entries"] == 0
+        assert str(modal.query_one("#run", Button).label) == "Confirm import"
+        plan = str(modal.query_one("#plan").render()).splitlines()
+        assert plan[:2] == ["new        新发展格局", "new        高水平安全"]
+        assert "2 new" in plan[2]
+        await pilot.pause(0.3)  # a Button ignores clicks during its 0.2 s press effect
+        await pilot.click("#run")  # second press: the import
+        await _settle(pilot, app)
+        assert str(modal.query_one("#run", Button).label) == "Show plan"
+    assert sorted(e.zh for e in empty.entries()) == ["新发展格局", "高水平安全"]
+    assert empty.history()[0].actor == "carol"
+    empty.close()
+
+
+async def test_keys_while_typing(tb: Termbase) -> None:
+    app = make_app(tb)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _search(pilot, app, "安全")
+        await pilot.press("f1")  # help, although the search box has the focus
+        await pilot.pause()
+        assert type(app.screen).__name__ == "HelpScreen"
+        await pilot.press("f1")
+        await pilot.pause()
+        assert isinstance(app.screen, SearchScreen)
+        assert app.screen.query_one("#query").value == "安全"
+        await pilot.press("down", "enter")  # down leaves the box for the results
+        await pilot.pause()
+        assert isinstance(app.screen, EntryScreen)
+        assert app.screen.entry is not None and app.screen.entry.zh == "高水平安全"
+
+
+async def test_add_rendering_and_edit_definition(tb: Termbase) -> None:
+    app = make_app(tb)
+    async with app.run_test(size=(100, 40)) as pilot:
+        await _open_first(pilot, app, "高水平")
+        await pilot.press("n")
+        await pilot.pause()
+        form = app.screen
+        assert isinstance(form, RenderingModal)
+        form.query_one("#text").value = "high-standard security"
+        form.query_one("#context").value = "We pursue high-standard security."
+        form.action_save()
+        await pilot.pause()
+        assert str(form.query_one("#error").render()) == (
+            "Give the source of the context sentence (a title or a URL)."
+        )
+        form.query_one("#source").value = "Report"
+        form.query_one("#url").value = "example.org"
+        form.action_save()
+        await pilot.pause()
+        assert str(form.query_one("#error").render()) == (
+            "The URL must start with http:// or https://."
+        )
+        form.query_one("#url").value = "https://example.org/report"
+        form.action_save()
+        await pilot.pause()
+        assert isinstance(app.screen, EntryScreen)
+        await pilot.press("e")
+        await pilot.pause()
+        edit = app.screen
+        assert isinstance(edit, EditEntryModal)
+        edit.query_one("#definition").value = "Security at a high standard."
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, EntryScreen)
+        history = str(screen.query_one("#history").render()).splitlines()
+        assert history[:2] == [
+            f"{FIXED_TIME}  alice  update  — edited in the app  [definition]",
+            f"{FIXED_TIME}  alice  add-term  — added 'high-standard security' (en)  [terms]",
+        ]
+    entry = tb.search("高水平安全")[0].entry
+    added = next(t for t in entry.en_terms if t.text == "high-standard security")
+    assert added.contexts[0].text == "We pursue high-standard security."
+    assert added.contexts[0].source is not None
+    assert added.contexts[0].source.url == "https://example.org/report"
+    assert entry.definition == "Security at a high standard."
+    assert [r.action for r in tb.history(entry.id)][:2] == ["update", "add-term"]
+    assert tb.history(entry.id)[0].actor == "alice"

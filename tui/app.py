@@ -5,12 +5,19 @@ the tests.  The app talks to the library only through the
 :class:`termbase.Termbase` facade; searches and file transfers run in
 thread workers, each with its own SQLite connection (one Termbase per
 thread), so the screen never freezes.
+
+Adding a screen (for example a translation-memory screen): write it in
+``tui/screens/<name>.py`` (a :class:`textual.screen.Screen` that reads the
+facade as ``self.app.tb``), then add one :class:`Destination` to
+:data:`DESTINATIONS` below.  Its key becomes an app-wide binding, it appears
+in the command palette and in the help screen's "Everywhere" section.
 """
 
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from textual.app import App, SystemCommand
@@ -24,17 +31,88 @@ from tui.screens.modals import ConceptModal, HelpScreen, TransferModal
 from tui.screens.search import SearchScreen
 
 
+@dataclass(frozen=True)
+class Destination:
+    """Something the user opens from anywhere with one key.
+
+    Attributes:
+        key: Textual key name (``"r"``, ``"question_mark"``, ``"ctrl+t"``).
+        label: short name (footer, command palette).
+        help: one line for the help screen and the palette.
+        open: called with the app; pushes a screen (or says why it cannot).
+        display: how the key is shown (default: the key).
+    """
+
+    key: str
+    label: str
+    help: str
+    open: Callable[[TermbaseApp], object]
+    display: str = ""
+
+    @property
+    def action(self) -> str:
+        """The binding's action string (``open('Review queue')``)."""
+        return f"open({self.label!r})"
+
+
+def _open_review_queue(app: TermbaseApp) -> None:
+    ids = app.tb.review_queue()
+    if not ids:
+        app.notify("No entries are waiting for review.")
+        return
+    app.push_screen(ReviewQueueScreen(ids))
+
+
+def _toggle_help(app: TermbaseApp) -> None:
+    if isinstance(app.screen, HelpScreen):
+        app.screen.dismiss(None)
+    else:
+        app.push_screen(HelpScreen())
+
+
+def _open_add_concept(app: TermbaseApp) -> None:
+    app.push_screen(ConceptModal(), app.concept_added)
+
+
+#: The screens reachable from anywhere.  Add a line here to add a screen.
+DESTINATIONS: list[Destination] = [
+    Destination(
+        "question_mark",
+        "Help",
+        "this help (every key)",
+        _toggle_help,
+        "?",
+    ),
+    Destination("r", "Review queue", "review queue: walk the proposed entries", _open_review_queue),
+    Destination(
+        "a", "Add concept", "add a concept: Chinese term, rendering, evidence", _open_add_concept
+    ),
+    Destination(
+        "i",
+        "Import",
+        "import a glossary: dry-run plan, then confirm",
+        lambda app: app.push_screen(TransferModal("import")),
+    ),
+    Destination(
+        "o",
+        "Export",
+        "export: TBX, TMX, PO, CSV, XLSX …",
+        lambda app: app.push_screen(TransferModal("export")),
+    ),
+]
+
+
 class TermbaseApp(App[None]):
     """Search, read the evidence, approve."""
 
     CSS_PATH = "app.tcss"
     TITLE = "termbase"
     BINDINGS = [
-        Binding("question_mark", "help", "Help", key_display="?"),
-        Binding("r", "review_queue", "Review queue"),
-        Binding("a", "add_concept", "Add concept"),
-        Binding("i", "import_file", "Import"),
-        Binding("o", "export_file", "Export"),
+        Binding("f1", "open('Help')", "Help", priority=True),  # works while typing
+        *(
+            Binding(d.key, d.action, d.label, key_display=d.display or None, show=d.label != "Help")
+            for d in DESTINATIONS
+        ),
         Binding("q", "quit", "Quit"),
     ]
 
@@ -47,6 +125,8 @@ class TermbaseApp(App[None]):
     # ----------------------------------------------------------- services
     def thread_termbase(self) -> Termbase:
         """A Termbase for the calling worker thread (SQLite connections are per thread)."""
+        if self.tb.path == ":memory:":
+            return self.tb  # a second connection would open another, empty database
         tb = getattr(self._local, "tb", None)
         if tb is None:
             tb = Termbase(self.tb.path, user=self.tb.user, clock=self.tb.clock, seed=False)
@@ -64,64 +144,50 @@ class TermbaseApp(App[None]):
                 screen.refresh_results()
 
     def open_entry(self, entry_id: int) -> None:
+        """Show one entry."""
         self.push_screen(EntryScreen(entry_id))
+
+    def concept_added(self, entry: Any) -> None:
+        """Save the concept the form built (None: the form was cancelled)."""
+        if entry is None:
+            return
+        try:
+            saved = self.tb.add(entry)
+        except TermbaseError as exc:
+            self.show_error(str(exc))
+            return
+        self.notify(f"Added #{saved.id} {saved.zh} (proposed).")
+        self.entry_changed()
+        self.open_entry(saved.id or 0)
 
     # ------------------------------------------------------------- actions
     def on_mount(self) -> None:
         self.push_screen(SearchScreen())
 
+    def action_open(self, label: str) -> None:
+        """Open the destination called *label* (see :data:`DESTINATIONS`)."""
+        for dest in DESTINATIONS:
+            if dest.label == label:
+                dest.open(self)
+                return
+        raise ValueError(f"no destination {label!r}")
+
     def action_help(self) -> None:
         self.push_screen(HelpScreen())
 
     def action_review_queue(self) -> None:
-        ids = self.tb.review_queue()
-        if not ids:
-            self.notify("No entries are waiting for review.")
-            return
-        self.push_screen(ReviewQueueScreen(ids))
+        _open_review_queue(self)
 
     def action_add_concept(self) -> None:
-        def added(entry: Any) -> None:
-            if entry is None:
-                return
-            try:
-                saved = self.tb.add(entry)
-            except TermbaseError as exc:
-                self.show_error(str(exc))
-                return
-            self.notify(f"Added #{saved.id} {saved.zh} (proposed).")
-            self.entry_changed()
-            self.open_entry(saved.id or 0)
-
-        self.push_screen(ConceptModal(), added)
-
-    def action_import_file(self) -> None:
-        self.push_screen(TransferModal("import"))
-
-    def action_export_file(self) -> None:
-        self.push_screen(TransferModal("export"))
+        _open_add_concept(self)
 
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
-        yield SystemCommand("Help", "Every key of the app", self.action_help)
-        yield SystemCommand("Review queue", "Walk the proposed entries", self.action_review_queue)
-        yield SystemCommand(
-            "Add concept", "A new Chinese term with its rendering", self.action_add_concept
-        )
-        yield SystemCommand(
-            "Import", "Import a glossary file (dry-run plan first)", self.action_import_file
-        )
-        yield SystemCommand("Export", "Export TBX, TMX, PO, CSV …", self.action_export_file)
+        for dest in DESTINATIONS:
+            yield SystemCommand(dest.label, dest.help, lambda d=dest: d.open(self))
+        for name, label, help_text in getattr(screen, "COMMANDS_HERE", ()):
+            yield SystemCommand(label, help_text, lambda n=name: screen.run_action(n))
         if isinstance(screen, EntryScreen):
-            for name, label in (
-                ("approve", "Approve this entry"),
-                ("reject", "Reject this entry"),
-                ("add_rendering", "Add a rendering"),
-                ("edit", "Edit subject, definitions, note"),
-                ("toggle_history", "Show or hide the history"),
-                ("delete", "Delete this entry"),
-            ):
-                yield SystemCommand(label, label, getattr(screen, f"action_{name}"))
             for status in ("preferred", "admitted", "deprecated"):
                 yield SystemCommand(
                     f"Make the selected term {status}",

@@ -36,17 +36,30 @@ if TYPE_CHECKING:
 class EntryScreen(Screen[None]):
     """One concept: terms, evidence, history; approve/reject/re-rank with one key."""
 
+    # the footer shows what fits in 80 columns; F1 and ctrl+p list the rest
     BINDINGS = [
-        Binding("escape", "back", "Back"),
+        Binding("escape", "back", "Back", show=False),
         Binding("a", "approve", "Approve"),
         Binding("x", "reject", "Reject"),
-        Binding("p", "set_status('preferred')", "Preferred"),
-        Binding("m", "set_status('admitted')", "Admit"),
+        Binding("p", "set_status('preferred')", "Prefer"),
+        Binding("m", "set_status('admitted')", "Admit", show=False),
         Binding("d", "set_status('deprecated')", "Deprecate"),
-        Binding("n", "add_rendering", "Add rendering"),
+        Binding("n", "add_rendering", "Add"),
         Binding("e", "edit", "Edit"),
-        Binding("h", "toggle_history", "History"),
+        Binding("h", "toggle_history", "History", show=False),
         Binding("ctrl+d", "delete", "Delete", show=False),
+        Binding("pagedown", "scroll_body(1)", "Scroll down", show=False, priority=True),
+        Binding("pageup", "scroll_body(-1)", "Scroll up", show=False, priority=True),
+    ]
+    #: (action, palette label, palette help) of this screen, for the command palette.
+    COMMANDS_HERE = [
+        ("approve", "Approve this entry", "Record your approval in the history"),
+        ("reject", "Reject this entry", "Asks for a reason"),
+        ("add_rendering", "Add a rendering", "With its context sentence and source"),
+        ("edit", "Edit the entry", "Subject, definitions, note"),
+        ("toggle_history", "Show or hide the history", "Who changed what, when"),
+        ("delete", "Delete this entry", "Asks first; the history keeps a copy"),
+        ("back", "Back", "Leave this entry"),
     ]
 
     def __init__(self, entry_id: int) -> None:
@@ -70,7 +83,7 @@ class EntryScreen(Screen[None]):
             table: DataTable[Any] = DataTable(id="terms", cursor_type="row")
             yield table
             yield Static(id="evidence")
-            yield Static(id="history", classes="hidden")
+            yield Static(id="history")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -207,6 +220,13 @@ class EntryScreen(Screen[None]):
 
         self.app.push_screen(EditEntryModal(entry), edited)
 
+    def action_scroll_body(self, pages: int) -> None:
+        body = self.query_one("#entry-body", VerticalScroll)
+        if pages > 0:
+            body.scroll_page_down()
+        else:
+            body.scroll_page_up()
+
     def action_toggle_history(self) -> None:
         self.query_one("#history", Static).toggle_class("hidden")
 
@@ -236,14 +256,18 @@ class EntryScreen(Screen[None]):
 class ReviewQueueScreen(EntryScreen):
     """Walks the proposed entries one after another: approve, reject or skip."""
 
+    # merged with EntryScreen's: a key given here replaces the entry view's binding
     BINDINGS = [
-        Binding("escape", "back", "Back"),
-        Binding("a", "approve", "Approve"),
-        Binding("x", "reject", "Reject"),
         Binding("s", "skip", "Skip"),
-        Binding("p", "set_status('preferred')", "Preferred"),
-        Binding("d", "set_status('deprecated')", "Deprecate"),
-        Binding("h", "toggle_history", "History"),
+        Binding("n", "add_rendering", "Add", show=False),
+        Binding("e", "edit", "Edit", show=False),
+    ]
+    COMMANDS_HERE = [
+        ("approve", "Approve this entry", "And go to the next proposed entry"),
+        ("reject", "Reject this entry", "Asks for a reason, then goes to the next"),
+        ("skip", "Skip this entry", "Leave it proposed; go to the next"),
+        ("toggle_history", "Show or hide the history", "Who changed what, when"),
+        ("back", "Leave the review queue", "Back to the search"),
     ]
 
     def __init__(self, ids: list[int]) -> None:

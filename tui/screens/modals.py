@@ -253,6 +253,7 @@ class TransferModal(ModalScreen[None]):
     def __init__(self, mode: str) -> None:
         super().__init__()
         self.mode = mode  # "import" | "export"
+        self.planned: tuple[str, str | None] | None = None  # the file whose plan is shown
 
     @property
     def tb_app(self) -> TermbaseApp:
@@ -282,8 +283,7 @@ class TransferModal(ModalScreen[None]):
             yield Label("", id="error", classes="error")
             with Horizontal(classes="buttons"):
                 if self.mode == "import":
-                    yield Button("Show plan", id="plan-button")
-                    yield Button("Import", variant="primary", id="run")
+                    yield Button("Show plan", variant="primary", id="run")
                 else:
                     yield Button("Export", variant="primary", id="run")
                 yield Button("Close", id="close")
@@ -296,21 +296,25 @@ class TransferModal(ModalScreen[None]):
         fmt = str(self.query_one("#format", Select).value or "") or None
         return path, fmt
 
-    @on(Button.Pressed, "#plan-button")
-    def plan(self) -> None:
-        path, fmt = self.params()
-        if not path:
-            self.query_one("#error", Label).update("Give the path of a file.")
-            return
-        self.run_transfer(path, fmt, dry_run=True)
+    @on(Input.Changed, "#path")
+    @on(Select.Changed, "#format")
+    def params_changed(self) -> None:
+        """A new file or format needs a new plan before it can be imported."""
+        self.planned = None
+        if self.mode == "import":
+            self.query_one("#run", Button).label = "Show plan"
 
+    @on(Input.Submitted, "#path")
     @on(Button.Pressed, "#run")
     def run(self) -> None:
+        """Export; or import: the first press shows the dry-run plan, the second imports."""
         path, fmt = self.params()
         if not path:
             self.query_one("#error", Label).update("Give the path of a file.")
             return
-        self.run_transfer(path, fmt, dry_run=False)
+        dry_run = self.mode == "import" and self.planned != (path, fmt)
+        self.query_one("#run", Button).disabled = True
+        self.run_transfer(path, fmt, dry_run=dry_run)
 
     @work(exclusive=True, thread=True, group="transfer")
     def run_transfer(self, path: str, fmt: str | None, dry_run: bool) -> None:
@@ -337,13 +341,21 @@ class TransferModal(ModalScreen[None]):
     def failed(self, message: str) -> None:
         self.query_one("#error", Label).update(f"Error: {message}")
         self.query_one("#progress", ProgressBar).update(total=1, progress=0)  # stop the animation
+        self.query_one("#run", Button).disabled = False
 
     def finished(self, text: str, dry_run: bool) -> None:
         self.query_one("#error", Label).update("")
         self.query_one("#plan", Static).update(text)
         bar = self.query_one("#progress", ProgressBar)
         bar.update(total=1, progress=1)
-        if not dry_run:
+        button = self.query_one("#run", Button)
+        button.disabled = False
+        if dry_run:
+            self.planned = self.params()
+            button.label = "Confirm import"
+        elif self.mode == "import":
+            self.planned = None
+            button.label = "Show plan"
             self.tb_app.entry_changed()
 
     @on(Button.Pressed, "#close")
@@ -352,28 +364,40 @@ class TransferModal(ModalScreen[None]):
 
 
 HELP = """\
-[b]Everywhere[/b]
-  ?         this help            ctrl+p   command palette (every action)
-  /         search               r        review queue (proposed entries)
-  a         add a concept        i / o    import / export a file
-  q         quit
-
 [b]Search screen[/b]
-  type      search as you type: 中文, pinyin (gaozhiliang, gzlfz), 繁體, English
-  ↑ ↓       move in the results  enter    open the entry
-  ctrl+r    review filter        ctrl+t   status filter     ctrl+s  subject filter
+  type    search as you type: 中文, pinyin (gaozhiliang, gzlfz), 繁體,
+          or English; / goes back to the search box
+  ↓       from the box to the results; ↑ ↓ move, enter opens the entry
+  ctrl+r  review filter              ctrl+t  status filter
+  ctrl+s  subject filter
 
 [b]Entry view[/b]  (↑ ↓ choose a term; its contexts show below)
-  a         approve the entry    x        reject (asks for a reason)
-  p         make the term preferred       m  admit it     d  deprecate it (asks first)
-  n         add a rendering with context and source
-  e         edit subject, definitions, note
-  h         show / hide the history       ctrl+d  delete the entry (asks first)
-  escape    back
+  a       approve the entry          x       reject (asks for a reason)
+  p       make the term preferred    m       admit the term
+  d       deprecate (asks first)     n       add a rendering + evidence
+  e       edit subject, definitions, note
+  h       show / hide the history    pgdn    scroll the evidence
+  ctrl+d  delete (asks first)        escape  back
 
 [b]Review queue[/b]
-  a approve · x reject · s skip · p/d re-rank the selected term · escape leave
+  a approve · x reject · s skip · p/d re-rank the term · escape leave
+
+[b]Forms and dialogs[/b]
+  tab     next field                 ctrl+s  save     escape  cancel
+  The mouse works everywhere: click rows, buttons, fields and keys.
 """
+
+
+def help_text() -> str:
+    """The help: app-wide keys (from ``tui.app.DESTINATIONS``), then each screen's keys."""
+    from tui.app import DESTINATIONS
+
+    lines = ["[b]Everywhere[/b]"]
+    keys = [(d.display or d.key, d.help) for d in DESTINATIONS]
+    keys += [("f1", "this help, also while typing in a box")]
+    keys += [("ctrl+p", "command palette: every action"), ("q", "quit")]
+    lines += [f"  {key:<7} {text}" for key, text in keys]
+    return "\n".join(lines) + "\n\n" + HELP
 
 
 class HelpScreen(ModalScreen[None]):
@@ -383,7 +407,7 @@ class HelpScreen(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(classes="dialog help"):
-            yield Static(HELP, markup=True)
+            yield Static(help_text(), markup=True)
             yield Button("Close", id="close")
 
     @on(Button.Pressed, "#close")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
@@ -28,21 +28,48 @@ STATUS_CHOICES = [
     ("superseded", "superseded"),
 ]
 
+COLUMNS = [
+    ("zh", "Chinese"),
+    ("pinyin", "Pinyin"),
+    ("en", "Preferred English"),
+    ("review", "Review"),
+    ("subject", "Subject"),
+]
+
+
+def column_widths(width: int) -> list[int]:
+    """Widths of :data:`COLUMNS` for a screen *width* cells wide (12/12/24/8/10 at 80)."""
+    review, subject = 8, 10
+    rest = max(width - 4 - 2 * len(COLUMNS) - review - subject, 30)  # margins, scrollbar, padding
+    zh = max(rest * 26 // 100, 10)
+    pinyin = max(rest * 26 // 100, 10)
+    return [zh, pinyin, rest - zh - pinyin, review, subject]
+
 
 class SearchScreen(Screen[None]):
     """Search box, filters, results table."""
 
     BINDINGS = [
-        Binding("slash", "focus_search", "Search", key_display="/"),
-        Binding("ctrl+r", "focus_filter('#review')", "Review filter"),
-        Binding("ctrl+t", "focus_filter('#status')", "Status filter"),
-        Binding("ctrl+s", "focus_filter('#subject')", "Subject filter"),
+        # the footer keeps room for the app-wide keys (help, queue, add, import, export)
+        Binding("slash", "focus_search", "Search", key_display="/", show=False),
+        Binding("ctrl+r", "focus_filter('#review')", "Review filter", show=False),
+        Binding("ctrl+t", "focus_filter('#status')", "Status filter", show=False),
+        Binding("ctrl+s", "focus_filter('#subject')", "Subject filter", show=False),
+        Binding("down", "focus_results", "Results", show=False),
         Binding("enter", "open_entry", "Open", show=False),
+    ]
+    COMMANDS_HERE = [
+        ("focus_search", "Search", "Put the cursor in the search box"),
+        ("focus_filter('#review')", "Filter by review state", "approved, proposed, rejected"),
+        ("focus_filter('#status')", "Filter by term status", "preferred, admitted, deprecated"),
+        ("focus_filter('#subject')", "Filter by subject", "The subject fields in use"),
     ]
 
     def __init__(self) -> None:
         super().__init__()
         self.hits: list[Any] = []
+        self.rows: list[tuple[tuple[str, ...], str]] = []  # the table's cells, for re-layout
+        self.widths: list[int] = []
         self.generation = 0
 
     @property
@@ -66,18 +93,34 @@ class SearchScreen(Screen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
-        table = self.query_one("#results", DataTable)
-        # fixed widths: the table fits 80 columns and never scrolls sideways
-        table.add_column("Chinese", width=13, key="zh")
-        table.add_column("Pinyin", width=13, key="pinyin")
-        table.add_column("Preferred English", width=24, key="en")
-        table.add_column("Review", width=8, key="review")
-        table.add_column("Subject", width=10, key="subject")
+        self.layout_columns(self.size.width or 80)
         self.query_one("#query", Input).focus()
         self.run_search("")
 
     def action_focus_search(self) -> None:
         self.query_one("#query", Input).focus()
+
+    def on_resize(self, event: events.Resize) -> None:
+        self.layout_columns(event.size.width)
+
+    def layout_columns(self, width: int) -> None:
+        """Fit the columns to *width* so the table never scrolls sideways."""
+        widths = column_widths(width)
+        if widths == self.widths:
+            return
+        self.widths = widths
+        table = self.query_one("#results", DataTable)
+        row = table.cursor_row
+        table.clear(columns=True)
+        for (key, label), w in zip(COLUMNS, widths, strict=True):
+            table.add_column(label, width=w, key=key)
+        for cells, key in self.rows:
+            table.add_row(*cells, key=key)
+        if self.rows:
+            table.move_cursor(row=min(max(row, 0), len(self.rows) - 1))
+
+    def action_focus_results(self) -> None:
+        self.query_one("#results", DataTable).focus()
 
     def action_focus_filter(self, selector: str) -> None:
         self.query_one(selector, Select).focus()
@@ -126,6 +169,8 @@ class SearchScreen(Screen[None]):
             rows = []
             extra = {}
             for entry in tb.entries(review=review or None, subject=subject or None):
+                if status and not any(t.status.value == status for t in entry.terms):
+                    continue
                 rows.append(entry)
                 if len(rows) >= 200:
                     break
@@ -139,32 +184,32 @@ class SearchScreen(Screen[None]):
         table = self.query_one("#results", DataTable)
         table.clear()
         self.hits = rows
+        self.rows = []
         for entry in rows:
             hit = extra.get(entry.id)
             english = entry.en
             if hit is not None and hit.preferred_for_deprecated:
                 english = f"{hit.term.text} ✗ → {hit.preferred_for_deprecated[0]}"
-            table.add_row(
+            cells = (
                 entry.zh or entry.terms[0].text,
                 entry.pinyin,
                 english,
                 entry.review.value,
                 entry.subject,
-                key=str(entry.id),
             )
+            self.rows.append((cells, str(entry.id)))
+            table.add_row(*cells, key=str(entry.id))
         line = self.query_one("#status-line", Static)
         if query.strip():
             line.update(
-                f"{len(rows)} entries match {query!r}"
+                f"{_entries(len(rows))} {'matches' if len(rows) == 1 else 'match'} {query!r}"
+                " · ↓ results · Enter opens"
                 if rows
                 else f"No entries match {query!r}. Press a to add one."
             )
         else:
             total = self.tb_app.tb.stats()["entries"]
-            line.update(
-                f"{total} entries in {self.tb_app.tb.path}. Type to search; "
-                "Enter opens an entry; ? shows every key."
-            )
+            line.update(f"{_entries(total)} · ↓ results · ctrl+r/t/s filters · F1 every key")
 
     @on(DataTable.RowSelected, "#results")
     def row_selected(self, event: DataTable.RowSelected) -> None:
@@ -177,3 +222,7 @@ class SearchScreen(Screen[None]):
             key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
             if key is not None:
                 self.tb_app.open_entry(int(key))
+
+
+def _entries(n: int) -> str:
+    return "1 entry" if n == 1 else f"{n} entries"

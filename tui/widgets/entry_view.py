@@ -8,6 +8,7 @@ its source with title, date and URL.
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from rich.text import Text
 
@@ -147,8 +148,33 @@ def history_text(records: list[HistoryRecord]) -> Text:
         text.append(f"  {r.action}")
         if r.comment:
             text.append(f"  — {r.comment}", style="italic")
+        fields = changed_fields(r)
+        if fields:
+            text.append(f"  [{', '.join(fields)}]", style="dim")
         text.append("\n")
     return text
+
+
+#: Bookkeeping fields left out of "what changed".
+_BOOKKEEPING = {"version", "updated_at", "updated_by", "id"}
+
+
+def changed_fields(record: HistoryRecord) -> list[str]:
+    """Names of the entry fields a change touched (``terms`` for any term change)."""
+    if not record.before or not record.after:
+        return []
+    before, after = _without_ids(record.before), _without_ids(record.after)
+    keys = sorted(set(before) | set(after))
+    return [k for k in keys if k not in _BOOKKEEPING and before.get(k) != after.get(k)]
+
+
+def _without_ids(value: Any) -> Any:
+    """*value* with every ``id`` key dropped (the store renumbers terms on each save)."""
+    if isinstance(value, dict):
+        return {k: _without_ids(v) for k, v in value.items() if k != "id"}
+    if isinstance(value, list):
+        return [_without_ids(v) for v in value]
+    return value
 
 
 def english_terms_first(entry: Entry) -> list[Term]:
