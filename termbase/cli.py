@@ -497,8 +497,11 @@ def stats(state: _State, as_json: bool) -> None:
 @click.option("--source", "source_name", help="Record this source name on every entry.")
 @click.option("--columns", help="CSV/TSV/XLSX column mapping, e.g. 'zh,en,note'.")
 @click.option("--encoding", help="Text encoding of CSV/TSV files (default: detected).")
-@click.option("--skip-bad-lines", is_flag=True,
-              help="CSV/TSV, XLSX, CC-CEDICT: skip malformed rows instead of stopping.")
+@click.option(
+    "--skip-bad-lines",
+    is_flag=True,
+    help="CSV/TSV, XLSX, CC-CEDICT: skip malformed rows instead of stopping.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
 @pass_state
 def import_(
