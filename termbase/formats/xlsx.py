@@ -21,6 +21,7 @@ import contextlib
 import datetime
 import os
 import zipfile
+import zlib
 from collections.abc import Iterable, Iterator
 from typing import Any
 
@@ -76,7 +77,15 @@ def read(path: str | os.PathLike[str], **options: Any) -> Iterator[Entry]:
         raise FormatError("the file is empty (0 bytes)", path=p)
     try:
         book = openpyxl.load_workbook(p, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError) as exc:
+    except (
+        zipfile.BadZipFile,
+        zlib.error,
+        EOFError,
+        KeyError,
+        OSError,
+        ValueError,
+        TypeError,
+    ) as exc:
         raise FormatError(
             f"not a readable XLSX workbook ({exc}); save it again from Excel or "
             "LibreOffice as .xlsx",
@@ -112,6 +121,20 @@ def read(path: str | os.PathLike[str], **options: Any) -> Iterator[Entry]:
             fields = map_header(headers)
         mapper = RowMapper(fields, where, headers, own=own)
         yield from entries_of(mapper, [*pending, *rows], options)
+    except (
+        zipfile.BadZipFile,
+        zlib.error,
+        EOFError,
+        KeyError,
+        OSError,
+        ValueError,
+        TypeError,
+    ) as exc:
+        # a damaged workbook shows only when its rows are decompressed
+        raise FormatError(
+            f"the workbook is damaged ({exc}); save it again from Excel or LibreOffice",
+            path=p,
+        ) from exc
     finally:
         book.close()
 

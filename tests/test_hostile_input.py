@@ -1,0 +1,118 @@
+"""Malformed and mutated files: every reader fails cleanly, the database stays as it was."""
+
+from __future__ import annotations
+
+import hashlib
+import sqlite3
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from termbase import Termbase, TermbaseError
+from termbase.cli import cli
+from termbase.formats import get
+
+from .conftest import FIXED_TIME, make_entry
+from .format_contract import sample_entries
+
+FORMATS = {"tbx": ".tbx", "tmx": ".tmx", "po": ".po", "csv": ".csv", "xlsx": ".xlsx"}
+
+
+def _db_bytes(path: Path) -> str:
+    conn = sqlite3.connect(path)
+    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    conn.close()
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+@pytest.fixture
+def seeded_db(tmp_path: Path) -> Path:
+    path = tmp_path / "kept.sqlite"
+    with Termbase(path, user="alice", clock=lambda: FIXED_TIME) as tb:
+        tb.add(make_entry())
+    return path
+
+
+def _samples(tmp_path: Path) -> dict[str, bytes]:
+    """Real files of every format, the same bytes every time (fixed uuids)."""
+    out = {}
+    for name, ext in FORMATS.items():
+        entries = sample_entries()
+        for i, entry in enumerate(entries):
+            entry.uuid = f"00000000-0000-4000-8000-{i:012d}"
+        path = tmp_path / f"sample{ext}"
+        get(name).write(entries, path)
+        out[name] = path.read_bytes()
+    return out
+
+
+BAD_FILES = {
+    "truncated.tbx": lambda s: s["tbx"][: len(s["tbx"]) // 2],
+    "truncated.tmx": lambda s: s["tmx"][: len(s["tmx"]) // 2],
+    "garbage.tbx": lambda s: bytes(range(256)) * 20,
+    "empty.tmx": lambda s: b"",
+    "wrong-root.tbx": lambda s: b'<?xml version="1.0"?><html><body/></html>',
+    "invalid-utf8.tmx": lambda s: s["tmx"].replace("新发展格局".encode(), b"\xff\xfe\xe9"),
+    "ragged.csv": lambda s: "中文,英文,状态\n新发展格局\n".encode(),
+    "garbage.xlsx": lambda s: b"PK\x03\x04 not really a zip",
+    "bad.po": lambda s: b'msgid "unterminated\nmsgstr ""\n',
+    "bomb.tbx": lambda s: (
+        b'<?xml version="1.0"?><!DOCTYPE martif [<!ENTITY a "aaaa">'
+        b'<!ENTITY b "&a;&a;&a;&a;">]><martif><text><body>&b;</body></text>'
+        b"</martif>"
+    ),
+}
+
+
+@pytest.mark.parametrize("name", sorted(BAD_FILES))
+def test_bad_file_is_a_clear_error_and_nothing_changes(
+    tmp_path: Path, seeded_db: Path, name: str
+) -> None:
+    path = tmp_path / name
+    path.write_bytes(BAD_FILES[name](_samples(tmp_path)))
+    before = _db_bytes(seeded_db)
+    result = CliRunner().invoke(cli, ["--db", str(seeded_db), "import", str(path)])
+    assert result.exit_code == 1, result.output
+    assert result.output.startswith("Error: "), result.output
+    assert str(path) in result.output or path.name in result.output
+    assert "Traceback" not in result.output
+    assert _db_bytes(seeded_db) == before
+
+
+def test_a_directory_given_as_a_file(tmp_path: Path, seeded_db: Path) -> None:
+    result = CliRunner().invoke(cli, ["--db", str(seeded_db), "import", str(tmp_path)])
+    assert result.exit_code == 1
+    assert result.output == f"Error: {tmp_path}: is a directory; give the path of a file\n"
+
+
+@settings(
+    max_examples=120,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
+@given(data=st.data())
+def test_fuzz_every_reader_with_mutated_files(tmp_path_factory, data) -> None:
+    """Flip, insert and cut bytes of real files: a reader may succeed or raise a
+    TermbaseError, nothing else."""
+    tmp = tmp_path_factory.mktemp("fuzz")
+    samples = _samples(tmp)
+    name = data.draw(st.sampled_from(sorted(FORMATS)))
+    raw = bytearray(samples[name])
+    for _ in range(data.draw(st.integers(1, 6))):
+        kind = data.draw(st.sampled_from(["flip", "insert", "cut"]))
+        pos = data.draw(st.integers(0, max(0, len(raw) - 1)))
+        if kind == "flip" and raw:
+            raw[pos] = data.draw(st.integers(0, 255))
+        elif kind == "insert":
+            raw[pos:pos] = data.draw(st.binary(min_size=1, max_size=8))
+        elif kind == "cut":
+            del raw[pos : pos + data.draw(st.integers(1, 64))]
+    path = tmp / f"mutated{FORMATS[name]}"
+    path.write_bytes(bytes(raw))
+    try:
+        list(get(name).read(path))
+    except TermbaseError:
+        pass
