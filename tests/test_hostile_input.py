@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import sqlite3
 from pathlib import Path
@@ -112,7 +113,5 @@ def test_fuzz_every_reader_with_mutated_files(tmp_path_factory, data) -> None:
             del raw[pos : pos + data.draw(st.integers(1, 64))]
     path = tmp / f"mutated{FORMATS[name]}"
     path.write_bytes(bytes(raw))
-    try:
+    with contextlib.suppress(TermbaseError):  # a clean error is fine; anything else fails
         list(get(name).read(path))
-    except TermbaseError:
-        pass
