@@ -29,6 +29,7 @@ from termbase.errors import TermbaseError
 from tui.screens.entry import EntryScreen, ReviewQueueScreen
 from tui.screens.modals import ConceptModal, HelpScreen, TransferModal
 from tui.screens.search import SearchScreen
+from tui.screens.tm import TMScreen
 
 
 @dataclass(frozen=True)
@@ -98,6 +99,12 @@ DESTINATIONS: list[Destination] = [
         "Export",
         "export: TBX, TMX, PO, CSV, XLSX …",
         lambda app: app.push_screen(TransferModal("export")),
+    ),
+    Destination(
+        "t",
+        "TM",
+        "translation memory: fuzzy matches, concordance",
+        lambda app: app.push_screen(TMScreen()),
     ),
 ]
 
