@@ -66,7 +66,9 @@ def _en(rng: random.Random, n: int) -> str:
 
 
 def make_tmx(path: Path, units: int) -> None:
-    """A TMX 1.4 file with *units* zh-CN → en TUs (sentence-length segments)."""
+    """A glossary TMX 1.4 file: *units* zh-CN → en term pairs (2–9 characters,
+    1–4 words: what a termbase import reads; sentence-length TMX is the
+    translation memory's benchmark, bench/bench_tm.py)."""
     rng = random.Random(1)
     with open(path, "w", encoding="utf-8") as out:
         out.write('<?xml version="1.0" encoding="UTF-8"?>\n<tmx version="1.4">\n')
@@ -75,8 +77,8 @@ def make_tmx(path: Path, units: int) -> None:
             'o-tmf="bench" adminlang="en" srclang="zh-CN" datatype="plaintext"/>\n<body>\n'
         )
         for i in range(units):
-            zh = f"{_zh(rng, rng.randint(4, 30))}{i}"
-            en = f"{_en(rng, rng.randint(3, 20))} {i}"
+            zh = f"{_zh(rng, rng.randint(2, 8))}{i}"
+            en = f"{_en(rng, rng.randint(1, 4))} {i}"
             out.write(
                 f'<tu tuid="{i}"><tuv xml:lang="zh-CN"><seg>{zh}</seg></tuv>'
                 f'<tuv xml:lang="en"><seg>{en}</seg></tuv></tu>\n'
