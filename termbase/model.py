@@ -63,6 +63,22 @@ class TermType(str, enum.Enum):
     VARIANT = "variant"
 
 
+def normalise_lang(tag: str) -> str:
+    """BCP 47 with a hyphen and conventional case: ``zh_cn`` → ``zh-CN``, ``EN-us`` → ``en-US``."""
+    parts = [p for p in tag.strip().replace("_", "-").split("-") if p]
+    if not parts:
+        return ""
+    out = [parts[0].lower()]
+    for p in parts[1:]:
+        if len(p) == 2 and p.isalpha():
+            out.append(p.upper())
+        elif len(p) == 4 and p.isalpha():
+            out.append(p.title())
+        else:
+            out.append(p.lower())
+    return "-".join(out)
+
+
 def is_chinese(lang: str) -> bool:
     """True for any Chinese tag (``zh``, ``zh-CN``, ``zh-Hant``, ``zh_TW`` …)."""
     return lang.replace("_", "-").lower().split("-")[0] == "zh"

@@ -49,6 +49,7 @@ from termbase.model import (
     is_chinese,
     is_english,
     is_traditional,
+    normalise_lang,
 )
 
 NAME = "tbx"
@@ -147,20 +148,6 @@ def sniff(head: bytes) -> bool:
 
 
 # ----------------------------------------------------------------- reading
-def normalise_lang(tag: str) -> str:
-    """BCP 47 with a hyphen and conventional case: ``zh_cn`` → ``zh-CN``."""
-    parts = [p for p in tag.replace("_", "-").split("-") if p]
-    if not parts:
-        return ""
-    out = [parts[0].lower()]
-    for p in parts[1:]:
-        if len(p) == 2 and p.isalpha():
-            out.append(p.upper())
-        elif len(p) == 4 and p.isalpha():
-            out.append(p.title())
-        else:
-            out.append(p.lower())
-    return "-".join(out)
 
 
 _KINDS: dict[tuple[str, str], tuple[str, str]] = {}

@@ -61,6 +61,7 @@ from termbase.model import (
     TermStatus,
     is_chinese,
     is_english,
+    normalise_lang,
 )
 
 NAME = "tmx"
@@ -79,22 +80,6 @@ _BASIC_DATE = re.compile(r"^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$")
 
 # ------------------------------------------------------------ helpers
 @functools.lru_cache(maxsize=1024)
-def normalise_lang(tag: str) -> str:
-    """BCP 47 with a hyphen and conventional case: ``zh_cn`` → ``zh-CN``, ``EN-us`` → ``en-US``."""
-    parts = [p for p in tag.strip().replace("_", "-").split("-") if p]
-    if not parts:
-        return ""
-    out = [parts[0].lower()]
-    for p in parts[1:]:
-        if len(p) == 2 and p.isalpha():
-            out.append(p.upper())
-        elif len(p) == 4 and p.isalpha():
-            out.append(p.title())
-        else:
-            out.append(p.lower())
-    return "-".join(out)
-
-
 @functools.lru_cache(maxsize=1024)
 def lang_matches(tag: str, wanted: str) -> bool:
     """True when *tag* is *wanted* or a sub-tag of it (``zh-CN`` matches ``zh``), any case."""

@@ -55,6 +55,25 @@ def entry_to_dict(entry: Entry) -> dict[str, Any]:
     return data
 
 
+def _entry_columns(entry: Entry) -> tuple[Any, ...]:
+    """The ``entries`` columns of *entry*, in table order, without version and id."""
+    return (
+        entry.uuid,
+        entry.subject,
+        entry.definition,
+        entry.definition_zh,
+        entry.note,
+        entry.review.value,
+        entry.reviewer,
+        entry.reviewed_at,
+        entry.review_comment,
+        entry.created_at,
+        entry.created_by,
+        entry.updated_at,
+        entry.updated_by,
+    )
+
+
 class Store:
     """One SQLite database file holding a termbase (and its translation memory)."""
 
@@ -234,22 +253,7 @@ class Store:
                 """INSERT INTO entries(uuid, subject, definition, definition_zh, note, review,
                    reviewer, reviewed_at, review_comment, created_at, created_by, updated_at,
                    updated_by, version) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)""",
-                (
-                    entry.uuid,
-                    entry.subject,
-                    entry.definition,
-                    entry.definition_zh,
-                    entry.note,
-                    entry.review.value,
-                    entry.reviewer,
-                    entry.reviewed_at,
-                    entry.review_comment,
-                    entry.created_at,
-                    entry.created_by,
-                    entry.updated_at,
-                    entry.updated_by,
-                    max(entry.version, 1),
-                ),
+                (*_entry_columns(entry), max(entry.version, 1)),
             )
             entry_id = int(cur.lastrowid or 0)
             entry.id = entry_id
@@ -266,23 +270,7 @@ class Store:
                 """UPDATE entries SET uuid=?, subject=?, definition=?, definition_zh=?, note=?,
                    review=?, reviewer=?, reviewed_at=?, review_comment=?, created_at=?,
                    created_by=?, updated_at=?, updated_by=?, version=? WHERE id=?""",
-                (
-                    entry.uuid,
-                    entry.subject,
-                    entry.definition,
-                    entry.definition_zh,
-                    entry.note,
-                    entry.review.value,
-                    entry.reviewer,
-                    entry.reviewed_at,
-                    entry.review_comment,
-                    entry.created_at,
-                    entry.created_by,
-                    entry.updated_at,
-                    entry.updated_by,
-                    entry.version,
-                    entry.id,
-                ),
+                (*_entry_columns(entry), entry.version, entry.id),
             )
             if cur.rowcount == 0:
                 raise NotFoundError(f"no entry with id {entry.id}")
