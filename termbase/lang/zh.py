@@ -53,19 +53,21 @@ def pinyin_toned(text: str) -> str:
 
     from termbase.lang.segment import cut
 
-    syllables = [item[0] for item in pinyin(text, style=Style.TONE, errors="default")]
-    # pypinyin gives one item per Han character and one per non-Han run
+    # one item per character (non-Han characters stand for themselves), so that
+    # jieba's words can be sliced out by position
+    def each_character(chunk: str) -> Any:  # pypinyin accepts a list: one item each
+        return list(chunk)
+
+    readable = text.replace("〇", "零")  # the zero numeral reads líng
+    syllables = [item[0] for item in pinyin(readable, style=Style.TONE, errors=each_character)]
     out: list[str] = []
     position = 0
     for word in cut(text):
-        if has_han(word):
-            n = len(word)
-            out.append("".join(syllables[position : position + n]))
-            position += n
-        else:
-            stripped = word.strip()
-            if stripped:
-                position += 1
-                if any(c.isalnum() for c in stripped):  # keep Latin and digits, drop punctuation
-                    out.append(stripped)
+        piece = syllables[position : position + len(word)]
+        position += len(word)
+        read = "".join(piece)
+        if has_han(word) or read != word:  # Han, or a character pypinyin reads (〇)
+            out.append(read)
+        elif any(c.isalnum() for c in word):  # keep Latin and digits, drop punctuation
+            out.append(word.strip())
     return " ".join(p for p in out if p)
