@@ -143,3 +143,32 @@ def test_concurrent_reviewers_lose_no_update(db_path: Path) -> None:
     attempted = sum(r["attempted"] for r in results[:2])
     conflicts = sum(r["conflicts"] for r in results[:2])
     assert attempted == rounds * 2 + conflicts  # every conflict was reported and retried
+
+
+def test_sigkill_during_export_leaves_no_half_written_file(tmp_path: Path) -> None:
+    db = tmp_path / "big.sqlite"
+    target = tmp_path / "out.tbx"
+    target.write_text("the previous export\n")
+    with Termbase(db, user="setup", clock=lambda: FIXED_TIME) as tb:
+        from termbase import Entry, Term
+
+        tb.import_entries(
+            Entry(terms=[Term(f"术语{i}", "zh-CN"), Term(f"term {i}", "en")]) for i in range(3000)
+        )
+    script = textwrap.dedent(f"""
+        from termbase import Termbase
+        tb = Termbase({str(db)!r}, user="exporter")
+        def slow(n):
+            import time
+            time.sleep(0.002)
+        tb.export_file({str(target)!r}, progress=slow)
+    """)
+    proc = subprocess.Popen([sys.executable, "-c", script], cwd=REPO)
+    deadline = time.time() + 60
+    while not list(tmp_path.glob(".termbase-*.part")) and time.time() < deadline:
+        time.sleep(0.02)
+    assert list(tmp_path.glob(".termbase-*.part")), "the export did not start"
+    time.sleep(0.3)
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+    assert target.read_text() == "the previous export\n"  # untouched, never half-written
