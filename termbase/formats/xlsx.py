@@ -20,6 +20,7 @@ from __future__ import annotations
 import contextlib
 import datetime
 import os
+import struct
 import zipfile
 import zlib
 from collections.abc import Iterable, Iterator
@@ -64,6 +65,24 @@ def cell_text(value: Any) -> str:
     return str(value)
 
 
+#: What zipfile, zlib and openpyxl raise on a damaged or hostile workbook (the fuzz test
+#: found each of these); every one becomes a FormatError.
+_DAMAGED = (
+    zipfile.BadZipFile,
+    zlib.error,
+    EOFError,
+    KeyError,
+    IndexError,
+    OSError,
+    ValueError,
+    TypeError,
+    AttributeError,
+    NotImplementedError,
+    RuntimeError,
+    struct.error,
+)
+
+
 def read(path: str | os.PathLike[str], **options: Any) -> Iterator[Entry]:
     """Stream glossary entries from a workbook.
 
@@ -77,15 +96,7 @@ def read(path: str | os.PathLike[str], **options: Any) -> Iterator[Entry]:
         raise FormatError("the file is empty (0 bytes)", path=p)
     try:
         book = openpyxl.load_workbook(p, read_only=True, data_only=True)
-    except (
-        zipfile.BadZipFile,
-        zlib.error,
-        EOFError,
-        KeyError,
-        OSError,
-        ValueError,
-        TypeError,
-    ) as exc:
+    except _DAMAGED as exc:
         raise FormatError(
             f"not a readable XLSX workbook ({exc}); save it again from Excel or "
             "LibreOffice as .xlsx",
@@ -121,15 +132,7 @@ def read(path: str | os.PathLike[str], **options: Any) -> Iterator[Entry]:
             fields = map_header(headers)
         mapper = RowMapper(fields, where, headers, own=own)
         yield from entries_of(mapper, [*pending, *rows], options)
-    except (
-        zipfile.BadZipFile,
-        zlib.error,
-        EOFError,
-        KeyError,
-        OSError,
-        ValueError,
-        TypeError,
-    ) as exc:
+    except _DAMAGED as exc:
         # a damaged workbook shows only when its rows are decompressed
         raise FormatError(
             f"the workbook is damaged ({exc}); save it again from Excel or LibreOffice",
