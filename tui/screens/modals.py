@@ -143,6 +143,15 @@ def _source(form: _Form) -> Source | None:
     return Source(title=title or url, author=form.value("author"), date=form.value("date"), url=url)
 
 
+#: The citation fields shared by every form that records evidence.
+SOURCE_FIELDS = [
+    ("source", "Source title", "title of the document"),
+    ("author", "Author", "author or issuing body"),
+    ("date", "Date", "YYYY-MM-DD or year"),
+    ("url", "URL", "https://…"),
+]
+
+
 class RenderingModal(_Form):
     """A new rendering with its context sentence and source."""
 
@@ -153,10 +162,7 @@ class RenderingModal(_Form):
         ("note", "Usage note", "why preferred / when to use"),
         ("context", "Context", "the verbatim sentence where it occurs"),
         ("locator", "Locator", "section, footnote or page"),
-        ("source", "Source title", "title of the document"),
-        ("author", "Author", "author or issuing body"),
-        ("date", "Date", "YYYY-MM-DD or year"),
-        ("url", "URL", "https://…"),
+        *SOURCE_FIELDS,
     ]
 
     def build(self) -> Term | None:
@@ -191,10 +197,7 @@ class ConceptModal(_Form):
         ("subject", "Subject", "e.g. national security"),
         ("definition", "Definition", "one line, in English"),
         ("context", "Context", "verbatim sentence with the rendering"),
-        ("source", "Source title", "title of the document"),
-        ("author", "Author", "author or issuing body"),
-        ("date", "Date", "YYYY-MM-DD or year"),
-        ("url", "URL", "https://…"),
+        *SOURCE_FIELDS,
     ]
 
     def build(self) -> Entry | None:
