@@ -305,6 +305,7 @@ def show(state: _State, entry_id: str, as_json: bool) -> None:
 @click.option("--subject", help="Only entries of this subject field.")
 @click.option("--lang", help="Only terms in this language (zh, en, zh-Hant …).")
 @click.option("--source", help="Only entries citing a source whose title contains this.")
+@click.option("--brief", is_flag=True, help="Only the table, even for an exact match.")
 @pass_state
 def search(
     state: _State,
@@ -316,6 +317,7 @@ def search(
     subject: str | None,
     lang: str | None,
     source: str | None,
+    brief: bool,
 ) -> None:
     """Search Chinese, pinyin, traditional characters or English.
 
@@ -351,6 +353,12 @@ def search(
             [6, 24, 28, 50, 9, 22],
         )
     )
+    if hits[0].match == "exact" and not brief:
+        # the concept the translator typed: every rendering, its status and evidence
+        from termbase.textfmt import entry_text
+
+        click.echo("")
+        click.echo(entry_text(hits[0].entry))
 
 
 # ------------------------------------------------------------------ review

@@ -89,6 +89,15 @@ class SearchHit:
                     "status": t.status.value,
                     "type": t.term_type.value,
                     "pinyin": t.pinyin,
+                    "note": t.note,
+                    "contexts": [
+                        {
+                            "text": c.text,
+                            "locator": c.locator,
+                            "source": c.source.citation() if c.source else "",
+                        }
+                        for c in t.contexts
+                    ],
                 }
                 for t in e.terms
             ],

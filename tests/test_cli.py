@@ -216,3 +216,16 @@ def test_every_command_is_in_the_readme() -> None:
         assert f"termbase {name}" in readme, f"termbase {name} is not in the README"
         for sub in getattr(command, "commands", {}):
             assert f"{name} {sub}" in readme, f"termbase {name} {sub} is not in the README"
+
+
+def test_exact_search_shows_every_rendering_with_evidence(run, seeded: int) -> None:
+    out = run("search", "新发展格局").output
+    assert f"#{seeded}  新发展格局  xīn fāzhǎn géjú" in out
+    assert "  new development pattern  [en, preferred]\n" in out
+    assert "  new development dynamic  [en, admitted]\n" in out
+    assert "      “China has made progress in pursuing a new development pattern.”\n" in out
+    assert "#" not in run("search", "新发展格局", "--brief").output.split("\n", 3)[-1]
+    hits = json.loads(run("search", "新发展格局", "--json").output)
+    context = hits[0]["terms"][1]["contexts"][0]
+    assert context["locator"] == "Part 2"
+    assert context["source"].startswith("CICIR Task Force, Achieving Mutual Reinforcement")
