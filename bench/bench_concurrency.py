@@ -15,13 +15,11 @@ from __future__ import annotations
 
 import argparse
 import json
-import subprocess
-import sys
 import tempfile
 import time
 from pathlib import Path
 
-from tests.test_safety import IMPORTER, WORKER
+from tests.test_safety import WORKER, start_reviewers
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -46,25 +44,7 @@ def run(worker: str, rounds: int) -> dict[str, float]:
         with Termbase(db, user="setup") as tb:
             tb.add(Entry(terms=[Term("概念", "zh-CN"), Term("concept", "en")]))  # one hot entry
         start = time.perf_counter()
-        procs = [
-            subprocess.Popen(
-                [sys.executable, "-c", worker, str(db), name, str(rounds)],
-                cwd=REPO,
-                stdout=subprocess.PIPE,
-                stderr=subprocess.PIPE,
-                text=True,
-            )
-            for name in ("alice", "bob")
-        ]
-        procs.append(
-            subprocess.Popen(
-                [sys.executable, "-c", IMPORTER, str(db)],
-                cwd=REPO,
-                stdout=subprocess.PIPE,
-                stderr=subprocess.PIPE,
-                text=True,
-            )
-        )
+        procs = start_reviewers(db, worker, rounds)
         outs = [p.communicate() for p in procs]
         seconds = time.perf_counter() - start
         locked = sum("database is locked" in err for _out, err in outs)

@@ -95,6 +95,24 @@ IMPORTER = textwrap.dedent("""
 """)
 
 
+def start_reviewers(db: Path, worker: str, rounds: int) -> list[subprocess.Popen[str]]:
+    """Reviewers alice and bob running *worker*, and the importer, on *db* (also the
+    benchmark's set-up: bench/bench_concurrency.py)."""
+
+    def spawn(*args: str) -> subprocess.Popen[str]:
+        return subprocess.Popen(
+            [sys.executable, "-c", *args],
+            cwd=REPO,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+
+    procs = [spawn(worker, str(db), name, str(rounds)) for name in ("alice", "bob")]
+    procs.append(spawn(IMPORTER, str(db)))
+    return procs
+
+
 def test_concurrent_reviewers_lose_no_update(db_path: Path) -> None:
     with Termbase(db_path, user="setup", clock=lambda: FIXED_TIME) as tb:
         for i in range(3):
@@ -102,25 +120,7 @@ def test_concurrent_reviewers_lose_no_update(db_path: Path) -> None:
             entry.terms[0].text = f"新发展格局{i}"
             tb.add(entry)
     rounds = 30
-    procs = [
-        subprocess.Popen(
-            [sys.executable, "-c", WORKER, str(db_path), name, str(rounds)],
-            cwd=REPO,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
-        for name in ("alice", "bob")
-    ]
-    procs.append(
-        subprocess.Popen(
-            [sys.executable, "-c", IMPORTER, str(db_path)],
-            cwd=REPO,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
-    )
+    procs = start_reviewers(db_path, WORKER, rounds)
     import json
 
     results = []
