@@ -136,6 +136,15 @@ class _Form(ModalScreen[Any]):
         self.dismiss(None)
 
 
+def _url_ok(form: _Form) -> bool:
+    """False (with the message shown) when the form's URL is not http(s)."""
+    url = form.value("url")
+    if url and not url.startswith(("http://", "https://")):
+        form.fail("The URL must start with http:// or https://.")
+        return False
+    return True
+
+
 def _source(form: _Form) -> Source | None:
     title, url = form.value("source"), form.value("url")
     if not title and not url:
@@ -171,9 +180,7 @@ class RenderingModal(_Form):
             self.fail("The rendering cannot be empty.")
             return None
         context = self.value("context")
-        url = self.value("url")
-        if url and not url.startswith(("http://", "https://")):
-            self.fail("The URL must start with http:// or https://.")
+        if not _url_ok(self):
             return None
         source = _source(self)
         if context and source is None:
@@ -207,6 +214,8 @@ class ConceptModal(_Form):
             return None
         if not any("\u3400" <= c <= "\u9fff" for c in zh):
             self.fail("The Chinese term must contain Chinese characters.")
+            return None
+        if not _url_ok(self):  # the same check as for a new rendering
             return None
         source = _source(self)
         terms = [Term(zh, "zh-CN", TermStatus.PREFERRED)]
