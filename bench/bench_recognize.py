@@ -18,8 +18,11 @@ nearly every position starts a match, so this is the match-dense case.
 
 Measured: automaton build time (terms read from SQLite, folded, built),
 peak RSS growth, cache size; cache load time (the second run); matching
-throughput in MB/s of UTF-8 (``Recognizer.count_zh`` and the full
-``Recognizer.find`` with Match objects); and, for comparison on the same
+throughput in MB/s of UTF-8: ``Recognizer.count_zh`` (folding and the
+automaton: every match with its span and term), ``Recognizer.find`` (a
+Match tuple per occurrence) and the report ``termbase recognize`` prints
+(:func:`termbase.qa.recognize`: line by line, each occurrence with its
+entry and approved renderings; printing left out); and, for comparison on the same
 patterns, pyahocorasick and ahocorasick-rs when installed.  Results go to
 ``bench/results/recognize.json``.
 """
@@ -174,13 +177,32 @@ def main() -> None:
     res["text_chars"] = len(text)
     res["count_mb_s"], res["matches"] = throughput(rec.count_zh, text)
     res["find_mb_s"], _ = throughput(lambda t: len(rec.find(t, langs="zh")), text, repeat=1)
+    res["report_mb_s"], res["report_occurrences"] = throughput(
+        lambda t: _report(db, rec, t), text, repeat=1
+    )
     res["fold_mb_s"], _ = throughput(lambda t: len(recognize.fold_keep_length(t)), text)
-    res.update(_peers(keys, recognize.fold_keep_length(text)))
+    res.update(_peers(keys, recognize.zh_view(text)))
+    for peer in ("pyahocorasick", "ahocorasick_rs"):
+        if f"{peer}_mb_s" in res:
+            res[f"count_vs_{peer}"] = res["count_mb_s"] / res[f"{peer}_mb_s"]
     for key, value in list(res.items()):
         if isinstance(value, float):
             res[key] = round(value, 2)
     print(json.dumps(res, indent=2, ensure_ascii=False))
     (RESULTS / "recognize.json").write_text(json.dumps(res, indent=2) + "\n", encoding="utf-8")
+
+
+def _report(db: Path, rec: Any, text: str) -> int:
+    """The whole ``termbase recognize`` path but printing: units, matches, entries, renderings."""
+    from termbase import qa
+    from termbase.api import Termbase
+
+    tb = Termbase(str(db), seed=False)
+    try:
+        found, _cache = qa.recognize(tb, text.split("\n"), recognizer=rec)
+        return len(found)
+    finally:
+        tb.close()
 
 
 def _peers(keys: list[str], folded: str) -> dict[str, float]:

@@ -30,7 +30,7 @@ from termbase.errors import FormatError, InvalidValueError
 from termbase.lang import en as _en
 from termbase.lang import fold_zh, has_han
 from termbase.model import Entry, Segment, Term, TermStatus, is_chinese, is_english
-from termbase.recognize import Match, Recognizer
+from termbase.recognize import Match, Recognizer, gc_paused
 
 if TYPE_CHECKING:
     from termbase.api import Termbase
@@ -144,9 +144,29 @@ class EntryCache:
             self._by_id[entry_id] = self.tb.get(entry_id)
         return self._by_id[entry_id]
 
+    def preload(self, ids: Iterable[int]) -> None:
+        """Load the entries *ids* now, a few hundred per query, rather than one by one."""
+        wanted = sorted(set(ids) - self._by_id.keys())
+        for i in range(0, len(wanted), 500):
+            for entry in self.tb.store.get_entries(wanted[i : i + 500]):
+                self._by_id[entry.id or 0] = entry
+
     def used(self) -> list[Entry]:
         """Every entry loaded so far, by id."""
         return [self._by_id[k] for k in sorted(self._by_id)]
+
+
+def matches_by_unit(
+    rec: Recognizer, cache: EntryCache, units: Sequence[str]
+) -> dict[int, list[Match]]:
+    """The matches of each unit (by index; units without any are absent), entries preloaded."""
+    out: dict[int, list[Match]] = defaultdict(list)
+    ids: set[int] = set()
+    for k, m in rec.find_units(units):
+        out[k].append(m)
+        ids.update(m.entry_ids)
+    cache.preload(ids)
+    return out
 
 
 def _best_entry(cache: EntryCache, ids: Sequence[int]) -> Entry:
@@ -173,25 +193,20 @@ def recognize(
     """Every known term in *units* (longest match first), with its renderings."""
     rec = recognizer or tb.recognizer()
     cache = EntryCache(tb)
+    hits = rec.find_units(units)
+    cache.preload({i for _k, m in hits for i in m.entry_ids})
     found: list[Found] = []
-    for number, text in enumerate(units, 1):
-        for m in rec.find(text):
-            entry = _best_entry(cache, m.entry_ids)
-            target = "en" if m.lang == "zh" else "zh-CN"
-            usable, avoid = targets_of(entry, target)
-            found.append(
-                Found(
-                    m.start,
-                    m.end,
-                    m.text,
-                    number,
-                    entry.id or 0,
-                    entry.zh,
-                    usable,
-                    avoid,
-                    entry.review.value,
-                )
-            )
+    # what a term resolves to, worked out once per term, not per occurrence
+    resolved: dict[tuple[tuple[int, ...], str], tuple[int, str, list[str], list[str], str]] = {}
+    with gc_paused():  # a Found per occurrence: millions in a long document, no cycles
+        for index, m in hits:
+            known = resolved.get((m.entry_ids, m.lang))
+            if known is None:
+                entry = _best_entry(cache, m.entry_ids)
+                usable, avoid = targets_of(entry, "en" if m.lang == "zh" else "zh-CN")
+                known = (entry.id or 0, entry.zh, usable, avoid, entry.review.value)
+                resolved[(m.entry_ids, m.lang)] = known
+            found.append(Found(m.start, m.end, m.text, index + 1, *known))
     return found, cache
 
 
@@ -273,10 +288,11 @@ def check(
     report = CheckReport(segments=len(segments))
     used: dict[int, dict[str, list[int]]] = defaultdict(lambda: defaultdict(list))
     names: dict[int, tuple[str, str]] = {}  # entry id -> (term as written, target lang)
+    matches = matches_by_unit(rec, cache, [seg.source for seg in segments])
     for number, seg in enumerate(segments, 1):
         target_lang = seg.target_lang or _lang_of(seg.target)
         target = TargetText(seg.target, target_lang)
-        for m in rec.find(seg.source):
+        for m in matches.get(number - 1, ()):
             entry = _best_entry(cache, m.entry_ids)
             if entry.review.value != "approved" and not include_proposed:
                 continue

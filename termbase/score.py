@@ -132,16 +132,17 @@ def term_stats(
     tb: Termbase, hyp: Sequence[str], src: Sequence[str], target_lang: str
 ) -> tuple[TermStats, list[dict[str, Any]]]:
     """Terminology metrics of *hyp* for the source terms of *src*."""
-    from termbase.qa import EntryCache, TargetText, _best_entry, targets_of
+    from termbase.qa import EntryCache, TargetText, _best_entry, matches_by_unit, targets_of
 
     rec = tb.recognizer()
     cache = EntryCache(tb)
     stats = TermStats()
     used: dict[int, Counter[str | None]] = defaultdict(Counter)
     names: dict[int, str] = {}
-    for h, s in zip(hyp, src, strict=False):
+    matches = matches_by_unit(rec, cache, list(src[: len(hyp)]))
+    for k, h in enumerate(hyp[: len(src)]):
         target = TargetText(h, target_lang)
-        for m in rec.find(s):
+        for m in matches.get(k, ()):
             entry = _best_entry(cache, m.entry_ids)
             usable, _avoid = targets_of(entry, target_lang)
             if not usable:

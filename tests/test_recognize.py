@@ -7,11 +7,13 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import given
+from hypothesis import strategies as st
 
 from termbase import Entry, Term, Termbase, TermStatus
 from termbase.cli import cli
 from termbase.formats import get as get_format
-from termbase.recognize import Recognizer, fold_keep_length
+from termbase.recognize import Recognizer, fold_keep_length, fold_table, latin_forms, zh_view
 
 from .test_qa import make_qa_termbase
 
@@ -48,6 +50,15 @@ def test_fold_keeps_length() -> None:
     assert len(fold_keep_length(text)) == len(text)
 
 
+@given(st.text(alphabet=st.characters(codec=None, blacklist_categories=())))
+def test_fold_keep_length_is_fold_zh_char_by_char(text: str) -> None:
+    # any text, astral characters and lone surrogates included
+    assert fold_keep_length(text) == text.translate(fold_table())
+    assert fold_keep_length("\ud83d\ude00" + text) == ("\ud83d\ude00" + text).translate(
+        fold_table()
+    )
+
+
 def test_english_stems_and_word_boundaries(qtb: Termbase) -> None:
     assert spans(qtb, "Ensuring National Security Systems, not insecurity.") == [
         (0, 8, "Ensuring"),
@@ -64,7 +75,7 @@ def test_rejected_entries_are_not_terms(qtb: Termbase) -> None:
 def test_several_entries_share_a_term() -> None:
     rec = Recognizer.from_terms([(1, "zh-CN", "发展"), (2, "zh-CN", "发展"), (3, "en", "growth")])
     (m,) = rec.find("发展")
-    assert m.entry_ids == [1, 2]
+    assert m.entry_ids == (1, 2)
 
 
 def test_automaton_cached_beside_database(tmp_path: Path) -> None:
@@ -155,3 +166,76 @@ def test_damaged_or_foreign_cache_is_rebuilt(tmp_path: Path) -> None:
             assert spans(tb, "国家安全") == [(0, 4, "国家安全")]
             assert tb.recognizer_info().cached is False
         assert cache.read_bytes().startswith(b"termbase-automaton\n")
+
+
+_PIECES = [
+    "发展",
+    "格局",
+    "新发展格局",
+    "G20",
+    "峰会",
+    "security",
+    "national",
+    " ",
+    "，",
+    "\n",
+    "Ｇ２０",
+]
+_TERMS = [
+    (1, "zh-CN", "发展"),
+    (2, "zh-CN", "新发展格局"),
+    (3, "zh-CN", "G20峰会"),
+    (4, "en", "national security"),
+    (5, "en", "security"),
+    (6, "en", "G20"),
+    (7, "zh-CN", "卡拉OK"),
+    (8, "zh-CN", "OK"),
+]
+
+
+@given(
+    st.lists(st.sampled_from(_PIECES), max_size=30), st.lists(st.sampled_from(_PIECES), max_size=8)
+)
+def test_find_is_the_greedy_longest_first_over_both_sides(
+    pieces: list[str], more: list[str]
+) -> None:
+    rec = Recognizer.from_terms(_TERMS)
+    text = "".join(pieces)
+    # the reference: every Chinese and English match, one greedy pass longest first
+    everything = rec.find_zh(text) + list(rec.find_en(text))
+    everything.sort(key=lambda m: (m.start, -m.end))
+    kept, end = [], -1
+    for m in everything:
+        if m.start >= end:
+            kept.append(m)
+            end = m.end
+    assert rec.find(text) == kept
+    # units searched in one pass give what each unit gives alone
+    units = [text, "".join(more), "", text[::-1]]
+    expected = [(k, m) for k, unit in enumerate(units) for m in rec.find(unit)]
+    assert list(rec.find_units(units)) == expected
+
+
+def test_no_match_across_units() -> None:
+    rec = Recognizer.from_terms(_TERMS)
+    found = [(k, m.text) for k, m in rec.find_units(["the national", "security of", "发", "展"])]
+    assert found == [(1, "security")]
+
+
+def test_latin_ends_of_chinese_terms_need_a_word_boundary() -> None:
+    rec = Recognizer.from_terms([(1, "zh-CN", "B超"), (2, "zh-CN", "DNA"), (3, "zh-CN", "卡拉OK")])
+    found = [
+        m.text for m in rec.find("做B超和DNA检测，ABDNAX不算，唱卡拉OK吧，卡拉OKAY不算，AB超也不算")
+    ]
+    assert found == ["B超", "DNA", "卡拉OK"]
+    # the flag survives the cache
+    again = Recognizer.from_bytes(rec.to_bytes("k"), "k")
+    assert again is not None
+    assert [m.text for m in again.find("ABDNAX DNA")] == ["DNA"]
+
+
+@given(st.text(alphabet=st.sampled_from("aB9 发-\ue000\ue081\uffff𠀀") | st.characters()))
+def test_zh_view_marks_latin_runs_as_terms_are_marked(text: str) -> None:
+    view = zh_view(text)
+    assert len(view) == len(text)
+    assert view == latin_forms(fold_keep_length(text))
