@@ -458,7 +458,7 @@ class Recognizer:
         if not spans:
             return
         index = dict(zip(offsets, count()))
-        ends = dict(zip(map(operator.sub, offsets[1:] + [len(stems) + 1], repeat(1)), count()))
+        ends = dict(zip(map(operator.sub, [*offsets[1:], len(stems) + 1], repeat(1)), count()))
         for start, end, idx in self._en.find_overlapping(stems):
             first, last = index.get(start), ends.get(end)
             if first is None or last is None:
