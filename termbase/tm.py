@@ -27,6 +27,7 @@ Contract (see ``docs/tm.md`` for the scoring model):
 from __future__ import annotations
 
 import hashlib
+import heapq
 import math
 import os
 import re
@@ -155,15 +156,35 @@ def comparison_key(text: str, mode: str) -> tuple[str, frozenset[str]]:
     Same units as :func:`analyse`: Chinese characters without white space,
     or English words and punctuation marks, NFKC-normalised and case-folded.
     """
+    key, grams, _stored = _keys(text, mode)
+    return key, grams
+
+
+def _keys(text: str, mode: str) -> tuple[str, frozenset[str], str]:
+    """:func:`comparison_key` plus the form kept in ``tm_keys`` (see :func:`stored_to_key`)."""
     folded = _fold(text)
     if mode == ZH_MODE:
         key = _SPACE.sub("", folded)
         if len(key) == 1:
-            return key, frozenset(("z " + key,))
-        return key, frozenset(["z " + key[i : i + 2] for i in range(len(key) - 1)])
+            return key, frozenset(("z " + key,)), key
+        return key, frozenset(["z " + key[i : i + 2] for i in range(len(key) - 1)]), key
     words = _WORD.findall(folded)
     key = "".join([_word_char(w) for w in words])
-    return key, frozenset(["e " + w for w in words if w[0].isalnum() or w[-1].isalnum()])
+    grams = frozenset(["e " + w for w in words if w[0].isalnum() or w[-1].isalnum()])
+    return key, grams, " ".join(words)
+
+
+def stored_to_key(stored: str, mode: str) -> str:
+    """The comparison key from its stored form.
+
+    A Chinese key is stored as it is; an English one as its case-folded
+    words joined by spaces (no word holds a space), because the one
+    character per word of a key is numbered per process.
+    """
+    if mode == ZH_MODE or not stored:
+        return stored
+    vocab = _VOCAB
+    return "".join([vocab.get(w) or _word_char(w) for w in stored.split(" ")])
 
 
 def normalise(text: str) -> str:
@@ -367,6 +388,7 @@ class TranslationMemory:
         self._seen_version: tuple[int, int] | None = None
         self._writes = 0
         self._terms: Any = None
+        self._counts: np.ndarray | None = None
 
     # ------------------------------------------------------------- writing
     def add(self, segment: Segment) -> Segment:
@@ -396,6 +418,7 @@ class TranslationMemory:
                 self._catch_up(conn)
                 pending: dict[str, array[int]] = {}
                 lengths: list[tuple[int, int, int, int, int]] = []
+                keys: list[tuple[int, str, str]] = []
                 for seg in segments:
                     report.read += 1
                     if progress is not None:
@@ -416,8 +439,8 @@ class TranslationMemory:
                         continue
                     seg.id = new_id
                     report.added += 1
-                    lengths.append(_index_segment(seg, new_id, pending))
-                self._flush(conn, pending, lengths)
+                    lengths.append(_index_segment(seg, new_id, pending, keys))
+                self._flush(conn, pending, lengths, keys)
                 if dry_run:
                     raise _DryRun
         except _DryRun:
@@ -498,6 +521,7 @@ class TranslationMemory:
         conn: Any,
         pending: dict[str, array[int]],
         lengths: list[tuple[int, int, int, int, int]],
+        keys: list[tuple[int, str, str]],
     ) -> None:
         import numpy as np
 
@@ -505,6 +529,7 @@ class TranslationMemory:
 
         if pending:
             sql.append_postings(conn, pending)
+        sql.put_keys(conn, keys)
         if not lengths:
             return
         top = max(row[0] for row in lengths)
@@ -517,19 +542,34 @@ class TranslationMemory:
             arr[ids] = np.minimum(values, 65535)
             sql.set_meta(conn, name, arr.tobytes())
         sql.set_meta(conn, "indexed_upto", str(top).encode())
+        sql.set_meta(conn, "keys_upto", str(top).encode())
         self._invalidate()
 
     def _catch_up(self, conn: Any) -> None:
         """Index segments stored without this module (older schema, other writers)."""
         from termbase.store import tm as sql
 
-        raw = sql.get_meta(conn, "indexed_upto")
-        done = int(raw) if raw else 0
+        done, keys_done = _indexed_upto(conn)
+        if keys_done < done:
+            # pairs indexed before tm_keys existed (schema 3): add their keys
+            keys: list[tuple[int, str, str]] = []
+            for seg in sql.iter_segments(conn, keys_done):
+                if (seg.id or 0) > done:
+                    break
+                _index_segment(seg, seg.id or 0, {}, keys)
+                if len(keys) >= 10_000:
+                    sql.put_keys(conn, keys)
+                    keys.clear()
+            sql.put_keys(conn, keys)
+            sql.set_meta(conn, "keys_upto", str(done).encode())
         if sql.max_segment_id(conn) <= done:
             return
         pending: dict[str, array[int]] = {}
-        lengths = [_index_segment(s, s.id or 0, pending) for s in sql.iter_segments(conn, done)]
-        self._flush(conn, pending, lengths)
+        keys = []
+        lengths = [
+            _index_segment(s, s.id or 0, pending, keys) for s in sql.iter_segments(conn, done)
+        ]
+        self._flush(conn, pending, lengths, keys)
 
     def reindex(self) -> None:
         """Bring the index up to date with the stored pairs."""
@@ -551,8 +591,8 @@ class TranslationMemory:
             return
         self._invalidate()
         conn = self.store.conn
-        raw = sql.get_meta(conn, "indexed_upto")
-        if sql.max_segment_id(conn) > (int(raw) if raw else 0):
+        done, keys_done = _indexed_upto(conn)
+        if sql.max_segment_id(conn) > done or keys_done < done:
             self.reindex()
         self._seen_version = (sql.data_version(conn), self._writes)
         self._terms = None
@@ -638,18 +678,36 @@ class TranslationMemory:
             budget += sizes[gram]
         kept = list(self._postings(chosen).values())
         skipped = len(sizes) - len(kept)
-        counts = np.zeros(len(lengths), dtype=np.uint16)
+        # one counter per pair, kept between queries and cleared where used:
+        # a fresh million-entry array per query costs page faults and zeroing
+        counts = self._counts
+        if counts is None or len(counts) != len(lengths):
+            counts = self._counts = np.zeros(len(lengths), dtype=np.uint16)
         for arr in kept:  # ids are unique within one key's postings
             counts[arr[arr < len(counts)]] += 1
-        ids = np.flatnonzero(counts)
         qlen = len(key)
         ratio = max(min_score, 1) / 100
+        unit = 2.0 if mode == ZH_MODE else 1.0
+        # A pair reaches min_score only if it shares enough keys, whatever its
+        # length (at most qlen / ratio): the bound below with the longest
+        # admissible length.  Pairs sharing fewer are never looked at.
+        most_edits = math.floor((1 - ratio) * qlen / ratio + 1e-9)
+        least_shared = math.ceil(len(grams) - unit * most_edits - skipped)
+        if least_shared > 1:
+            touched = np.concatenate(kept)
+            touched = touched[touched < len(counts)]
+            ids = np.unique(touched[counts[touched] >= least_shared])
+            shared = counts[ids].astype(np.int64)
+            counts[touched] = 0
+        else:
+            ids = np.flatnonzero(counts)
+            shared = counts[ids].astype(np.int64)
+            counts[ids] = 0
         cand_len = lengths[ids]
         fits = (cand_len >= math.ceil(qlen * ratio - 1e-9)) & (cand_len <= qlen / ratio + 1e-9)
-        ids = ids[fits]
+        ids, shared = ids[fits], shared[fits]
         if ids.size == 0:
             return empty
-        unit = 2.0 if mode == ZH_MODE else 1.0
 
         def bound(ids: np.ndarray, shared: np.ndarray) -> np.ndarray:
             missing = np.maximum(len(grams) - shared, gram_counts[ids] - shared).clip(min=0)
@@ -657,14 +715,16 @@ class TranslationMemory:
             result: np.ndarray = 100 * (1 - np.ceil(missing / unit) / longest)
             return result
 
-        shared = counts[ids].astype(np.int64)
         bounds = bound(ids, shared + skipped)
         keep = bounds >= min_score
         ids, bounds, shared = ids[keep], bounds[keep], shared[keep]
         if skipped and ids.size:
             # refine the most promising: look the common keys up for them only
-            top = np.argsort(-bounds, kind="stable")[:REFINE_LIMIT]
-            ids, shared = ids[top], shared[top].copy()
+            if ids.size > REFINE_LIMIT:
+                top = np.argpartition(-bounds, REFINE_LIMIT - 1)[:REFINE_LIMIT]
+                top.sort()  # ids ascending: the look-ups below walk the arrays in order
+                ids, shared = ids[top], shared[top]
+            shared = shared.copy()
             taken = set(chosen)
             common = [g for g in sizes if g not in taken and sizes[g] <= REFINE_MAX_POSTINGS]
             skipped -= len(common)
@@ -707,29 +767,28 @@ class TranslationMemory:
         mode = query_mode(text)
         key, grams = comparison_key(text, mode)
         ids, bounds = self.candidates(key, grams, mode, min_score)
-        best: list[tuple[int, int, int, str]] = []  # (score, count, id, side)
+        scored: list[tuple[int, int]] = []  # (score, id), every candidate at min_score or more
+        floor = min_score
         start = 0
         while start < len(ids) and start < MAX_RESCORED:
-            floor = best[limit - 1][0] if len(best) >= limit else min_score
             if bounds[start] < floor:
                 break
             chunk = [int(i) for i in ids[start : start + CANDIDATE_BATCH]]
             start += CANDIDATE_BATCH
-            for seg_id, src_lang, tgt_lang, source, target, count in sql.texts(
-                self.store.conn, chunk
-            ):
-                side = sides(Segment(source, target, src_lang, tgt_lang))[mode]
-                side_text = source if side == "source" else target
-                points = score(key, text, key_only(side_text, mode), side_text)
-                if points >= min_score:
-                    best.append((points, count, seg_id, side))
-            best.sort(key=lambda b: (-b[0], -b[1], -b[2]))
-            del best[limit:]
-        rows = sql.get_segments(self.store.conn, [b[2] for b in best])
+            scored += [p for p in self._rescore(key, text, mode, chunk) if p[0] >= min_score]
+            if len(scored) >= limit:
+                floor = max(floor, heapq.nlargest(limit, scored)[-1][0])
+        # ties at the cut: the pair seen more often, then the newer one
+        contenders = [p for p in scored if p[0] >= floor]
+        seen = sql.pair_counts(self.store.conn, [p[1] for p in contenders]) if contenders else {}
+        contenders.sort(key=lambda p: (-p[0], -seen.get(p[1], 1), -p[1]))
+        best = contenders[:limit]
+        rows = sql.get_segments(self.store.conn, [b[1] for b in best])
         query = analyse(text, mode)
         matches: list[TMMatch] = []
-        for points, _, seg_id, side in best:
+        for points, seg_id in best:
             seg = rows[seg_id]
+            side = sides(seg)[mode]
             side_text = seg.source if side == "source" else seg.target
             other = seg.target if side == "source" else seg.source
             match = TMMatch(points, seg, side, side_text, other)
@@ -738,6 +797,43 @@ class TranslationMemory:
                 match.terms = self.terms_in(side_text, other)
             matches.append(match)
         return matches
+
+    def _rescore(self, key: str, text: str, mode: str, chunk: list[int]) -> list[tuple[int, int]]:
+        """Stage two: ``(score, id)`` of the candidates *chunk*, from their stored keys.
+
+        Edit distances come from one rapidfuzz call over the batch; only the
+        rare pair whose key equals the query's (100 or 99?) or that has no
+        stored key is read and scored from its text.
+        """
+        import numpy as np
+        from rapidfuzz import process
+        from rapidfuzz.distance import Levenshtein
+
+        from termbase.store import tm as sql
+
+        rows = sql.keys(self.store.conn, chunk, mode)
+        cand_ids = [r[0] for r in rows]
+        cand_keys = [stored_to_key(r[1], mode) for r in rows]
+        out: list[tuple[int, int]] = []
+        slow = set(chunk).difference(cand_ids)  # no stored key (should not happen)
+        if cand_keys:
+            dist = process.cdist([key], cand_keys, scorer=Levenshtein.distance, dtype=np.int32)[0]
+            lens = np.fromiter(map(len, cand_keys), dtype=np.int64, count=len(cand_keys))
+            longest = np.maximum(lens, len(key))
+            exact = (dist == 0) | (longest == 0)
+            points = np.minimum(
+                np.floor(100 * (1 - dist / np.maximum(longest, 1)) + 1e-9), 99
+            ).astype(np.int64)
+            out = [(int(p), i) for p, i, e in zip(points, cand_ids, exact, strict=True) if not e]
+            slow.update(i for i, e in zip(cand_ids, exact, strict=True) if e)
+        if slow:
+            for seg_id, src_lang, tgt_lang, source, target, _count in sql.texts(
+                self.store.conn, sorted(slow)
+            ):
+                side = sides(Segment(source, target, src_lang, tgt_lang))[mode]
+                side_text = source if side == "source" else target
+                out.append((score(key, text, key_only(side_text, mode), side_text), seg_id))
+        return out
 
     # ---------------------------------------------------------- concordance
     def concordance(self, query: str, *, limit: int = 20) -> list[ConcordanceHit]:
@@ -821,21 +917,41 @@ class TranslationMemory:
 
 
 def _index_segment(
-    seg: Segment, seg_id: int, pending: dict[str, array[int]]
+    seg: Segment,
+    seg_id: int,
+    pending: dict[str, array[int]],
+    keys: list[tuple[int, str, str]],
 ) -> tuple[int, int, int, int, int]:
-    """Add *seg*'s keys to *pending*; returns (id, zh_len, zh_grams, en_len, en_grams)."""
+    """Add *seg*'s index keys to *pending* and its stored keys to *keys*.
+
+    Returns:
+        ``(id, zh_len, zh_grams, en_len, en_grams)``.
+    """
     which = sides(seg)
     out = [seg_id]
+    stored = []
     for mode in (ZH_MODE, EN_MODE):
         text = seg.source if which[mode] == "source" else seg.target
-        key, grams = comparison_key(text, mode)
+        key, grams, kept = _keys(text, mode)
         for gram in grams:
             ids = pending.get(gram)
             if ids is None:
                 ids = pending[gram] = array("i")
             ids.append(seg_id)
         out += [max(len(key), 1), max(len(grams), 1)]
+        stored.append(kept)
+    keys.append((seg_id, stored[0], stored[1]))
     return out[0], out[1], out[2], out[3], out[4]
+
+
+def _indexed_upto(conn: Any) -> tuple[int, int]:
+    """The highest pair id in the candidate index, and in ``tm_keys``."""
+    from termbase.store import tm as sql
+
+    raw = sql.get_meta(conn, "indexed_upto")
+    done = int(raw) if raw else 0
+    raw = sql.get_meta(conn, "keys_upto")
+    return done, int(raw) if raw else 0
 
 
 def diff(query: Analysis, query_text: str, match: Analysis, match_text: str) -> list[DiffPiece]:

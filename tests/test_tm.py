@@ -321,3 +321,24 @@ async def test_tui_tm_screen_shows_matches_concordance_and_terms(tmp_path: Path)
         status = str(screen.query_one("#tm-status").render())
         assert status == "2 matches, 0 concordance hits for '我们要推动高质量的发展。'"
     base.close()
+
+
+def test_pairs_indexed_before_tm_keys_get_their_keys(tb: Termbase) -> None:
+    tb.tm.import_segments(
+        [
+            Segment("推进国家安全体系现代化。", "Modernise national security.", "zh-CN", "en"),
+            Segment("Ensure national security.", "确保国家安全。", "en", "zh-CN"),
+        ]
+    )
+    conn = tb.store.conn
+    # a memory written by schema 3: index and key lengths, no tm_keys rows
+    with tb.store.transaction():
+        conn.execute("DELETE FROM tm_keys")
+        conn.execute("DELETE FROM tm_meta WHERE name = 'keys_upto'")
+    tb.tm._invalidate()
+    assert [m.score for m in tb.tm.match("推进国家安全体系现代化")] == [91]  # 1 of 12 differs
+    assert [m.score for m in tb.tm.match("ensure national security!")] == [75]  # 1 of 4
+    rows = {tuple(r) for r in conn.execute("SELECT zh, en FROM tm_keys")}
+    assert ("推进国家安全体系现代化。", "modernise national security .") in rows
+    assert ("确保国家安全。", "ensure national security .") in rows
+    assert len(rows) == conn.execute("SELECT count(*) FROM segments").fetchone()[0]

@@ -134,6 +134,17 @@ V3_TM = [
         value BLOB NOT NULL)""",
 ]
 
+V4_TM_KEYS = [
+    # the comparison key of each pair's Chinese side and the case-folded words
+    # of its English side ("ensure national security ."), so that fuzzy
+    # matching rescores candidates from one narrow row each, without reading
+    # and normalising both texts; filled by termbase.tm when it indexes
+    """CREATE TABLE tm_keys (
+        id INTEGER PRIMARY KEY,
+        zh TEXT NOT NULL,
+        en TEXT NOT NULL)""",
+]
+
 #: Migrations after which every entry's search keys are rebuilt.
 REINDEX_AFTER = {2}
 
@@ -142,6 +153,7 @@ MIGRATIONS: list[tuple[int, str, list[str]]] = [
     (1, "core schema: entries, terms, contexts, sources, history, segments", V1_CORE),
     (2, "search index: ranked keys, pinyin, trigram and word FTS5 tables", V2_SEARCH),
     (3, "translation memory: bigram and word postings, key lengths", V3_TM),
+    (4, "translation memory: comparison keys of every pair", V4_TM_KEYS),
 ]
 
 LATEST_VERSION = MIGRATIONS[-1][0]

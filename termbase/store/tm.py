@@ -10,6 +10,8 @@ Contract:
   and ``tm_meta`` (named blobs: key-length arrays, the highest indexed id).
   :func:`append_postings` merges a batch of new postings into it; callers
   add ids in ascending order, so arrays stay sorted.
+* ``tm_keys`` holds, per indexed pair, the comparison key of its Chinese
+  side and the case-folded words of its English side (:func:`put_keys`).
 * Everything here runs on the caller's connection and inside the caller's
   transaction (:meth:`termbase.store.Store.transaction`).
 """
@@ -202,6 +204,26 @@ def append_postings(conn: sqlite3.Connection, pending: dict[str, array[int]]) ->
                 ids = array("l", ids)
             rows.append((gram, old.get(gram, b"") + ids.tobytes()))
         conn.executemany("INSERT OR REPLACE INTO tm_postings(gram, ids) VALUES (?, ?)", rows)
+
+
+def put_keys(conn: sqlite3.Connection, rows: list[tuple[int, str, str]]) -> None:
+    """Store ``(id, zh key, en words)`` of indexed pairs in ``tm_keys``."""
+    conn.executemany("INSERT OR REPLACE INTO tm_keys(id, zh, en) VALUES (?, ?, ?)", rows)
+
+
+def keys(conn: sqlite3.Connection, ids: list[int], mode: str) -> list[tuple[int, str]]:
+    """``(id, stored key)`` of the pairs *ids* for *mode* (``zh`` or ``en``)."""
+    column = "zh" if mode == "zh" else "en"
+    marks = ",".join("?" * len(ids))
+    rows = conn.execute(f"SELECT id, {column} FROM tm_keys WHERE id IN ({marks})", ids)
+    return [(r[0], r[1]) for r in rows]
+
+
+def pair_counts(conn: sqlite3.Connection, ids: list[int]) -> dict[int, int]:
+    """How often each of the pairs *ids* was seen."""
+    marks = ",".join("?" * len(ids))
+    rows = conn.execute(f"SELECT id, count FROM segments WHERE id IN ({marks})", ids)
+    return {int(r[0]): int(r[1]) for r in rows}
 
 
 def get_meta(conn: sqlite3.Connection, name: str) -> bytes | None:
