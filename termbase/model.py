@@ -12,6 +12,7 @@ from.  A :class:`Segment` is one translation-memory sentence pair.
 from __future__ import annotations
 
 import enum
+import functools
 import uuid as _uuid
 from dataclasses import dataclass, field
 from typing import Any
@@ -79,17 +80,20 @@ def normalise_lang(tag: str) -> str:
     return "-".join(out)
 
 
+@functools.lru_cache(maxsize=1024)
 def is_chinese(lang: str) -> bool:
     """True for any Chinese tag (``zh``, ``zh-CN``, ``zh-Hant``, ``zh_TW`` …)."""
     return lang.replace("_", "-").lower().split("-")[0] == "zh"
 
 
+@functools.lru_cache(maxsize=1024)
 def is_traditional(lang: str) -> bool:
     """True for tags that name traditional script (``zh-Hant``, ``zh-TW``, ``zh-HK``, ``zh-MO``)."""
     parts = lang.replace("_", "-").lower().split("-")
     return parts[0] == "zh" and any(p in ("hant", "tw", "hk", "mo") for p in parts[1:])
 
 
+@functools.lru_cache(maxsize=1024)
 def is_english(lang: str) -> bool:
     """True for any English tag."""
     return lang.replace("_", "-").lower().split("-")[0] == "en"
@@ -143,8 +147,10 @@ class Term:
     id: int | None = None
 
     def __post_init__(self) -> None:
-        self.status = TermStatus(self.status)
-        self.term_type = TermType(self.term_type)
+        if type(self.status) is not TermStatus:
+            self.status = TermStatus(self.status)
+        if type(self.term_type) is not TermType:
+            self.term_type = TermType(self.term_type)
 
 
 @dataclass
@@ -170,7 +176,8 @@ class Entry:
     id: int | None = None
 
     def __post_init__(self) -> None:
-        self.review = Review(self.review)
+        if type(self.review) is not Review:
+            self.review = Review(self.review)
 
     def terms_in(self, lang_prefix: str) -> list[Term]:
         """Terms whose language starts with *lang_prefix*, best status first."""

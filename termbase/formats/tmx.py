@@ -49,7 +49,7 @@ from lxml import etree
 
 from termbase import __version__
 from termbase.errors import FormatError, UnsafeFileError
-from termbase.formats import _xml
+from termbase.formats import _xml, _xmlout
 from termbase.formats._io import atomic_output
 from termbase.model import (
     ZH,
@@ -435,91 +435,109 @@ def read(path: str | os.PathLike[str], **options: Any) -> Iterator[Entry]:
 
 # ------------------------------------------------------------ writing
 def _check_text(text: str, what: str, path: str) -> str:
-    try:
-        etree.Element("seg").text = text
-    except ValueError as exc:
-        bad = next((c for c in text if ord(c) < 32 and c not in "\t\n\r"), "")
-        code = f" U+{ord(bad):04X}" if bad else ""
+    bad = _xmlout.illegal(text)
+    if bad is not None:
         raise FormatError(
-            f"{what}: the text contains a character{code} that XML cannot carry; remove it",
+            f"{what}: the text contains a character U+{ord(bad):04X} that XML cannot carry; "
+            "remove it",
             path=path,
-        ) from exc
+        )
     return text
 
 
-def _sub(parent: Any, tag: str, text: str, **attrs: str) -> Any:
-    el = etree.SubElement(parent, tag, attrs)
-    el.text = text
-    return el
+def _leaf(tag: str, text: str, what: str, path: str, attrs: str = "") -> str:
+    return _xmlout.leaf(tag, _check_text(text, what, path), attrs)
 
 
-def _header(srclang: str, creationtool: str, segtype: str, adminlang: str) -> Any:
+def _header(srclang: str, creationtool: str, segtype: str, adminlang: str) -> str:
     now = _dt.datetime.now(_dt.timezone.utc).strftime("%Y%m%dT%H%M%SZ")
-    return etree.Element(
-        "header",
-        {
-            "creationtool": creationtool,
-            "creationtoolversion": __version__,
-            "segtype": segtype,
-            "o-tmf": "termbase",
-            "adminlang": adminlang,
-            "srclang": srclang,
-            "datatype": "plaintext",
-            "creationdate": now,
-        },
+    attrs = (
+        ("creationtool", creationtool),
+        ("creationtoolversion", __version__),
+        ("segtype", segtype),
+        ("o-tmf", "termbase"),
+        ("adminlang", adminlang),
+        ("srclang", srclang),
+        ("datatype", "plaintext"),
+        ("creationdate", now),
     )
+    return "<header" + "".join(f' {k}="{_xmlout.attr(v)}"' for k, v in attrs) + "/>"
 
 
 def _prop_type(kind: str) -> str:
     return f"x-{kind}" if kind.lower() in RESERVED_PROPS or not kind else kind
 
 
-def _tu_element(seg: Segment, header_src: str, index: int, path: str) -> Any:
-    src_lang = normalise_lang(seg.source_lang)
-    tgt_lang = normalise_lang(seg.target_lang)
+@functools.lru_cache(maxsize=4096)
+def _tmx_date(value: str) -> str:
+    return to_tmx_date(value)
+
+
+@functools.lru_cache(maxsize=256)
+def _lang(tag: str) -> str:
+    return normalise_lang(tag)
+
+
+def _tu_attrs(pairs: Iterable[tuple[str, str]]) -> str:
+    return "".join(f' {name}="{_xmlout.attr(value)}"' for name, value in pairs if value)
+
+
+def _tuv_xml(lang: str, text: str, what: str, path: str) -> str:
+    seg = _leaf("seg", text, what, path)
+    return f'<tuv xml:lang="{_xmlout.attr(lang)}">{seg}</tuv>'
+
+
+def _tu_element(seg: Segment, header_src: str, index: int, path: str) -> str:
+    src_lang = _lang(seg.source_lang)
+    tgt_lang = _lang(seg.target_lang)
     if not src_lang or not tgt_lang:
         raise FormatError(
             f"segment {index}: a language tag is empty; set both languages", path=path
         )
-    tu = etree.Element("tu")
-    if src_lang != header_src:
-        tu.set("srclang", src_lang)
-    for name, value in (
-        ("creationdate", to_tmx_date(seg.created_at)),
-        ("creationid", seg.creator),
-        ("changedate", to_tmx_date(seg.changed_at)),
-    ):
-        if value:
-            tu.set(name, value)
-    if seg.count > 1:
-        tu.set("usagecount", str(seg.count))
+    attrs = _tu_attrs(
+        (
+            ("srclang", src_lang if src_lang != header_src else ""),
+            ("creationdate", _tmx_date(seg.created_at)),
+            ("creationid", seg.creator),
+            ("changedate", _tmx_date(seg.changed_at)),
+            ("usagecount", str(seg.count) if seg.count > 1 else ""),
+        )
+    )
+    parts = [f"<tu{attrs}>"]
     for note in seg.notes:
-        _sub(tu, "note", _check_text(note, f"segment {index} note", path))
+        parts.append(_leaf("note", note, f"segment {index} note", path))
     props = dict(seg.props)
     if seg.project:
         props["x-project"] = seg.project
     if seg.origin:
         props["x-origin"] = seg.origin
     for kind, value in props.items():
-        _sub(tu, "prop", _check_text(value, f"segment {index} prop", path), type=_prop_type(kind))
-    for lang, text in ((src_lang, seg.source), (tgt_lang, seg.target)):
-        tuv = etree.SubElement(tu, "tuv", {XML_LANG: lang})
-        _sub(tuv, "seg", _check_text(text.strip(), f"segment {index}", path))
-    return tu
+        type_ = f' type="{_xmlout.attr(_prop_type(kind))}"'
+        parts.append(_leaf("prop", value, f"segment {index} prop", path, type_))
+    parts.append(_tuv_xml(src_lang, seg.source.strip(), f"segment {index}", path))
+    parts.append(_tuv_xml(tgt_lang, seg.target.strip(), f"segment {index}", path))
+    parts.append("</tu>")
+    return "".join(parts)
 
 
-def _write_tus(tus: Iterable[Any], path: str | os.PathLike[str], header: Any) -> int:
+def _write_tus(tus: Iterable[str], path: str | os.PathLike[str], header: str) -> int:
+    """Write TUs (serialised) as a TMX 1.4 document; returns how many."""
     count = 0
-    with atomic_output(path, "wb") as fh, etree.xmlfile(fh, encoding="utf-8") as xf:
-        xf.write_declaration()
-        with xf.element("tmx", version="1.4"):
-            xf.write("\n", header, "\n")
-            with xf.element("body"):
-                xf.write("\n")
-                for tu in tus:
-                    xf.write(tu, "\n")
-                    count += 1
-            xf.write("\n")
+    with atomic_output(path, "w", encoding="utf-8", newline="\n") as fh:
+        fh.write(f"<?xml version='1.0' encoding='utf-8'?>\n<tmx version=\"1.4\">\n{header}\n")
+        fh.write("<body>\n")
+        batch: list[str] = []
+        for tu in tus:
+            batch.append(tu)
+            count += 1
+            if len(batch) >= 1000:
+                fh.write("\n".join(batch))
+                fh.write("\n")
+                batch.clear()
+        if batch:
+            fh.write("\n".join(batch))
+            fh.write("\n")
+        fh.write("</body>\n</tmx>")
     return count
 
 
@@ -552,7 +570,7 @@ def write_segments(
     first = next(it, None)
     header_src = normalise_lang(srclang or (first.source_lang if first else ZH)) or ZH
 
-    def tus() -> Iterator[Any]:
+    def tus() -> Iterator[str]:
         if first is None:
             return
         for index, seg in enumerate(itertools.chain([first], it), start=1):
@@ -583,7 +601,7 @@ def _entry_props(entry: Entry, zh: Term, en: Term) -> list[tuple[str, str]]:
     return props
 
 
-def _entry_tus(entry: Entry, index: int, path: str) -> list[Any]:
+def _entry_tus(entry: Entry, index: int, path: str) -> list[str]:
     """One TU per Chinese term, with the entry's best usable English rendering as target.
 
     Every other English rendering goes into a note ``<status>: <text>``.
@@ -597,25 +615,25 @@ def _entry_tus(entry: Entry, index: int, path: str) -> list[Any]:
     notes = [f"{t.status.value}: {t.text.strip()}" for t in en_terms if t is not best]
     if entry.note:
         notes.insert(0, entry.note)
+    attrs = _tu_attrs(
+        (
+            ("creationdate", _tmx_date(entry.created_at)),
+            ("creationid", entry.created_by),
+            ("changedate", _tmx_date(entry.updated_at)),
+            ("changeid", entry.updated_by),
+        )
+    )
+    head = [_leaf("note", note, f"entry {index} note", path) for note in notes]
     out = []
     for zh in zh_terms:
-        tu = etree.Element("tu")
-        for name, value in (
-            ("creationdate", to_tmx_date(entry.created_at)),
-            ("creationid", entry.created_by),
-            ("changedate", to_tmx_date(entry.updated_at)),
-            ("changeid", entry.updated_by),
-        ):
-            if value:
-                tu.set(name, value)
-        for note in notes:
-            _sub(tu, "note", _check_text(note, f"entry {index} note", path))
+        parts = [f"<tu{attrs}>", *head]
         for kind, value in _entry_props(entry, zh, best):
-            _sub(tu, "prop", _check_text(value, f"entry {index} {kind}", path), type=kind)
+            type_ = f' type="{_xmlout.attr(kind)}"'
+            parts.append(_leaf("prop", value, f"entry {index} {kind}", path, type_))
         for term in (zh, best):
-            tuv = etree.SubElement(tu, "tuv", {XML_LANG: normalise_lang(term.lang)})
-            _sub(tuv, "seg", _check_text(term.text.strip(), f"entry {index} term", path))
-        out.append(tu)
+            parts.append(_tuv_xml(_lang(term.lang), term.text.strip(), f"entry {index} term", path))
+        parts.append("</tu>")
+        out.append("".join(parts))
     return out
 
 
@@ -637,7 +655,7 @@ def write(
     p = os.fspath(path)
     written = 0
 
-    def tus() -> Iterator[Any]:
+    def tus() -> Iterator[str]:
         nonlocal written
         for index, entry in enumerate(entries, start=1):
             elements = _entry_tus(entry, index, p)

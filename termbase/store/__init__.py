@@ -42,6 +42,10 @@ from termbase.model import (
 )
 from termbase.store.migrations import LATEST_VERSION, MIGRATIONS, REINDEX_AFTER
 
+_REVIEWS = {r.value: r for r in Review}
+_STATUSES = {s.value: s for s in TermStatus}
+_TYPES = {t.value: t for t in TermType}
+
 BUSY_TIMEOUT_MS = 30_000
 
 
@@ -345,90 +349,95 @@ class Store:
         return entries[0]
 
     def get_entries(self, ids: list[int]) -> list[Entry]:
-        """Entries for *ids*, in that order (missing ids are skipped)."""
+        """Entries for *ids*, in that order (missing ids are skipped).
+
+        Five queries per 500 entries (entries, terms, contexts, sources, entry
+        sources), read as plain tuples: an export rebuilds every entry here.
+        """
         if not ids:
             return []
         result: dict[int, Entry] = {}
+        cur = self.conn.cursor()
+        cur.row_factory = None
+        review_of, status_of, type_of = _REVIEWS, _STATUSES, _TYPES
         for start in range(0, len(ids), 500):
             chunk = ids[start : start + 500]
             marks = ",".join("?" * len(chunk))
-            erows = self.conn.execute(f"SELECT * FROM entries WHERE id IN ({marks})", chunk)
-            for r in erows:
-                result[r["id"]] = Entry(
-                    id=r["id"],
-                    uuid=r["uuid"],
-                    subject=r["subject"],
-                    definition=r["definition"],
-                    definition_zh=r["definition_zh"],
-                    note=r["note"],
-                    review=Review(r["review"]),
-                    reviewer=r["reviewer"],
-                    reviewed_at=r["reviewed_at"],
-                    review_comment=r["review_comment"],
-                    created_at=r["created_at"],
-                    created_by=r["created_by"],
-                    updated_at=r["updated_at"],
-                    updated_by=r["updated_by"],
-                    version=r["version"],
+            for r in cur.execute(
+                "SELECT id, uuid, subject, definition, definition_zh, note, review, reviewer, "
+                "reviewed_at, review_comment, created_at, created_by, updated_at, updated_by, "
+                f"version FROM entries WHERE id IN ({marks})",
+                chunk,
+            ):
+                result[r[0]] = Entry(
+                    id=r[0],
+                    uuid=r[1],
+                    subject=r[2],
+                    definition=r[3],
+                    definition_zh=r[4],
+                    note=r[5],
+                    review=review_of[r[6]],
+                    reviewer=r[7],
+                    reviewed_at=r[8],
+                    review_comment=r[9],
+                    created_at=r[10],
+                    created_by=r[11],
+                    updated_at=r[12],
+                    updated_by=r[13],
+                    version=r[14],
                 )
-            trows = self.conn.execute(
-                f"SELECT * FROM terms WHERE entry_id IN ({marks}) ORDER BY entry_id, position",
+            trows = cur.execute(
+                "SELECT id, entry_id, text, lang, status, term_type, pos, note, pinyin, source_id "
+                f"FROM terms WHERE entry_id IN ({marks}) ORDER BY entry_id, position",
                 chunk,
             ).fetchall()
-            term_ids = [t["id"] for t in trows]
-            crows: list[sqlite3.Row] = []
-            for cstart in range(0, len(term_ids), 500):
-                tchunk = term_ids[cstart : cstart + 500]
+            crows: list[tuple[Any, ...]] = []
+            for cstart in range(0, len(trows), 500):
+                tchunk = [t[0] for t in trows[cstart : cstart + 500]]
                 tmarks = ",".join("?" * len(tchunk))
                 crows.extend(
-                    self.conn.execute(
-                        f"SELECT * FROM contexts WHERE term_id IN ({tmarks}) "
-                        "ORDER BY term_id, position",
+                    cur.execute(
+                        "SELECT id, term_id, text, locator, source_id FROM contexts "
+                        f"WHERE term_id IN ({tmarks}) ORDER BY term_id, position",
                         tchunk,
                     )
                 )
-            srows = self.conn.execute(
+            srows = cur.execute(
                 f"SELECT entry_id, source_id FROM entry_sources WHERE entry_id IN ({marks}) "
                 "ORDER BY entry_id, position",
                 chunk,
             ).fetchall()
-            sources = self._sources_by_id(
-                [t["source_id"] for t in trows]
-                + [c["source_id"] for c in crows]
-                + [s["source_id"] for s in srows]
-            )
+            source_ids = [t[9] for t in trows if t[9] is not None]
+            source_ids += [c[4] for c in crows if c[4] is not None]
+            source_ids += [s[1] for s in srows]
+            sources = self._sources_by_id(source_ids) if source_ids else {}
             contexts: dict[int, list[Context]] = {}
             for c in crows:
-                contexts.setdefault(c["term_id"], []).append(
-                    Context(
-                        text=c["text"],
-                        locator=c["locator"],
-                        source=sources.get(c["source_id"]),
-                        id=c["id"],
-                    )
+                contexts.setdefault(c[1], []).append(
+                    Context(text=c[2], locator=c[3], source=sources.get(c[4]), id=c[0])
                 )
             for t in trows:
-                entry = result.get(t["entry_id"])
+                entry = result.get(t[1])
                 if entry is None:
                     continue
                 entry.terms.append(
                     Term(
-                        id=t["id"],
-                        text=t["text"],
-                        lang=t["lang"],
-                        status=TermStatus(t["status"]),
-                        term_type=TermType(t["term_type"]),
-                        pos=t["pos"],
-                        note=t["note"],
-                        pinyin=t["pinyin"],
-                        source=sources.get(t["source_id"]),
-                        contexts=contexts.get(t["id"], []),
+                        id=t[0],
+                        text=t[2],
+                        lang=t[3],
+                        status=status_of[t[4]],
+                        term_type=type_of.get(t[5]) or TermType(t[5]),
+                        pos=t[6],
+                        note=t[7],
+                        pinyin=t[8],
+                        source=sources.get(t[9]) if t[9] is not None else None,
+                        contexts=contexts.get(t[0], []),
                     )
                 )
             for s in srows:
-                entry = result.get(s["entry_id"])
-                if entry is not None and s["source_id"] in sources:
-                    entry.sources.append(sources[s["source_id"]])
+                entry = result.get(s[0])
+                if entry is not None and s[1] in sources:
+                    entry.sources.append(sources[s[1]])
         return [result[i] for i in ids if i in result]
 
     def iter_entries(
