@@ -36,7 +36,7 @@ from xml.sax.saxutils import quoteattr
 from lxml import etree
 
 from termbase.errors import FormatError, InvalidValueError, UnsafeFileError
-from termbase.formats import _xml
+from termbase.formats import _xml, _xmlout
 from termbase.formats._io import atomic_output
 from termbase.model import (
     Context,
@@ -559,8 +559,10 @@ def _rank(term: Term) -> int:
 
 
 class _Writer:
-    """Builds one entry at a time as an element tree (un-namespaced: the root
-    written by :func:`write` declares the TBX v3 default namespace)."""
+    """Writes one entry at a time as an XML string (un-namespaced: the root
+    written by :func:`write` declares the TBX v3 default namespace).  The
+    bytes are those lxml wrote when this built element trees; strings are
+    several times faster for an export of a million entries."""
 
     def __init__(self, version: str) -> None:
         self.v3 = version != "2008"
@@ -568,46 +570,49 @@ class _Writer:
     def tag(self, name: str) -> str:
         return name if self.v3 else _V2008.get(name, name)
 
-    def sub(self, parent: Any, name: str, attrs: dict[str, str] | None = None) -> Any:
-        return etree.SubElement(parent, self.tag(name), attrs or {})
+    def group(self, name: str, children: list[str], attrs: str = "") -> str:
+        tag = self.tag(name)
+        if not children:
+            return f"<{tag}{attrs}/>"
+        return f"<{tag}{attrs}>{''.join(children)}</{tag}>"
 
-    def leaf(self, parent: Any, name: str, text: str, **attrs: str) -> None:
-        el = etree.SubElement(parent, self.tag(name), attrs)
-        el.text = _XML_ILLEGAL.sub("", text)
+    def leaf(self, name: str, text: str, attrs: str = "") -> str:
+        return _xmlout.leaf(self.tag(name), _xmlout.drop_illegal(text), attrs)
 
-    def user_note(self, parent: Any, line: str) -> None:
+    def user_note(self, out: list[str], line: str) -> None:
         """A line of a user's note; escaped when it would read back as one of ours."""
         escape = _Reader.split_note(line)[0] or line.startswith("note: ")
-        self.note(parent, f"note: {line}" if escape else line)
+        self.note(out, f"note: {line}" if escape else line)
 
-    def note(self, parent: Any, text: str) -> None:
+    def note(self, out: list[str], text: str) -> None:
         if text:
-            self.leaf(parent, "note", text)
+            out.append(self.leaf("note", text))
 
-    def source_notes(self, parent: Any, source: Source) -> None:
+    def source_notes(self, out: list[str], source: Source) -> None:
         for f in _SOURCE_FIELDS:
             value = getattr(source, f)
             if value:
-                self.note(parent, f"source-{f}: {value}")
+                self.note(out, f"source-{f}: {value}")
 
-    def admin_grp(self, parent: Any, source: Source) -> None:
-        grp = self.sub(parent, "adminGrp")
-        self.leaf(grp, "admin", source.citation() or source.title or "?", type="source")
+    def admin_grp(self, out: list[str], source: Source) -> None:
+        grp = [self.leaf("admin", source.citation() or source.title or "?", ' type="source"')]
         self.source_notes(grp, source)
+        out.append(self.group("adminGrp", grp))
 
-    def entry(self, entry: Entry, number: int) -> Any:
+    def entry(self, entry: Entry, number: int) -> str:
         own_id = _UUID.fullmatch(entry.uuid) is not None
         concept_id = f"e{entry.uuid}" if own_id else f"c{entry.id or number}"
-        el = etree.Element(self.tag("conceptEntry"), {"id": concept_id})
+        el: list[str] = []
         if entry.subject:
-            self.leaf(el, "descrip", entry.subject, type="subjectField")
+            el.append(self.leaf("descrip", entry.subject, ' type="subjectField"'))
         has_en = any(is_english(t.lang) for t in entry.terms)
         has_zh = any(is_chinese(t.lang) and not is_traditional(t.lang) for t in entry.terms)
         if entry.definition and not has_en:
-            self.leaf(el, "descrip", entry.definition, type="definition", **{_xml.XML_LANG: "en"})
+            attrs = ' type="definition" xml:lang="en"'
+            el.append(self.leaf("descrip", entry.definition, attrs))
         if entry.definition_zh and not has_zh:
-            zh = {_xml.XML_LANG: "zh-CN"}
-            self.leaf(el, "descrip", entry.definition_zh, type="definition", **zh)
+            attrs = ' type="definition" xml:lang="zh-CN"'
+            el.append(self.leaf("descrip", entry.definition_zh, attrs))
         for src in entry.sources:
             self.admin_grp(el, src)
         for line in entry.note.split("\n") if entry.note else []:
@@ -626,21 +631,21 @@ class _Writer:
             ("modification", entry.updated_at, entry.updated_by),
         ):
             if date or who:
-                grp = self.sub(el, "transacGrp")
-                self.leaf(grp, "transac", kind, type="transactionType")
+                grp = [self.leaf("transac", kind, ' type="transactionType"')]
                 if date:
-                    self.leaf(grp, "date", date)
+                    grp.append(self.leaf("date", date))
                 if who:
-                    self.leaf(grp, "transacNote", who, type="responsibility")
+                    grp.append(self.leaf("transacNote", who, ' type="responsibility"'))
+                el.append(self.group("transacGrp", grp))
         langs: list[str] = []
         for t in entry.terms:
             if t.lang not in langs:
                 langs.append(t.lang)
         done_en = done_zh = False
         for lang in langs:
-            sec = self.sub(el, "langSec", {_xml.XML_LANG: lang})
+            sec: list[str] = []
             if is_english(lang) and entry.definition and not done_en:
-                self.leaf(sec, "descrip", entry.definition, type="definition")
+                sec.append(self.leaf("descrip", entry.definition, ' type="definition"'))
                 done_en = True
             if (
                 is_chinese(lang)
@@ -648,31 +653,33 @@ class _Writer:
                 and entry.definition_zh
                 and not done_zh
             ):
-                self.leaf(sec, "descrip", entry.definition_zh, type="definition")
+                sec.append(self.leaf("descrip", entry.definition_zh, ' type="definition"'))
                 done_zh = True
             # Best status first: tools that take the first term of a language
             # (translate-toolkit, OmegaT) must never pick a deprecated one.
             for t in sorted((t for t in entry.terms if t.lang == lang), key=_rank):
                 self.term(sec, t)
-        return el
+            el.append(self.group("langSec", sec, f' xml:lang="{_xmlout.attr(lang)}"'))
+        return self.group("conceptEntry", el, f' id="{_xmlout.attr(concept_id)}"')
 
-    def term(self, parent: Any, t: Term) -> None:
-        sec = self.sub(parent, "termSec")
-        self.leaf(sec, "term", t.text)
-        self.leaf(sec, "termNote", STATUS_TO_TBX[t.status], type="administrativeStatus")
-        self.leaf(sec, "termNote", TYPE_TO_TBX[t.term_type], type="termType")
+    def term(self, out: list[str], t: Term) -> None:
+        sec = [
+            self.leaf("term", t.text),
+            self.leaf("termNote", STATUS_TO_TBX[t.status], ' type="administrativeStatus"'),
+            self.leaf("termNote", TYPE_TO_TBX[t.term_type], ' type="termType"'),
+        ]
         if t.pos in _POS:
-            self.leaf(sec, "termNote", t.pos, type="partOfSpeech")
+            sec.append(self.leaf("termNote", t.pos, ' type="partOfSpeech"'))
         for ctx in t.contexts:
-            grp = self.sub(sec, "descripGrp")
-            self.leaf(grp, "descrip", ctx.text, type="context")
+            grp = [self.leaf("descrip", ctx.text, ' type="context"')]
             if ctx.source is not None:
                 citation = ctx.source.citation() or ctx.source.title or "?"
-                self.leaf(grp, "admin", citation, type="source")
+                grp.append(self.leaf("admin", citation, ' type="source"'))
             if ctx.locator:
                 self.note(grp, f"locator: {ctx.locator}")
             if ctx.source is not None:
                 self.source_notes(grp, ctx.source)
+            sec.append(self.group("descripGrp", grp))
         if t.source is not None:
             self.admin_grp(sec, t.source)
         if t.pinyin:
@@ -681,6 +688,7 @@ class _Writer:
             self.note(sec, f"partOfSpeech: {t.pos}")
         for line in t.note.split("\n") if t.note else []:
             self.user_note(sec, line)
+        out.append(self.group("termSec", sec))
 
 
 def write(
@@ -735,9 +743,16 @@ def write(
         fh.write('<?xml version="1.0" encoding="UTF-8"?>\n')
         fh.write(head)
         fh.write("<text><body>\n")
+        batch: list[str] = []
         for entry in entries:
             count += 1
-            fh.write(etree.tostring(writer.entry(entry, count), encoding="unicode"))
+            batch.append(writer.entry(entry, count))
+            if len(batch) >= 500:
+                fh.write("\n".join(batch))
+                fh.write("\n")
+                batch.clear()
+        if batch:
+            fh.write("\n".join(batch))
             fh.write("\n")
         fh.write("</body></text>\n")
         fh.write(tail)
