@@ -13,6 +13,8 @@ and carriage return; U+FFFE, U+FFFF; lone surrogates) are found by
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
+from typing import IO
 
 _ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 _TEXT_SPECIAL = re.compile("[&<>\r]")
@@ -65,3 +67,19 @@ def _attr_escape(m: re.Match[str]) -> str:
 def leaf(tag: str, value: str, attrs: str = "") -> str:
     """``<tag attrs>value</tag>``; *attrs* is pre-rendered (`` type="x"``), *value* raw."""
     return f"<{tag}{attrs}>{text(value)}</{tag}>"
+
+
+def write_lines(fh: IO[str], items: Iterable[str], batch: int = 1000) -> int:
+    """Write each of *items* and a newline to *fh*, a thousand per write; returns how many."""
+    count = 0
+    pending: list[str] = []
+    for item in items:
+        pending.append(item)
+        if len(pending) >= batch:
+            count += len(pending)
+            fh.write("\n".join(pending) + "\n")
+            pending.clear()
+    if pending:
+        count += len(pending)
+        fh.write("\n".join(pending) + "\n")
+    return count

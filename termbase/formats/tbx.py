@@ -738,22 +738,12 @@ def write(
             "</fileDesc></martifHeader>\n"
         )
         tail = "</martif>\n"
-    count = 0
     with atomic_output(path, "w", encoding="utf-8", newline="\n") as fh:
         fh.write('<?xml version="1.0" encoding="UTF-8"?>\n')
         fh.write(head)
         fh.write("<text><body>\n")
-        batch: list[str] = []
-        for entry in entries:
-            count += 1
-            batch.append(writer.entry(entry, count))
-            if len(batch) >= 500:
-                fh.write("\n".join(batch))
-                fh.write("\n")
-                batch.clear()
-        if batch:
-            fh.write("\n".join(batch))
-            fh.write("\n")
+        numbered = enumerate(entries, start=1)
+        count = _xmlout.write_lines(fh, (writer.entry(e, n) for n, e in numbered), batch=500)
         fh.write("</body></text>\n")
         fh.write(tail)
     return count

@@ -522,21 +522,10 @@ def _tu_element(seg: Segment, header_src: str, index: int, path: str) -> str:
 
 def _write_tus(tus: Iterable[str], path: str | os.PathLike[str], header: str) -> int:
     """Write TUs (serialised) as a TMX 1.4 document; returns how many."""
-    count = 0
     with atomic_output(path, "w", encoding="utf-8", newline="\n") as fh:
         fh.write(f"<?xml version='1.0' encoding='utf-8'?>\n<tmx version=\"1.4\">\n{header}\n")
         fh.write("<body>\n")
-        batch: list[str] = []
-        for tu in tus:
-            batch.append(tu)
-            count += 1
-            if len(batch) >= 1000:
-                fh.write("\n".join(batch))
-                fh.write("\n")
-                batch.clear()
-        if batch:
-            fh.write("\n".join(batch))
-            fh.write("\n")
+        count = _xmlout.write_lines(fh, tus)
         fh.write("</body>\n</tmx>")
     return count
 

@@ -550,12 +550,20 @@ def split_pinyin(text: str, count: int) -> list[str] | None:
     the text does not cut into *count* valid syllables (Latin words, erhua …).
     """
     out: list[str] = []
-    for word in re.split(r"[\s'’\-]+", text):
-        plain = fold_pinyin(word)
-        if not plain:
-            continue
-        parts = _syllabify(plain)
+    for word in _PINYIN_WORD_SPLIT.split(text):
+        parts = _word_syllables(word)
         if parts is None:
             return None
         out.extend(parts)
     return out if len(out) == count else None
+
+
+_PINYIN_WORD_SPLIT = re.compile(r"[\s'’\-]+")
+
+
+@functools.lru_cache(maxsize=65536)
+def _word_syllables(word: str) -> tuple[str, ...] | None:
+    """Plain syllables of one pinyin word (cached: an import meets the same words
+    again and again)."""
+    parts = _syllabify(fold_pinyin(word))
+    return None if parts is None else tuple(parts)
