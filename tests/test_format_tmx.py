@@ -704,3 +704,22 @@ def test_registry_and_dates() -> None:
     assert tmx.to_tmx_date("yesterday") == ""
     assert tmx.normalise_lang("zh_cn") == "zh-CN"
     assert tmx.normalise_lang("ZH-hant-tw") == "zh-Hant-TW"
+
+
+@pytest.mark.parametrize(
+    ("field", "where"),
+    [("note", "entry 2 note"), ("definition", "entry 2 x-definition"), ("zh", "entry 2 term")],
+)
+def test_text_xml_cannot_carry_is_refused_by_field(tmp_path: Path, field: str, where: str) -> None:
+    good = Entry(terms=[Term("发展", "zh-CN", TermStatus.PREFERRED), Term("development", "en")])
+    bad = Entry(terms=[Term("安全", "zh-CN", TermStatus.PREFERRED), Term("security", "en")])
+    if field == "zh":
+        bad.terms[0].text = "安\x01全"
+    else:
+        setattr(bad, field, "a\x01b")
+    out = tmp_path / "out.tmx"
+    with pytest.raises(FormatError) as info:
+        tmx.write([good, bad], out)
+    assert where in str(info.value)
+    assert "U+0001" in str(info.value)
+    assert not out.exists()  # nothing half-written

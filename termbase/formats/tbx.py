@@ -8,8 +8,9 @@ million-term file reads in constant memory.  Both versions, both styles,
 Writing emits TBX v3 TBX-Basic in DCA style (``version="v3"``, the
 default, valid against the LTAC core RNG and TBX-Basic Schematron) or TBX
 2008 ``<martif>`` (``version="2008"``, the only TBX that OmegaT and
-translate-toolkit/Weblate read).  Output streams through
-``lxml.etree.xmlfile`` into a temporary file that is renamed at the end.
+translate-toolkit/Weblate read).  Each concept entry is built as a string
+(``termbase.formats._xmlout``: lxml's escaping, characters XML cannot carry
+dropped) and streamed into a temporary file that is renamed at the end.
 
 Fields TBX-Basic has no data category for are carried in ``<note>``
 elements with a fixed prefix (``pinyin: …``, ``locator: …``,
@@ -127,7 +128,6 @@ _SOURCE_FIELDS = ("title", "author", "publisher", "date", "url", "note")
 _HAN = re.compile(r"[\u3400-\u9fff\U00020000-\U0003134f]")
 _LATIN = re.compile(r"[A-Za-z]")
 #: Characters XML 1.0 cannot carry (C0 controls but tab/newline/CR, U+FFFE/U+FFFF).
-_XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
 # ---------------------------------------------------------------- sniffing
@@ -566,18 +566,21 @@ class _Writer:
 
     def __init__(self, version: str) -> None:
         self.v3 = version != "2008"
+        self.tags = {} if self.v3 else _V2008
 
     def tag(self, name: str) -> str:
-        return name if self.v3 else _V2008.get(name, name)
+        return self.tags.get(name, name)
 
     def group(self, name: str, children: list[str], attrs: str = "") -> str:
-        tag = self.tag(name)
+        tag = self.tags.get(name, name)
         if not children:
             return f"<{tag}{attrs}/>"
         return f"<{tag}{attrs}>{''.join(children)}</{tag}>"
 
     def leaf(self, name: str, text: str, attrs: str = "") -> str:
-        return _xmlout.leaf(self.tag(name), _xmlout.drop_illegal(text), attrs)
+        # characters XML cannot carry are dropped once per entry (see entry())
+        tag = self.tags.get(name, name)
+        return f"<{tag}{attrs}>{_xmlout.text(text)}</{tag}>"
 
     def user_note(self, out: list[str], line: str) -> None:
         """A line of a user's note; escaped when it would read back as one of ours."""
@@ -660,7 +663,8 @@ class _Writer:
             for t in sorted((t for t in entry.terms if t.lang == lang), key=_rank):
                 self.term(sec, t)
             el.append(self.group("langSec", sec, f' xml:lang="{_xmlout.attr(lang)}"'))
-        return self.group("conceptEntry", el, f' id="{_xmlout.attr(concept_id)}"')
+        xml = self.group("conceptEntry", el, f' id="{_xmlout.attr(concept_id)}"')
+        return _xmlout.drop_illegal(xml)
 
     def term(self, out: list[str], t: Term) -> None:
         sec = [

@@ -612,18 +612,30 @@ def _entry_tus(entry: Entry, index: int, path: str) -> list[str]:
             ("changeid", entry.updated_by),
         )
     )
-    head = [_leaf("note", note, f"entry {index} note", path) for note in notes]
+    esc = _xmlout.text
+    head = "".join([f"<note>{esc(note)}</note>" for note in notes])
+    target = _tuv_xml(_lang(best.lang), best.text.strip(), f"entry {index} term", path)
     out = []
     for zh in zh_terms:
-        parts = [f"<tu{attrs}>", *head]
-        for kind, value in _entry_props(entry, zh, best):
-            type_ = f' type="{_xmlout.attr(kind)}"'
-            parts.append(_leaf("prop", value, f"entry {index} {kind}", path, type_))
-        for term in (zh, best):
-            parts.append(_tuv_xml(_lang(term.lang), term.text.strip(), f"entry {index} term", path))
-        parts.append("</tu>")
-        out.append("".join(parts))
+        props = _entry_props(entry, zh, best)  # their types are our own x- names
+        text = zh.text.strip()
+        # one look for characters XML cannot carry per TU; the slow path names the field
+        if _xmlout.illegal("\n".join([*notes, *(v for _, v in props), text])) is not None:
+            _explain_illegal(notes, props, text, index, path)
+        body = "".join([f'<prop type="{kind}">{esc(value)}</prop>' for kind, value in props])
+        source = f'<tuv xml:lang="{_xmlout.attr(_lang(zh.lang))}"><seg>{esc(text)}</seg></tuv>'
+        out.append(f"<tu{attrs}>{head}{body}{source}{target}</tu>")
     return out
+
+
+def _explain_illegal(
+    notes: list[str], props: list[tuple[str, str]], text: str, index: int, path: str
+) -> None:
+    for note in notes:
+        _check_text(note, f"entry {index} note", path)
+    for kind, value in props:
+        _check_text(value, f"entry {index} {kind}", path)
+    _check_text(text, f"entry {index} term", path)
 
 
 def write(
