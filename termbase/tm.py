@@ -59,7 +59,7 @@ MAX_RESCORED = 2000
 #: keys (rarest first) while their posting lists hold at most this many ids
 #: in total; the commoner keys (发展, "the") are assumed shared, so the score
 #: bound stays an upper bound.  The exact rescoring still sees every unit.
-POSTINGS_BUDGET = 400_000
+POSTINGS_BUDGET = 100_000
 #: ... but at least this many keys are always counted.
 RESCUE_GRAMS = 4
 #: The candidates with the best bounds, at most this many, then have their
