@@ -204,11 +204,13 @@ def run_import(
     store = tb.store
     try:
         with store.transaction():
+            batch = _Batch(tb)
             for incoming in entries:
                 report.total += 1
-                _import_one(tb, incoming, on_conflict, report, actor, origin)
+                _import_one(tb, incoming, on_conflict, report, actor, origin, batch)
                 if progress is not None:
                     progress(1)
+            batch.flush()
             store.add_history(
                 HistoryRecord(
                     entry_id=None,
@@ -227,11 +229,53 @@ def run_import(
     return report
 
 
+class _Batch:
+    """New entries waiting to be written together (``Store.insert_entries``).
+
+    Before an incoming entry is matched against the database, the batch is
+    written if the entry could match one of its entries (same uuid, or a
+    term text in common), so that matching sees exactly what it would see
+    had every entry been written at once.
+    """
+
+    SIZE = 500
+
+    def __init__(self, tb: Termbase) -> None:
+        self.tb = tb
+        self.entries: list[Entry] = []
+        self.texts: set[str] = set()
+        self.uuids: set[str] = set()
+
+    def may_match(self, entry: Entry) -> bool:
+        return entry.uuid in self.uuids or any(t.text in self.texts for t in entry.terms)
+
+    def add(self, entry: Entry) -> None:
+        self.entries.append(entry)
+        self.uuids.add(entry.uuid)
+        self.texts.update(t.text for t in entry.terms)
+        if len(self.entries) >= self.SIZE:
+            self.flush()
+
+    def flush(self) -> None:
+        self.tb.store.insert_entries(self.entries)
+        self.entries = []
+        self.texts.clear()
+        self.uuids.clear()
+
+
 def _import_one(
-    tb: Termbase, incoming: Entry, on_conflict: str, report: ImportReport, actor: str, origin: str
+    tb: Termbase,
+    incoming: Entry,
+    on_conflict: str,
+    report: ImportReport,
+    actor: str,
+    origin: str,
+    batch: _Batch,
 ) -> None:
     if not incoming.terms:
         return
+    if batch.may_match(incoming):
+        batch.flush()
     existing = _match(tb, incoming)
     label = incoming.zh or (incoming.terms[0].text if incoming.terms else "?")
     if existing is None:
@@ -244,7 +288,7 @@ def _import_one(
         incoming.updated_at = incoming.updated_at or now
         incoming.updated_by = incoming.updated_by or actor
         incoming.version = 1
-        tb.store.insert_entry(incoming)
+        batch.add(incoming)
         report.new += 1
         report.note(f"new        {label}")
         return

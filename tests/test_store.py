@@ -194,3 +194,48 @@ def test_failed_write_leaves_nothing(tb: Termbase) -> None:
     with pytest.raises(InvalidValueError):
         tb.import_entries([Entry(terms=[Term("其他", "zh-CN")]), bad])
     assert tb.stats() == before
+
+
+def _dump(tb: Termbase) -> list[tuple[object, ...]]:
+    return sorted(
+        (
+            tuple((t.lang, t.text, t.status.value, t.pinyin) for t in e.terms),
+            e.uuid if e.uuid.startswith("00000000") else "",  # the others are random
+            e.review.value,
+            e.note,
+            tuple(c.text for t in e.terms for c in t.contexts),
+        )
+        for e in tb.entries()
+    )
+
+
+@pytest.mark.parametrize("size", [1, 2, 3, 500])
+def test_import_batches_write_what_one_by_one_writes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, size: int
+) -> None:
+    from termbase import merge
+
+    def incoming() -> list[Entry]:
+        uuids = [f"00000000-0000-4000-8000-00000000000{i}" for i in range(4)]
+        return [
+            Entry(terms=[Term("发展", "zh-CN", TermStatus.PREFERRED), Term("development", "en")]),
+            Entry(terms=[Term("安全", "zh-CN", TermStatus.PREFERRED), Term("security", "en")]),
+            # the same concept again, later in the same file: merged, not duplicated
+            Entry(terms=[Term("发展", "zh-CN", TermStatus.PREFERRED), Term("growth", "en")]),
+            Entry(uuid=uuids[0], terms=[Term("格局", "zh-CN"), Term("pattern", "en")]),
+            Entry(uuid=uuids[0], note="same uuid", terms=[Term("格局", "zh-CN")]),
+            Entry(terms=[Term("security", "en", TermStatus.PREFERRED)]),  # no Chinese
+            Entry(terms=[Term("新发展格局", "zh-CN"), Term("new development pattern", "en")]),
+        ]
+
+    reference = Termbase(tmp_path / "one.sqlite", user="t", seed=False, clock=lambda: FIXED_TIME)
+    monkeypatch.setattr(merge._Batch, "SIZE", 1)
+    expected_report = reference.import_entries(incoming()).as_dict()
+    monkeypatch.setattr(merge._Batch, "SIZE", size)
+    batched = Termbase(tmp_path / "many.sqlite", user="t", seed=False, clock=lambda: FIXED_TIME)
+    assert batched.import_entries(incoming()).as_dict() == expected_report
+    assert _dump(batched) == _dump(reference)
+    assert len(_dump(batched)) == 4  # 发展 (two renderings), 安全 (+ security), 格局, 新发展格局
+    # the search index holds every term
+    assert batched.search("growth")[0].entry.zh == "发展"
+    assert batched.search("fazhan geju")[0].entry.zh == "新发展格局"

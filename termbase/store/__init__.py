@@ -252,18 +252,32 @@ class Store:
     # ----------------------------------------------------------------- entries
     def insert_entry(self, entry: Entry) -> int:
         """Insert *entry* with its terms, contexts and sources; returns the new id."""
+        self.insert_entries([entry])
+        return entry.id or 0
+
+    def insert_entries(self, entries: list[Entry]) -> None:
+        """Insert new entries with their terms, contexts, sources and search keys.
+
+        An import's batch: one ``executemany`` per table rather than several
+        statements per entry.  Ids are given explicitly (the largest id plus
+        one, as SQLite would), which is safe inside the write transaction.
+        """
+        if not entries:
+            return
         with self.transaction() as conn:
-            cur = conn.execute(
-                """INSERT INTO entries(uuid, subject, definition, definition_zh, note, review,
+            first = conn.execute("SELECT coalesce(max(id), 0) + 1 FROM entries").fetchone()[0]
+            rows = []
+            for number, entry in enumerate(entries):
+                entry.id = first + number
+                entry.version = max(entry.version, 1)
+                rows.append((entry.id, *_entry_columns(entry), entry.version))
+            conn.executemany(
+                """INSERT INTO entries(id, uuid, subject, definition, definition_zh, note, review,
                    reviewer, reviewed_at, review_comment, created_at, created_by, updated_at,
-                   updated_by, version) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)""",
-                (*_entry_columns(entry), max(entry.version, 1)),
+                   updated_by, version) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)""",
+                rows,
             )
-            entry_id = int(cur.lastrowid or 0)
-            entry.id = entry_id
-            entry.version = max(entry.version, 1)
-            self._write_children(entry)
-        return entry_id
+            self._write_children(entries)
 
     def update_entry(self, entry: Entry) -> None:
         """Overwrite the stored entry with *entry* (version already checked and bumped)."""
@@ -280,7 +294,7 @@ class Store:
                 raise NotFoundError(f"no entry with id {entry.id}")
             conn.execute("DELETE FROM entry_sources WHERE entry_id=?", (entry.id,))
             self._delete_terms(entry.id)
-            self._write_children(entry)
+            self._write_children([entry])
 
     def _delete_terms(self, entry_id: int) -> None:
         from termbase.store import index
@@ -288,42 +302,56 @@ class Store:
         index.delete_entry(self.conn, entry_id)
         self.conn.execute("DELETE FROM terms WHERE entry_id=?", (entry_id,))
 
-    def _write_children(self, entry: Entry) -> None:
+    def _write_children(self, entries: list[Entry]) -> None:
+        """Terms, contexts, sources and search keys of *entries* (which have ids)."""
         from termbase.store import index
 
         conn = self.conn
-        assert entry.id is not None
-        for pos, source in enumerate(entry.sources):
-            conn.execute(
-                "INSERT OR IGNORE INTO entry_sources(entry_id, source_id, position) VALUES (?,?,?)",
-                (entry.id, self._source_id(source), pos),
-            )
-        for pos, term in enumerate(entry.terms):
-            cur = conn.execute(
-                """INSERT INTO terms(entry_id, position, lang, text, status, term_type, pos,
-                   note, pinyin, source_id) VALUES (?,?,?,?,?,?,?,?,?,?)""",
-                (
-                    entry.id,
-                    pos,
-                    term.lang,
-                    term.text,
-                    term.status.value,
-                    term.term_type.value,
-                    term.pos,
-                    term.note,
-                    term.pinyin,
-                    self._source_id(term.source),
-                ),
-            )
-            term.id = int(cur.lastrowid or 0)
-            for cpos, ctx in enumerate(term.contexts):
-                ccur = conn.execute(
-                    "INSERT INTO contexts(term_id, position, text, locator, source_id) "
-                    "VALUES (?,?,?,?,?)",
-                    (term.id, cpos, ctx.text, ctx.locator, self._source_id(ctx.source)),
+        term_id = conn.execute("SELECT coalesce(max(id), 0) + 1 FROM terms").fetchone()[0]
+        ctx_id = conn.execute("SELECT coalesce(max(id), 0) + 1 FROM contexts").fetchone()[0]
+        links, terms, contexts = [], [], []
+        for entry in entries:
+            assert entry.id is not None
+            for pos, source in enumerate(entry.sources):
+                links.append((entry.id, self._source_id(source), pos))
+            for pos, term in enumerate(entry.terms):
+                term.id = term_id
+                term_id += 1
+                terms.append(
+                    (
+                        term.id,
+                        entry.id,
+                        pos,
+                        term.lang,
+                        term.text,
+                        term.status.value,
+                        term.term_type.value,
+                        term.pos,
+                        term.note,
+                        term.pinyin,
+                        self._source_id(term.source),
+                    )
                 )
-                ctx.id = int(ccur.lastrowid or 0)
-        index.index_entry(conn, entry)
+                for cpos, ctx in enumerate(term.contexts):
+                    ctx.id = ctx_id
+                    ctx_id += 1
+                    source_id = self._source_id(ctx.source)
+                    contexts.append((ctx.id, term.id, cpos, ctx.text, ctx.locator, source_id))
+        conn.executemany(
+            "INSERT OR IGNORE INTO entry_sources(entry_id, source_id, position) VALUES (?,?,?)",
+            links,
+        )
+        conn.executemany(
+            """INSERT INTO terms(id, entry_id, position, lang, text, status, term_type, pos,
+               note, pinyin, source_id) VALUES (?,?,?,?,?,?,?,?,?,?,?)""",
+            terms,
+        )
+        conn.executemany(
+            "INSERT INTO contexts(id, term_id, position, text, locator, source_id) "
+            "VALUES (?,?,?,?,?,?)",
+            contexts,
+        )
+        index.index_entries(conn, entries)
 
     def delete_entry(self, entry_id: int) -> None:
         """Remove an entry and everything that hangs off it (history stays)."""

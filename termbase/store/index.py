@@ -133,20 +133,32 @@ def term_keys(term: Term, indexed: set[str] | None = None) -> list[tuple[str, st
 
 def index_entry(conn: sqlite3.Connection, entry: Entry) -> None:
     """Write the search keys of every term of *entry* (its terms have ids)."""
+    index_entries(conn, [entry])
+
+
+def index_entries(conn: sqlite3.Connection, entries: list[Entry]) -> None:
+    """Write the search keys of every term of *entries* (their terms have ids).
+
+    One ``executemany`` per table for the lot; key rows are written in key
+    order, so that the key index grows in runs rather than at random.
+    """
     rows: list[tuple[Any, ...]] = []
     tri: list[tuple[Any, ...]] = []
     words: list[tuple[Any, ...]] = []
-    indexed: set[str] = set()
-    for term in sorted(entry.terms, key=lambda t: is_traditional(t.lang)):
-        assert term.id is not None
-        rank = rank_of(term.status, entry.review)
-        keys = term_keys(term, indexed)
-        for kind, key in keys:
-            rows.append((term.id, entry.id, kind, key, rank))
-        rowid = fts_rowid(term.id, rank)
-        tri.append((rowid, keys[0][1]))
-        if not is_chinese(term.lang):
-            words.append((rowid, fold(term.text)))
+    for entry in entries:
+        indexed: set[str] = set()
+        for term in sorted(entry.terms, key=lambda t: is_traditional(t.lang)):
+            assert term.id is not None
+            rank = rank_of(term.status, entry.review)
+            keys = term_keys(term, indexed)
+            for kind, key in keys:
+                rows.append((term.id, entry.id, kind, key, rank))
+            rowid = fts_rowid(term.id, rank)
+            tri.append((rowid, keys[0][1]))
+            if not is_chinese(term.lang):
+                words.append((rowid, fold(term.text)))
+    if len(entries) > 1:
+        rows.sort(key=_key_order)
     conn.executemany(
         "INSERT INTO term_keys(term_id, entry_id, kind, key, rank) VALUES (?,?,?,?,?)", rows
     )
@@ -154,6 +166,10 @@ def index_entry(conn: sqlite3.Connection, entry: Entry) -> None:
         conn.executemany("INSERT INTO term_tri(rowid, norm) VALUES (?,?)", tri)
     if words:
         conn.executemany("INSERT INTO term_words(rowid, text) VALUES (?,?)", words)
+
+
+def _key_order(row: tuple[Any, ...]) -> tuple[Any, ...]:
+    return row[2], row[3]
 
 
 def delete_entry(conn: sqlite3.Connection, entry_id: int) -> None:
