@@ -37,6 +37,7 @@ lookup (the table itself is read only to delete an entry's keys, through
 from __future__ import annotations
 
 import functools
+import operator
 import sqlite3
 from typing import Any
 
@@ -158,7 +159,7 @@ def index_entries(conn: sqlite3.Connection, entries: list[Entry]) -> None:
             if not is_chinese(term.lang):
                 words.append((rowid, fold(term.text)))
     if len(entries) > 1:
-        rows.sort(key=_key_order)
+        rows.sort(key=operator.itemgetter(2, 3))
     conn.executemany(
         "INSERT INTO term_keys(term_id, entry_id, kind, key, rank) VALUES (?,?,?,?,?)", rows
     )
@@ -166,10 +167,6 @@ def index_entries(conn: sqlite3.Connection, entries: list[Entry]) -> None:
         conn.executemany("INSERT INTO term_tri(rowid, norm) VALUES (?,?)", tri)
     if words:
         conn.executemany("INSERT INTO term_words(rowid, text) VALUES (?,?)", words)
-
-
-def _key_order(row: tuple[Any, ...]) -> tuple[Any, ...]:
-    return row[2], row[3]
 
 
 def delete_entry(conn: sqlite3.Connection, entry_id: int) -> None:
