@@ -43,7 +43,8 @@ def recognize(
     """Find every known term in FILE (plain text, or the source side of TMX/XLIFF/PO).
 
     Longest match first; traditional characters and full-width forms are
-    folded; English terms match in any inflection, on word boundaries.
+    folded; English terms match in any inflection, on word boundaries, and
+    so do the Latin ends of Chinese terms (DNA, 卡拉OK: not inside ADNAX).
 
     \b
     Examples:
