@@ -543,12 +543,17 @@ class Termbase:
     def doctor(self, *, repair: bool = False) -> list[str]:
         """Integrity and consistency problems, each with how to fix it ([] when healthy).
 
-        With *repair*, rebuilds the search index first (the only repair that
-        needs no human decision).
+        With *repair*, first creates missing indexes again and rebuilds the
+        search index (the repairs that need no human decision).
         """
         if repair:
+            self.store.schema_problems(repair=True)
             self.store.reindex()
-        return self.store.integrity_problems() + self.store.consistency_problems()
+        return (
+            self.store.integrity_problems()
+            + self.store.schema_problems()
+            + self.store.consistency_problems()
+        )
 
     # ------------------------------------------------------ other services
     @property

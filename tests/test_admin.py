@@ -86,3 +86,18 @@ def test_cli_backup_doctor(db_path: Path, tmp_path: Path, monkeypatch) -> None:
     result = runner.invoke(cli, ["restore", str(tmp_path / "b.sqlite")], input="n\n")
     assert result.exit_code == 1
     assert "Aborted!" in result.output
+
+
+def test_doctor_finds_schema_damage_and_recreates_indexes(tb: Termbase) -> None:
+    tb.add(make_entry())
+    conn = tb.store.conn
+    conn.execute("DROP INDEX term_keys_key")
+    conn.execute("DROP TABLE tm_keys")
+    assert tb.doctor() == [
+        "index term_keys_key on term_keys is missing; run 'termbase doctor --repair' to create it",
+        "table tm_keys is missing; restore a backup with 'termbase restore FILE'",
+    ]
+    assert tb.doctor(repair=True) == [
+        "table tm_keys is missing; restore a backup with 'termbase restore FILE'"
+    ]
+    assert "term_keys_key" in {i.name for i in tb.store.db["term_keys"].indexes}
