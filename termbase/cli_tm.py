@@ -106,7 +106,7 @@ def match(state: Any, text: str, limit: int, min_score: int, as_json: bool) -> N
     Example:
       termbase tm match "我们要推动高质量发展" --limit 3
     """
-    found = state.open().tm.match(text, limit=limit, min_score=min_score)
+    found = _ready(state).match(text, limit=limit, min_score=min_score)
     if as_json:
         _echo_json([m.to_dict() for m in found])
         return
@@ -155,7 +155,7 @@ def search(state: Any, query: str, limit: int, as_json: bool) -> None:
     Example:
       termbase tm search "high-quality development"
     """
-    hits = state.open().tm.concordance(query, limit=limit)
+    hits = _ready(state).concordance(query, limit=limit)
     if as_json:
         _echo_json([h.to_dict() for h in hits])
         return
@@ -196,3 +196,16 @@ def stats(state: Any, as_json: bool) -> None:
         click.echo(f"  {direction}: {n}")
     for origin, n in data["origins"].items():
         click.echo(f"  from {origin or '(unknown)'}: {n}")
+
+
+def _ready(state: Any) -> Any:
+    """The translation memory, with a note on stderr when it must index many pairs first."""
+    tm = state.open().tm
+    waiting = tm.unindexed()
+    if waiting >= 10_000:
+        click.echo(
+            f"Indexing {waiting:,} pairs stored by an older version or another program "
+            "(once; about a minute per million)...",
+            err=True,
+        )
+    return tm

@@ -571,6 +571,23 @@ class TranslationMemory:
         ]
         self._flush(conn, pending, lengths, keys)
 
+    def unindexed(self) -> int:
+        """How many stored pairs the next match or search will index first
+        (written by other code, or before this version's index): a large
+        number means a wait worth announcing."""
+        from termbase.store import tm as sql
+
+        conn = self.store.conn
+        done, keys_done = _indexed_upto(conn)
+        newest = sql.max_segment_id(conn)
+        upto = max(newest - done, 0)
+        backfill = int(
+            conn.execute(
+                "SELECT count(*) FROM segments WHERE id > ? AND id <= ?", (keys_done, done)
+            ).fetchone()[0]
+        )
+        return upto + backfill
+
     def reindex(self) -> None:
         """Bring the index up to date with the stored pairs."""
         with self.store.transaction() as conn:

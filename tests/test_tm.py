@@ -342,3 +342,19 @@ def test_pairs_indexed_before_tm_keys_get_their_keys(tb: Termbase) -> None:
     assert ("推进国家安全体系现代化。", "modernise national security .") in rows
     assert ("确保国家安全。", "ensure national security .") in rows
     assert len(rows) == conn.execute("SELECT count(*) FROM segments").fetchone()[0]
+
+
+def test_unindexed_counts_what_the_next_match_indexes(tb: Termbase) -> None:
+    tb.tm.import_segments([Segment("发展格局。", "Development pattern.", "zh-CN", "en")])
+    assert tb.tm.unindexed() == 0
+    conn = tb.store.conn
+    with tb.store.transaction():
+        conn.execute("DELETE FROM tm_meta WHERE name = 'keys_upto'")  # as schema 3 left it
+        conn.execute(
+            "INSERT INTO segments(source_lang, target_lang, source, target, hash) "
+            "VALUES ('zh-CN', 'en', '安全。', 'Security.', 'h2')"
+        )
+    stored = conn.execute("SELECT count(*) FROM segments").fetchone()[0]
+    assert tb.tm.unindexed() == stored  # every pair needs its keys, the last its postings too
+    tb.tm.match("安全")
+    assert tb.tm.unindexed() == 0
