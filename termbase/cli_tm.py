@@ -200,9 +200,11 @@ def stats(state: Any, as_json: bool) -> None:
 
 def _ready(state: Any) -> Any:
     """The translation memory, with a note on stderr when it must index many pairs first."""
+    from termbase.tm import ANNOUNCE_INDEXING
+
     tm = state.open().tm
     waiting = tm.unindexed()
-    if waiting >= 10_000:
+    if waiting >= ANNOUNCE_INDEXING:
         click.echo(
             f"Indexing {waiting:,} pairs stored by an older version or another program "
             "(once; about a minute per million)...",

@@ -70,6 +70,9 @@ REFINE_LIMIT = 5000
 REFINE_MAX_POSTINGS = 100_000
 #: Bytes of posting arrays kept in memory between queries.
 POSTINGS_CACHE_BYTES = 256 * 1024 * 1024
+#: The CLI and the TUI announce the indexing that a match must do first
+#: (pairs written by an older version or another program) from this many pairs.
+ANNOUNCE_INDEXING = 10_000
 #: Rows read per batch while verifying concordance hits.
 CONCORDANCE_BATCH = 200
 #: Concordance checks at most this many candidate pairs (a latency cap).
