@@ -45,37 +45,6 @@ from termbase.model import (
 )
 from termbase.store.migrations import LATEST_VERSION, MIGRATIONS, REINDEX_AFTER
 
-_ENTRY_FIELDS = (
-    "id",
-    "uuid",
-    "subject",
-    "definition",
-    "definition_zh",
-    "note",
-    "review",
-    "reviewer",
-    "reviewed_at",
-    "review_comment",
-    "created_at",
-    "created_by",
-    "updated_at",
-    "updated_by",
-    "version",
-)
-_TERM_FIELDS = (
-    "id",
-    "entry_id",
-    "position",
-    "lang",
-    "text",
-    "status",
-    "term_type",
-    "pos",
-    "note",
-    "pinyin",
-    "source_id",
-)
-_CONTEXT_FIELDS = ("id", "term_id", "position", "text", "locator", "source_id")
 _REVIEWS = {r.value: r for r in Review}
 _STATUSES = {s.value: s for s in TermStatus}
 _TYPES = {t.value: t for t in TermType}
@@ -147,6 +116,7 @@ class Store:
         self._lock = threading.RLock()
         self._depth = 0
         self._db: Any = None
+        self._columns: dict[str, tuple[str, ...]] = {}  # table -> its columns, in order
         # source identity -> id, for sources known to exist (sources are never deleted)
         self._source_cache: dict[tuple[str, str, str, str, str], int] = {}
         if version > LATEST_VERSION:
@@ -305,22 +275,22 @@ class Store:
                 entry.id = first + number
                 entry.version = max(entry.version, 1)
                 rows.append((entry.id, *_entry_columns(entry), entry.version))
-            self._insert_rows("entries", _ENTRY_FIELDS, rows)
+            self._insert_rows("entries", rows)
             self._write_children(entries)
 
-    def _insert_rows(
-        self,
-        table: str,
-        columns: tuple[str, ...],
-        rows: list[tuple[Any, ...]],
-        ignore: bool = False,
-    ) -> None:
-        """Bulk insert through ``sqlite_utils`` (a few multi-row statements per batch).
+    def _insert_rows(self, table: str, rows: list[tuple[Any, ...]], ignore: bool = False) -> None:
+        """Bulk insert of whole rows, in the table's column order, through ``sqlite_utils``.
 
-        The search-key and FTS rows, twenty and more per term, are written
-        with ``executemany`` instead (:mod:`termbase.store.index`):
-        ``insert_all`` with its dict per row measured 2.4× slower there.
+        The column order comes from the table itself (``sqlite_utils``'
+        introspection), so it cannot drift from the schema; a row of the
+        wrong width fails loudly.  The search-key and FTS rows, twenty and
+        more per term, are written with ``executemany`` instead
+        (:mod:`termbase.store.index`): ``insert_all`` with its dict per row
+        measured 2.4× slower there.
         """
+        columns = self._columns.get(table)
+        if columns is None:
+            columns = self._columns[table] = tuple(c.name for c in self.db[table].columns)
         if rows:
             self.db[table].insert_all(
                 (dict(zip(columns, row, strict=True)) for row in rows),
@@ -386,9 +356,9 @@ class Store:
                     ctx_id += 1
                     source_id = self._source_id(ctx.source)
                     contexts.append((ctx.id, term.id, cpos, ctx.text, ctx.locator, source_id))
-        self._insert_rows("entry_sources", ("entry_id", "source_id", "position"), links, True)
-        self._insert_rows("terms", _TERM_FIELDS, terms)
-        self._insert_rows("contexts", _CONTEXT_FIELDS, contexts)
+        self._insert_rows("entry_sources", links, ignore=True)
+        self._insert_rows("terms", terms)
+        self._insert_rows("contexts", contexts)
         index.index_entries(conn, entries)
 
     def delete_entry(self, entry_id: int) -> None:
