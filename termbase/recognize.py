@@ -525,9 +525,6 @@ def _start(m: Match) -> int:
     return m.start
 
 
-_third = operator.itemgetter(2)
-
-
 def _drop_nested(matches: list[Match]) -> list[Match]:
     """Greedy leftmost-longest: drop matches overlapping an earlier kept one."""
     kept: list[Match] = []

@@ -579,8 +579,7 @@ class _Writer:
 
     def leaf(self, name: str, text: str, attrs: str = "") -> str:
         # characters XML cannot carry are dropped once per entry (see entry())
-        tag = self.tags.get(name, name)
-        return f"<{tag}{attrs}>{_xmlout.text(text)}</{tag}>"
+        return _xmlout.leaf(self.tags.get(name, name), text, attrs)
 
     def user_note(self, out: list[str], line: str) -> None:
         """A line of a user's note; escaped when it would read back as one of ours."""

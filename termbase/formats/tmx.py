@@ -483,8 +483,12 @@ def _tu_attrs(pairs: Iterable[tuple[str, str]]) -> str:
 
 
 def _tuv_xml(lang: str, text: str, what: str, path: str) -> str:
-    seg = _leaf("seg", text, what, path)
-    return f'<tuv xml:lang="{_xmlout.attr(lang)}">{seg}</tuv>'
+    return _tuv_markup(lang, _check_text(text, what, path))
+
+
+def _tuv_markup(lang: str, text: str) -> str:
+    """A ``<tuv>`` of already checked *text*."""
+    return f'<tuv xml:lang="{_xmlout.attr(lang)}">{_xmlout.leaf("seg", text)}</tuv>'
 
 
 def _tu_element(seg: Segment, header_src: str, index: int, path: str) -> str:
@@ -623,7 +627,7 @@ def _entry_tus(entry: Entry, index: int, path: str) -> list[str]:
         if _xmlout.illegal("\n".join([*notes, *(v for _, v in props), text])) is not None:
             _explain_illegal(notes, props, text, index, path)
         body = "".join([f'<prop type="{kind}">{esc(value)}</prop>' for kind, value in props])
-        source = f'<tuv xml:lang="{_xmlout.attr(_lang(zh.lang))}"><seg>{esc(text)}</seg></tuv>'
+        source = _tuv_markup(_lang(zh.lang), text)
         out.append(f"<tu{attrs}>{head}{body}{source}{target}</tu>")
     return out
 

@@ -262,9 +262,10 @@ class Store:
     def insert_entries(self, entries: list[Entry]) -> None:
         """Insert new entries with their terms, contexts, sources and search keys.
 
-        An import's batch: one ``executemany`` per table rather than several
-        statements per entry.  Ids are given explicitly (the largest id plus
-        one, as SQLite would), which is safe inside the write transaction.
+        An import's batch: one bulk insert per table (:meth:`_insert_rows`,
+        ``executemany`` for the search keys) rather than several statements
+        per entry.  Ids are given explicitly (the largest id plus one, as
+        SQLite would), which is safe inside the write transaction.
         """
         if not entries:
             return
