@@ -349,3 +349,10 @@ def test_hash_lines_inside_quoted_cells_are_text(tmp_path: Path) -> None:
     delimited.write([entry], path)
     [back] = list(delimited.read(path))
     assert back.note == entry.note
+
+
+@pytest.mark.parametrize("cell", ["=1", "@x", "'@", "''=1", "'x", "''", "-", "plain"])
+def test_neutralising_is_undone_exactly(cell: str) -> None:
+    written = delimited.neutralise(cell)
+    assert not written.startswith(("=", "+", "-", "@"))  # a spreadsheet sees text
+    assert delimited.unneutralise(written) == cell

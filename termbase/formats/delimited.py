@@ -285,14 +285,24 @@ def parse_columns(spec: str, width: int = 0) -> list[str | None]:
 
 
 # ------------------------------------------------------------- cell helpers
+def _quoted_formula(cell: str) -> bool:
+    """A formula start, after any number of leading ``'``."""
+    return cell.lstrip("'").startswith(_FORMULA_START)
+
+
 def neutralise(cell: str) -> str:
-    """Prefix ``'`` to a cell a spreadsheet would read as a formula."""
-    return "'" + cell if cell.startswith(_FORMULA_START) else cell
+    """Prefix ``'`` to a cell a spreadsheet would read as a formula.
+
+    A cell that already starts with ``'`` before a formula character gets
+    one more, so that :func:`unneutralise` gives back exactly what was
+    written (``'@`` stays ``'@``, not ``@``).
+    """
+    return "'" + cell if _quoted_formula(cell) else cell
 
 
 def unneutralise(cell: str) -> str:
     """Undo :func:`neutralise` (only for files this module wrote)."""
-    if cell.startswith("'") and cell[1:].startswith(_FORMULA_START):
+    if cell.startswith("'") and _quoted_formula(cell):
         return cell[1:]
     return cell
 
