@@ -199,7 +199,7 @@ def _report(db: Path, rec: Any, text: str) -> int:
 
     tb = Termbase(str(db), seed=False)
     try:
-        found, _cache = qa.recognize(tb, text.split("\n"), recognizer=rec)
+        found, _cache = qa.recognize(tb.store, rec, text.split("\n"))
         return len(found)
     finally:
         tb.close()

@@ -10,27 +10,25 @@ orchestration of search, import and export.  SQL lives in
 from __future__ import annotations
 
 import copy
-import datetime as _dt
 import getpass
 import os
 from collections.abc import Callable, Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
+from termbase import changes, rules
 from termbase.errors import InvalidValueError, NotFoundError, TermbaseError
-from termbase.model import (
-    Entry,
-    HistoryRecord,
-    Review,
-    Term,
-    TermStatus,
-    is_chinese,
-    is_traditional,
-)
-from termbase.store import Store, entry_to_dict
+from termbase.model import Entry, HistoryRecord, Review, Term, TermStatus
+from termbase.store import Store
 
 if TYPE_CHECKING:
+    from termbase.extract import Candidate
     from termbase.merge import ImportReport
+    from termbase.model import Segment
+    from termbase.qa import CheckReport, EntryCache, Found
+    from termbase.recognize import BuildInfo, Recognizer
+    from termbase.score import Scores
     from termbase.search import SearchHit
+    from termbase.tm import TranslationMemory
 
 #: Environment variables read by :func:`default_db_path` and :func:`default_user`.
 ENV_DB = "TERMBASE_DB"
@@ -74,11 +72,6 @@ def seed_glossary_path() -> str:
     )
 
 
-def utcnow() -> str:
-    """Current UTC time as ``YYYY-MM-DDThh:mm:ssZ``."""
-    return _dt.datetime.now(_dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
 class Termbase:
     """A termbase on one SQLite file.
 
@@ -103,8 +96,10 @@ class Termbase:
         self.store = Store(db_path)
         self.path = db_path
         self.user = user or default_user()
-        self.clock: Callable[[], str] = clock or (lambda: utcnow())
-        self._tm: Any = None
+        self.clock: Callable[[], str] = clock or rules.utcnow
+        self._tm: TranslationMemory | None = None
+        # (state key, recogniser, build info) of the last automaton loaded
+        self._recognizer: tuple[Any, Recognizer, BuildInfo] | None = None
         if seed is None:
             seed = path is None
         if is_new and seed:
@@ -124,64 +119,6 @@ class Termbase:
     def load_seed(self) -> ImportReport:
         """Import the seed glossary shipped in ``glossaries/``."""
         return self.import_file(seed_glossary_path(), actor="seed")
-
-    def _record(
-        self,
-        entry: Entry,
-        action: str,
-        before: Entry | None,
-        after: Entry | None,
-        comment: str = "",
-        actor: str | None = None,
-    ) -> None:
-        self.store.add_history(
-            HistoryRecord(
-                entry_id=entry.id,
-                entry_uuid=entry.uuid,
-                at=self.clock(),
-                actor=actor or self.user,
-                action=action,
-                before=entry_to_dict(before) if before else None,
-                after=entry_to_dict(after) if after else None,
-                comment=comment,
-            )
-        )
-
-    def _touch(self, entry: Entry, actor: str | None = None) -> None:
-        entry.updated_at = self.clock()
-        entry.updated_by = actor or self.user
-        entry.version += 1
-
-    @staticmethod
-    def _validate(entry: Entry) -> None:
-        if not entry.terms:
-            raise InvalidValueError("an entry needs at least one term")
-        seen: set[tuple[str, str]] = set()
-        preferred: dict[str, str] = {}
-        for term in entry.terms:
-            if not term.text.strip():
-                raise InvalidValueError("a term cannot be empty")
-            key = (term.lang.lower(), term.text)
-            if key in seen:
-                raise InvalidValueError(f"the term {term.text!r} ({term.lang}) is listed twice")
-            seen.add(key)
-            if term.status is TermStatus.PREFERRED:
-                lang = term.lang.lower()
-                if lang in preferred:
-                    raise InvalidValueError(
-                        f"two preferred terms in {term.lang}: {preferred[lang]!r} and "
-                        f"{term.text!r}; make one of them admitted"
-                    )
-                preferred[lang] = term.text
-
-    @staticmethod
-    def _fill_pinyin(entry: Entry) -> None:
-        for term in entry.terms:
-            if is_chinese(term.lang) and not term.pinyin and not is_traditional(term.lang):
-                from termbase.lang.zh import has_han, pinyin_toned
-
-                if has_han(term.text):
-                    term.pinyin = pinyin_toned(term.text)
 
     # ------------------------------------------------------------------ reads
     def get(self, ref: int | str) -> Entry:
@@ -244,19 +181,9 @@ class Termbase:
     # ----------------------------------------------------------------- writes
     def add(self, entry: Entry, *, actor: str | None = None, comment: str = "") -> Entry:
         """Store a new entry; returns it with its id and version set."""
-        self._validate(entry)
-        self._fill_pinyin(entry)
-        now = self.clock()
-        who = actor or self.user
-        entry.created_at = entry.created_at or now
-        entry.created_by = entry.created_by or who
-        entry.updated_at = now
-        entry.updated_by = who
-        entry.version = 1
-        with self.store.transaction():
-            self.store.insert_entry(entry)
-            self._record(entry, "add", None, entry, comment, actor=who)
-        return entry
+        return changes.add(
+            self.store, entry, now=self.clock(), actor=actor or self.user, comment=comment
+        )
 
     def update(
         self, entry: Entry, *, comment: str = "", action: str = "update", actor: str | None = None
@@ -266,17 +193,14 @@ class Termbase:
         ``entry.version`` must be the version that was read; if somebody else
         saved the entry since, ConflictError says who and when.
         """
-        if entry.id is None:
-            raise NotFoundError("this entry has no id; use add() for new entries")
-        self._validate(entry)
-        self._fill_pinyin(entry)
-        with self.store.transaction():
-            self.store.check_version(entry.id, entry.version)
-            before = self.store.get_entry(entry.id)
-            self._touch(entry, actor)
-            self.store.update_entry(entry)
-            self._record(entry, action, before, entry, comment, actor=actor)
-        return entry
+        return changes.update(
+            self.store,
+            entry,
+            now=self.clock(),
+            actor=actor or self.user,
+            action=action,
+            comment=comment,
+        )
 
     def _load_for_change(self, ref: int | str, expected_version: int | None) -> Entry:
         entry = self.store.get_entry(ref)
@@ -292,7 +216,16 @@ class Termbase:
             entry = self._load_for_change(ref, expected_version)
             assert entry.id is not None
             self.store.delete_entry(entry.id)
-            self._record(entry, "delete", entry, None, comment)
+            changes.record(
+                self.store,
+                entry,
+                "delete",
+                entry,
+                None,
+                now=self.clock(),
+                actor=self.user,
+                comment=comment,
+            )
 
     def approve(
         self, ref: int | str, *, comment: str = "", expected_version: int | None = None
@@ -339,14 +272,9 @@ class Termbase:
             target = self._find_term(entry, term, lang)
             old = target.status
             if new_status is TermStatus.PREFERRED:
-                for other in entry.terms:
-                    if (
-                        other is not target
-                        and other.lang.lower() == target.lang.lower()
-                        and other.status is TermStatus.PREFERRED
-                    ):
-                        other.status = TermStatus.ADMITTED
-            target.status = new_status
+                rules.make_preferred(entry, target)
+            else:
+                target.status = new_status
             if note is not None:
                 target.note = note
             comment = f"{target.text!r} ({target.lang}): {old.value} → {new_status.value}"
@@ -359,12 +287,7 @@ class Termbase:
         with self.store.transaction():
             entry = self._load_for_change(ref, expected_version)
             if term.status is TermStatus.PREFERRED:
-                for other in entry.terms:
-                    if (
-                        other.lang.lower() == term.lang.lower()
-                        and other.status is TermStatus.PREFERRED
-                    ):
-                        other.status = TermStatus.ADMITTED
+                rules.make_preferred(entry, term)
             entry.terms.append(term)
             return self.update(
                 entry, comment=comment or f"added {term.text!r} ({term.lang})", action="add-term"
@@ -417,12 +340,13 @@ class Termbase:
         from termbase import merge
 
         return merge.run_import(
-            self,
+            self.store,
             entries,
+            clock=self.clock,
+            actor=actor or self.user,
             on_conflict=on_conflict,
             dry_run=dry_run,
             origin=origin,
-            actor=actor or self.user,
             progress=progress,
         )
 
@@ -557,65 +481,68 @@ class Termbase:
 
     # ------------------------------------------------------ other services
     @property
-    def tm(self) -> Any:
+    def tm(self) -> TranslationMemory:
         """The translation memory (:class:`termbase.tm.TranslationMemory`)."""
         if self._tm is None:
             from termbase.tm import TranslationMemory
 
-            self._tm = TranslationMemory(self)
+            self._tm = TranslationMemory(
+                self.store, clock=self.clock, user=self.user, recognizer=self.recognizer
+            )
         return self._tm
 
-    # --- QA services: recognize / check / score / extract (QA helper's block) ---
-    def recognizer(self) -> Any:
+    def recognizer(self) -> Recognizer:
         """The term automaton of this termbase (cached on disk beside the database)."""
         from termbase import recognize as _recognize
 
         key = _recognize.state_key(self.store.conn)
-        cached = self.__dict__.get("_qa_recognizer")
-        if cached is None or cached[0] != key:
+        if self._recognizer is None or self._recognizer[0] != key:
             rec, info = _recognize.load_or_build(self.store.conn, self.path)
-            cached = (key, rec, info)
-            self.__dict__["_qa_recognizer"] = cached
-        return cached[1]
+            self._recognizer = (key, rec, info)
+        return self._recognizer[1]
 
-    def recognizer_info(self) -> Any:
+    def recognizer_info(self) -> BuildInfo:
         """How the automaton was obtained last (:class:`termbase.recognize.BuildInfo`)."""
         self.recognizer()
-        return self.__dict__["_qa_recognizer"][2]
+        assert self._recognizer is not None
+        return self._recognizer[2]
 
-    def recognize(self, units: list[str]) -> Any:
+    def recognize(self, units: list[str]) -> tuple[list[Found], EntryCache]:
         """Known terms in *units* (texts): ``(found, entry cache)``; see :mod:`termbase.qa`."""
         from termbase import qa
 
-        return qa.recognize(self, units)
+        return qa.recognize(self.store, self.recognizer(), units)
 
-    def check(self, segments: list[Any], *, include_proposed: bool = False) -> Any:
+    def check(self, segments: list[Segment], *, include_proposed: bool = False) -> CheckReport:
         """Check translations against the termbase; a :class:`termbase.qa.CheckReport`."""
         from termbase import qa
 
-        return qa.check(self, segments, include_proposed=include_proposed)
+        return qa.check(self.store, self.recognizer(), segments, include_proposed=include_proposed)
 
-    def score(self, hyp: list[str], ref: list[str], src: list[str] | None = None) -> Any:
+    def score(self, hyp: list[str], ref: list[str], src: list[str] | None = None) -> Scores:
         """BLEU, chrF, TER and terminology metrics; a :class:`termbase.score.Scores`."""
         from termbase import score as _score
 
-        return _score.score(self, hyp, ref, src)
+        return _score.score(hyp, ref, src, store=self.store, recognizer=self.recognizer)
 
     def extract(
         self, text: str, *, limit: int = 50, min_freq: int = 2, lang: str | None = None
-    ) -> Any:
+    ) -> list[Candidate]:
         """Term candidates of *text* not yet in the termbase (see :mod:`termbase.extract`)."""
         from termbase import extract as _extract
 
-        return _extract.extract(self, text, limit=limit, min_freq=min_freq, lang=lang)
+        return _extract.extract(
+            self.store, self.recognizer, text, limit=limit, min_freq=min_freq, lang=lang
+        )
 
-    def add_candidates(self, candidates: list[Any], document: str) -> list[Entry]:
+    def add_candidates(self, candidates: list[Candidate], document: str) -> list[Entry]:
         """Store *candidates* as proposed entries citing *document*, for review."""
         from termbase import extract as _extract
 
-        return _extract.add_candidates(self, candidates, document)
-
-    # --- end of QA services ---
+        return [
+            self.add(entry, comment="proposed by termbase extract")
+            for entry in _extract.candidate_entries(candidates, document)
+        ]
 
 
 def _format_from_extension(path: str) -> str:

@@ -27,7 +27,7 @@ import math
 import os
 import re
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -35,7 +35,8 @@ from termbase.lang import fold_zh, has_han
 from termbase.model import EN, ZH, Context, Entry, Review, Source, Term, TermStatus
 
 if TYPE_CHECKING:
-    from termbase.api import Termbase
+    from termbase.recognize import Recognizer
+    from termbase.store import Store
 
 #: Longest candidate, in words.
 MAX_WORDS_ZH = 4
@@ -289,12 +290,17 @@ def _specificity(word: str) -> float:
 
 
 def extract_zh(
-    tb: Termbase | None, text: str, *, limit: int = 50, min_freq: int = 2
+    store: Store | None,
+    recognizer: Callable[[], Recognizer] | None,
+    text: str,
+    *,
+    limit: int = 50,
+    min_freq: int = 2,
 ) -> list[Candidate]:
     """Chinese candidates of *text* (see the module docstring)."""
     from termbase.lang import segment
 
-    known = _known_zh(tb)
+    known = _known_zh(store)
     segment.add_terms(known)
     freq: Counter[tuple[str, ...]] = Counter()
     first_context: dict[tuple[str, ...], list[str]] = defaultdict(list)
@@ -316,11 +322,10 @@ def extract_zh(
     return _best(out, limit)
 
 
-def _known_zh(tb: Termbase | None) -> set[str]:
-    if tb is None:
+def _known_zh(store: Store | None) -> set[str]:
+    if store is None:
         return set()
-    rows = tb.store.conn.execute("SELECT text FROM terms WHERE lang LIKE 'zh%'")
-    return {fold_zh(str(r[0])) for r in rows}
+    return {fold_zh(text) for text in store.term_texts("zh")}
 
 
 # ------------------------------------------------------------------ English
@@ -352,16 +357,21 @@ def _is_edge(word: str) -> bool:
 
 
 def extract_en(
-    tb: Termbase | None, text: str, *, limit: int = 50, min_freq: int = 2
+    store: Store | None,
+    recognizer: Callable[[], Recognizer] | None,
+    text: str,
+    *,
+    limit: int = 50,
+    min_freq: int = 2,
 ) -> list[Candidate]:
     """English candidates of *text* (see the module docstring)."""
     from termbase.recognize import en_key
 
-    known = _known_en(tb)
+    known = _known_en(store)
     freq: Counter[tuple[str, ...]] = Counter()
     surface: dict[tuple[str, ...], Counter[str]] = defaultdict(Counter)
     contexts: dict[tuple[str, ...], list[str]] = defaultdict(list)
-    rec = tb.recognizer() if tb is not None else None
+    rec = recognizer() if recognizer is not None else None
     for sentence in sentences(text):
         for run in _en_runs(_mask_known(rec, sentence)):
             low = [w.lower() for w in run]
@@ -401,13 +411,12 @@ def _surface(forms: Counter[str]) -> str:
     return lower[0] if lower else best[0][0]
 
 
-def _known_en(tb: Termbase | None) -> set[str]:
+def _known_en(store: Store | None) -> set[str]:
     from termbase.recognize import en_key
 
-    if tb is None:
+    if store is None:
         return set()
-    rows = tb.store.conn.execute("SELECT text FROM terms WHERE lang LIKE 'en%'")
-    return {en_key(str(r[0])) for r in rows}
+    return {en_key(text) for text in store.term_texts("en")}
 
 
 def _best(cands: list[Candidate], limit: int) -> list[Candidate]:
@@ -417,16 +426,26 @@ def _best(cands: list[Candidate], limit: int) -> list[Candidate]:
 
 # ------------------------------------------------------------------ service
 def extract(
-    tb: Termbase | None, text: str, *, limit: int = 50, min_freq: int = 2, lang: str | None = None
+    store: Store | None,
+    recognizer: Callable[[], Recognizer] | None,
+    text: str,
+    *,
+    limit: int = 50,
+    min_freq: int = 2,
+    lang: str | None = None,
 ) -> list[Candidate]:
-    """Candidates of *text*: Chinese when it holds Han characters, else English."""
+    """Candidates of *text*: Chinese when it holds Han characters, else English.
+
+    *store* says which terms are known already; *recognizer* gives the
+    automaton that masks known English terms.  Without them every term is new.
+    """
     chinese = has_han(text) if lang is None else lang.lower().startswith("zh")
     fn = extract_zh if chinese else extract_en
-    return fn(tb, text, limit=limit, min_freq=min_freq)
+    return fn(store, recognizer, text, limit=limit, min_freq=min_freq)
 
 
-def add_candidates(tb: Termbase, candidates: Iterable[Candidate], document: str) -> list[Entry]:
-    """Store candidates as proposed entries citing *document*; returns them."""
+def candidate_entries(candidates: Iterable[Candidate], document: str) -> list[Entry]:
+    """Proposed entries for *candidates*, each citing *document*, ready to store."""
     source = Source(title=os.path.basename(document), note=f"termbase extract {document}")
     added = []
     for cand in candidates:
@@ -441,5 +460,5 @@ def add_candidates(tb: Termbase, candidates: Iterable[Candidate], document: str)
             f"{cand.frequency} occurrences, termhood {cand.score:.2f}",
             sources=[source],
         )
-        added.append(tb.add(entry, comment="proposed by termbase extract"))
+        added.append(entry)
     return added

@@ -25,11 +25,12 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from termbase import changes, rules
 from termbase.errors import InvalidValueError
 from termbase.model import Entry, HistoryRecord, TermStatus, is_traditional
 
 if TYPE_CHECKING:
-    from termbase.api import Termbase
+    from termbase.store import Store
 
 ON_CONFLICT = ("merge", "skip", "replace")
 
@@ -99,22 +100,22 @@ def _traditional(entry: Entry) -> str:
     return next((t.text for t in entry.terms if is_traditional(t.lang)), "")
 
 
-def _match(tb: Termbase, entry: Entry) -> Entry | None:
-    row = tb.store.conn.execute("SELECT id FROM entries WHERE uuid=?", (entry.uuid,)).fetchone()
+def _match(store: Store, entry: Entry) -> Entry | None:
+    row = store.conn.execute("SELECT id FROM entries WHERE uuid=?", (entry.uuid,)).fetchone()
     if row is not None:
-        return tb.store.get_entry(int(row[0]))
+        return store.get_entry(int(row[0]))
     zh_terms = entry.zh_terms
     if not zh_terms:
         # no Chinese: the same preferred term in the same language is the same concept
         if not entry.terms:
             return None
         first = sorted(entry.terms, key=lambda t: t.status.rank)[0]
-        ids = tb.store.entry_ids_by_term(first.text, first.lang)
-        return tb.store.get_entry(ids[0]) if ids else None
+        ids = store.entry_ids_by_term(first.text, first.lang)
+        return store.get_entry(ids[0]) if ids else None
     head = zh_terms[0]
     trad = _traditional(entry)
-    for entry_id in tb.store.entry_ids_by_term(head.text, "zh"):
-        existing = tb.store.get_entry(entry_id)
+    for entry_id in store.entry_ids_by_term(head.text, "zh"):
+        existing = store.get_entry(entry_id)
         ez = existing.zh_terms
         if head.pinyin and ez and ez[0].pinyin and _reading(head.pinyin) != _reading(ez[0].pinyin):
             continue  # another reading: another concept (CC-CEDICT's 行 xíng / háng)
@@ -150,9 +151,9 @@ def _merge_into(existing: Entry, incoming: Entry, report: ImportReport) -> tuple
         if match is None:
             new_term = copy.deepcopy(term)
             new_term.id = None
-            if new_term.status is TermStatus.PREFERRED and any(
-                t.status is TermStatus.PREFERRED and t.lang.lower() == term.lang.lower()
-                for t in existing.terms
+            if (
+                new_term.status is TermStatus.PREFERRED
+                and rules.preferred_in(existing, term.lang) is not None
             ):
                 new_term.status = TermStatus.ADMITTED
                 conflicts.append(
@@ -186,36 +187,39 @@ def _merge_into(existing: Entry, incoming: Entry, report: ImportReport) -> tuple
 
 
 def run_import(
-    tb: Termbase,
+    store: Store,
     entries: Iterable[Entry],
     *,
+    clock: Callable[[], str],
+    actor: str,
     on_conflict: str = "merge",
     dry_run: bool = False,
     origin: str = "",
-    actor: str = "",
     progress: Callable[[int], None] | None = None,
 ) -> ImportReport:
-    """Import *entries* into *tb* in one transaction and report what happened."""
+    """Import *entries* into *store* in one transaction and report what happened.
+
+    *clock* gives the time of each change and *actor* is who makes them.
+    """
     if on_conflict not in ON_CONFLICT:
         raise InvalidValueError(
             f"unknown --on-conflict {on_conflict!r}; choose one of: {', '.join(ON_CONFLICT)}"
         )
     report = ImportReport(origin=origin, dry_run=dry_run)
-    store = tb.store
+    run = _Run(store, clock, actor, origin, on_conflict, report)
     try:
         with store.transaction():
-            batch = _Batch(tb)
             for incoming in entries:
                 report.total += 1
-                _import_one(tb, incoming, on_conflict, report, actor, origin, batch)
+                run.import_one(incoming)
                 if progress is not None:
                     progress(1)
-            batch.flush()
+            run.batch.flush()
             store.add_history(
                 HistoryRecord(
                     entry_id=None,
                     entry_uuid="",
-                    at=tb.clock(),
+                    at=clock(),
                     actor=actor,
                     action="import",
                     after=report.as_dict() | {"plan": report.plan[:20]},
@@ -240,8 +244,8 @@ class _Batch:
 
     SIZE = 500
 
-    def __init__(self, tb: Termbase) -> None:
-        self.tb = tb
+    def __init__(self, store: Store) -> None:
+        self.store = store
         self.entries: list[Entry] = []
         self.texts: set[str] = set()
         self.uuids: set[str] = set()
@@ -257,65 +261,79 @@ class _Batch:
             self.flush()
 
     def flush(self) -> None:
-        self.tb.store.insert_entries(self.entries)
+        self.store.insert_entries(self.entries)
         self.entries = []
         self.texts.clear()
         self.uuids.clear()
 
 
-def _import_one(
-    tb: Termbase,
-    incoming: Entry,
-    on_conflict: str,
-    report: ImportReport,
-    actor: str,
-    origin: str,
-    batch: _Batch,
-) -> None:
-    if not incoming.terms:
-        return
-    if batch.may_match(incoming):
-        batch.flush()
-    existing = _match(tb, incoming)
-    label = incoming.zh or (incoming.terms[0].text if incoming.terms else "?")
-    if existing is None:
-        incoming.id = None
-        tb._validate(incoming)
-        tb._fill_pinyin(incoming)
-        now = tb.clock()
-        incoming.created_at = incoming.created_at or now
-        incoming.created_by = incoming.created_by or actor
-        incoming.updated_at = incoming.updated_at or now
-        incoming.updated_by = incoming.updated_by or actor
-        incoming.version = 1
-        batch.add(incoming)
-        report.new += 1
-        report.note(f"new        {label}")
-        return
-    if on_conflict == "skip":
-        report.skipped += 1
-        report.note(f"skipped    {label} (exists as #{existing.id})")
-        return
-    if on_conflict == "replace":
-        incoming.id = existing.id
-        incoming.uuid = existing.uuid
-        incoming.version = existing.version
-        incoming.created_at = existing.created_at
-        incoming.created_by = existing.created_by
-        for t in incoming.terms:
-            t.id = None
-        tb.update(incoming, comment=f"replaced from {origin}", action="import-replace", actor=actor)
-        report.replaced += 1
-        report.note(f"replaced   {label} (#{existing.id})")
-        return
-    changed, conflicts = _merge_into(existing, incoming, report)
-    if conflicts:
-        report.conflicts += 1
-        for c in conflicts:
-            report.note(f"conflict   {label} (#{existing.id}): {c}")
-    if changed:
-        tb.update(existing, comment=f"merged from {origin}", action="import-merge", actor=actor)
-        report.extended += 1
-        report.note(f"extended   {label} (#{existing.id})")
-    elif not conflicts:
-        report.identical += 1
+class _Run:
+    """One import: where it writes, as whom, and what it has done so far."""
+
+    def __init__(
+        self,
+        store: Store,
+        clock: Callable[[], str],
+        actor: str,
+        origin: str,
+        on_conflict: str,
+        report: ImportReport,
+    ) -> None:
+        self.store = store
+        self.clock = clock
+        self.actor = actor
+        self.origin = origin
+        self.on_conflict = on_conflict
+        self.report = report
+        self.batch = _Batch(store)
+
+    def _save(self, entry: Entry, action: str, comment: str) -> None:
+        changes.update(
+            self.store, entry, now=self.clock(), actor=self.actor, action=action, comment=comment
+        )
+
+    def import_one(self, incoming: Entry) -> None:
+        """Plan and apply one incoming entry."""
+        report, batch, actor, origin = self.report, self.batch, self.actor, self.origin
+        if not incoming.terms:
+            return
+        if batch.may_match(incoming):
+            batch.flush()
+        existing = _match(self.store, incoming)
+        label = incoming.zh or (incoming.terms[0].text if incoming.terms else "?")
+        if existing is None:
+            incoming.id = None
+            rules.validate(incoming)
+            rules.fill_pinyin(incoming)
+            rules.stamp_new(incoming, self.clock(), actor, keep_updated=True)
+            batch.add(incoming)
+            report.new += 1
+            report.note(f"new        {label}")
+            return
+        if self.on_conflict == "skip":
+            report.skipped += 1
+            report.note(f"skipped    {label} (exists as #{existing.id})")
+            return
+        if self.on_conflict == "replace":
+            incoming.id = existing.id
+            incoming.uuid = existing.uuid
+            incoming.version = existing.version
+            incoming.created_at = existing.created_at
+            incoming.created_by = existing.created_by
+            for t in incoming.terms:
+                t.id = None
+            self._save(incoming, "import-replace", f"replaced from {origin}")
+            report.replaced += 1
+            report.note(f"replaced   {label} (#{existing.id})")
+            return
+        changed, conflicts = _merge_into(existing, incoming, report)
+        if conflicts:
+            report.conflicts += 1
+            for c in conflicts:
+                report.note(f"conflict   {label} (#{existing.id}): {c}")
+        if changed:
+            self._save(existing, "import-merge", f"merged from {origin}")
+            report.extended += 1
+            report.note(f"extended   {label} (#{existing.id})")
+        elif not conflicts:
+            report.identical += 1

@@ -14,7 +14,7 @@ from __future__ import annotations
 import enum
 import functools
 import uuid as _uuid
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from typing import Any
 
 #: Default language tags.  BCP 47, with a hyphen (``zh-CN``, never ``zh_CN``).
@@ -249,3 +249,13 @@ class HistoryRecord:
     after: dict[str, Any] | None = None
     comment: str = ""
     id: int | None = None
+
+
+def entry_to_dict(entry: Entry) -> dict[str, Any]:
+    """A JSON-ready snapshot of *entry* (enums as their values), as history and ``--json`` show it."""
+    data = asdict(entry)
+    data["review"] = entry.review.value
+    for t in data["terms"]:
+        t["status"] = TermStatus(t["status"]).value
+        t["term_type"] = TermType(t["term_type"]).value
+    return data

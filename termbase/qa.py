@@ -33,7 +33,7 @@ from termbase.model import Entry, Segment, Term, TermStatus, is_chinese, is_engl
 from termbase.recognize import Match, Recognizer, gc_paused
 
 if TYPE_CHECKING:
-    from termbase.api import Termbase
+    from termbase.store import Store
 
 #: Statuses that count as an approved rendering / as a rendering to avoid.
 USABLE = (TermStatus.PREFERRED, TermStatus.ADMITTED)
@@ -134,21 +134,21 @@ class Found:
 class EntryCache:
     """Entries by id, loaded once per run."""
 
-    def __init__(self, tb: Termbase) -> None:
-        self.tb = tb
+    def __init__(self, store: Store) -> None:
+        self.store = store
         self._by_id: dict[int, Entry] = {}
 
     def get(self, entry_id: int) -> Entry:
         """The entry *entry_id*."""
         if entry_id not in self._by_id:
-            self._by_id[entry_id] = self.tb.get(entry_id)
+            self._by_id[entry_id] = self.store.get_entry(entry_id)
         return self._by_id[entry_id]
 
     def preload(self, ids: Iterable[int]) -> None:
         """Load the entries *ids* now, a few hundred per query, rather than one by one."""
         wanted = sorted(set(ids) - self._by_id.keys())
         for i in range(0, len(wanted), 500):
-            for entry in self.tb.store.get_entries(wanted[i : i + 500]):
+            for entry in self.store.get_entries(wanted[i : i + 500]):
                 self._by_id[entry.id or 0] = entry
 
     def used(self) -> list[Entry]:
@@ -188,11 +188,10 @@ def targets_of(entry: Entry, target_lang: str) -> tuple[list[str], list[str]]:
 
 
 def recognize(
-    tb: Termbase, units: Sequence[str], *, recognizer: Recognizer | None = None
+    store: Store, rec: Recognizer, units: Sequence[str]
 ) -> tuple[list[Found], EntryCache]:
     """Every known term in *units* (longest match first), with its renderings."""
-    rec = recognizer or tb.recognizer()
-    cache = EntryCache(tb)
+    cache = EntryCache(store)
     hits = rec.find_units(units)
     cache.preload({i for _k, m in hits for i in m.entry_ids})
     found: list[Found] = []
@@ -280,11 +279,10 @@ class TargetText:
 
 
 def check(
-    tb: Termbase, segments: Sequence[Segment], *, include_proposed: bool = False
+    store: Store, rec: Recognizer, segments: Sequence[Segment], *, include_proposed: bool = False
 ) -> CheckReport:
     """Check every segment's target against the termbase (see the module docstring)."""
-    rec = tb.recognizer()
-    cache = EntryCache(tb)
+    cache = EntryCache(store)
     report = CheckReport(segments=len(segments))
     used: dict[int, dict[str, list[int]]] = defaultdict(lambda: defaultdict(list))
     names: dict[int, tuple[str, str]] = {}  # entry id -> (term as written, target lang)

@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -33,7 +33,8 @@ from termbase.errors import InvalidValueError
 from termbase.lang import fold, fold_zh, has_han
 
 if TYPE_CHECKING:
-    from termbase.api import Termbase
+    from termbase.recognize import Recognizer
+    from termbase.store import Store
 
 
 @dataclass
@@ -129,13 +130,12 @@ def exact_contains(hyp: str, rendering: str) -> bool:
 
 
 def term_stats(
-    tb: Termbase, hyp: Sequence[str], src: Sequence[str], target_lang: str
+    store: Store, rec: Recognizer, hyp: Sequence[str], src: Sequence[str], target_lang: str
 ) -> tuple[TermStats, list[dict[str, Any]]]:
     """Terminology metrics of *hyp* for the source terms of *src*."""
     from termbase.qa import EntryCache, TargetText, _best_entry, matches_by_unit, targets_of
 
-    rec = tb.recognizer()
-    cache = EntryCache(tb)
+    cache = EntryCache(store)
     stats = TermStats()
     used: dict[int, Counter[str | None]] = defaultdict(Counter)
     names: dict[int, str] = {}
@@ -174,9 +174,14 @@ def term_stats(
 
 
 def score(
-    tb: Termbase | None, hyp: Sequence[str], ref: Sequence[str], src: Sequence[str] | None = None
+    hyp: Sequence[str],
+    ref: Sequence[str],
+    src: Sequence[str] | None = None,
+    *,
+    store: Store | None = None,
+    recognizer: Callable[[], Recognizer] | None = None,
 ) -> Scores:
-    """Score *hyp* against *ref* (and, given *src* and a termbase, its terminology)."""
+    """Score *hyp* against *ref* (and, given *src*, a store and its recognizer, its terminology)."""
     for name, other in (("reference", ref), ("source", src)):
         if other is not None and len(other) != len(hyp):
             raise InvalidValueError(
@@ -185,6 +190,7 @@ def score(
             )
     values, signatures, chinese = sacrebleu_scores(hyp, ref)
     result = Scores(values["bleu"], values["chrf"], values["ter"], signatures, len(hyp), chinese)
-    if src is not None and tb is not None:
-        result.terms, result.per_term = term_stats(tb, hyp, src, "zh-CN" if chinese else "en")
+    if src is not None and store is not None and recognizer is not None:
+        target = "zh-CN" if chinese else "en"
+        result.terms, result.per_term = term_stats(store, recognizer(), hyp, src, target)
     return result

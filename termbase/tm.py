@@ -44,7 +44,8 @@ from termbase.model import Segment, is_chinese
 if TYPE_CHECKING:
     import numpy as np
 
-    from termbase.api import Termbase
+    from termbase.recognize import Recognizer
+    from termbase.store import Store
 
 # ------------------------------------------------------------ named constants
 #: Points taken off when texts differ only in case, character width or spacing.
@@ -379,18 +380,33 @@ class _DryRun(Exception):
 
 # ------------------------------------------------------------------- memory
 class TranslationMemory:
-    """The translation memory of one termbase (``Termbase.tm``)."""
+    """The translation memory of one termbase (``Termbase.tm``).
 
-    def __init__(self, termbase: Termbase) -> None:
-        self.termbase = termbase
-        self.store = termbase.store
+    Args:
+        store: the termbase's store (the pairs live in its file).
+        clock: gives the time stamped on new pairs.
+        user: the creator recorded on pairs that name none.
+        recognizer: gives the termbase's term automaton (for :meth:`terms_in`).
+    """
+
+    def __init__(
+        self,
+        store: Store,
+        *,
+        clock: Callable[[], str],
+        user: str,
+        recognizer: Callable[[], Recognizer],
+    ) -> None:
+        self.store = store
+        self.clock = clock
+        self.user = user
+        self.recognizer = recognizer
         self._cache: OrderedDict[str, np.ndarray] = OrderedDict()
         self._cache_bytes = 0
         self._lengths: dict[str, np.ndarray] = {}
         self._size_cache: dict[str, int] = {}
         self._seen_version: tuple[int, int] | None = None
         self._writes = 0
-        self._terms: Any = None
         self._counts: np.ndarray | None = None
 
     # ------------------------------------------------------------- writing
@@ -414,8 +430,8 @@ class TranslationMemory:
         from termbase.store import tm as sql
 
         report = TMImportReport(path=origin, dry_run=dry_run)
-        now = self.termbase.clock()
-        user = self.termbase.user
+        now = self.clock()
+        user = self.user
         try:
             with self.store.transaction() as conn:
                 self._catch_up(conn)
@@ -615,7 +631,6 @@ class TranslationMemory:
         if sql.max_segment_id(conn) > done or keys_done < done:
             self.reindex()
         self._seen_version = (sql.data_version(conn), self._writes)
-        self._terms = None
 
     def _meta_array(self, name: str) -> np.ndarray:
         import numpy as np
@@ -901,18 +916,8 @@ class TranslationMemory:
 
     # ---------------------------------------------------------------- terms
     def terms_in(self, text: str, translation: str = "") -> list[TermInText]:
-        """Termbase terms found in *text*, with their renderings in the other language.
-
-        Uses the termbase's recogniser (:mod:`termbase.recognize`) when it is
-        available, else a private Aho-Corasick spotter.
-        """
-        finder = getattr(self.termbase, "recognizer", None)
-        if finder is None:
-            return self._spotter().find(text, translation)
-        try:
-            found = finder().find(text)
-        except ImportError:  # pragma: no cover - recogniser's automaton library missing
-            return self._spotter().find(text, translation)
+        """Termbase terms found in *text*, with their renderings in the other language."""
+        found = self.recognizer().find(text)
         ids = sorted({i for m in found for i in m.entry_ids})
         entries = {e.id: e for e in self.store.get_entries(ids)}
         other = _fold(translation)
@@ -926,14 +931,6 @@ class TranslationMemory:
                 if hit is not None:
                     hits.append(hit)
         return hits
-
-    def _spotter(self) -> _TermSpotter:
-        if self._terms is None:
-            from termbase.store import tm as sql
-
-            self._terms = _TermSpotter(sql.term_rows(self.store.conn))
-        spotter: _TermSpotter = self._terms
-        return spotter
 
 
 def _index_segment(
@@ -1018,77 +1015,6 @@ def _concordance_hit(seg: Segment, mode: str, wanted: Analysis) -> ConcordanceHi
     return ConcordanceHit(seg, side, text, other, spans)
 
 
-class _TermSpotter:
-    """Finds termbase terms in a text (a private fallback until ``termbase.recognize``).
-
-    One Aho-Corasick automaton over every term, case-folded; English hits
-    must start and end at word boundaries.
-    """
-
-    def __init__(self, rows: list[tuple[int, str, str, str, str]]) -> None:
-        import ahocorasick
-
-        self.automaton = ahocorasick.Automaton()
-        self.by_entry: dict[int, list[tuple[str, str, str]]] = {}
-        self.approved: dict[int, bool] = {}
-        found: dict[str, list[tuple[int, str, str, str]]] = {}
-        for entry_id, lang, text, status, review in rows:
-            self.by_entry.setdefault(entry_id, []).append((lang, text, status))
-            self.approved[entry_id] = review == "approved"
-            key = _fold(text)
-            if key:
-                found.setdefault(key, []).append((entry_id, lang, text, status))
-        for key, items in found.items():
-            self.automaton.add_word(key, (key, items))
-        self.empty = not found
-        if not self.empty:
-            self.automaton.make_automaton()
-
-    def find(self, text: str, translation: str) -> list[TermInText]:
-        if self.empty:
-            return []
-        folded = _fold(text)
-        if len(folded) != len(text):  # spans must index the original text
-            folded = text.casefold() if len(text.casefold()) == len(text) else text
-        other = _fold(translation)
-        hits: list[TermInText] = []
-        for end, (key, items) in self.automaton.iter(folded):
-            start = end - len(key) + 1
-            if not _HAN.match(key[0]) and not _at_word_edges(folded, start, end + 1):
-                continue
-            for entry_id, lang, _term_text, status in items:
-                if status in ("deprecated", "superseded"):
-                    continue
-                renderings = self._renderings(entry_id, lang)
-                hits.append(
-                    TermInText(
-                        text=text[start : end + 1],
-                        lang=lang,
-                        entry_id=entry_id,
-                        start=start,
-                        end=end + 1,
-                        status=status,
-                        approved=self.approved.get(entry_id, False),
-                        renderings=renderings,
-                        in_translation=any(_fold(r) in other for r in renderings),
-                    )
-                )
-        hits.sort(key=lambda h: (h.start, -(h.end - h.start)))
-        return _longest_first(hits)
-
-    def _renderings(self, entry_id: int, lang: str) -> list[str]:
-        rank = {"preferred": 0, "admitted": 1}
-        want_zh = not is_chinese(lang)
-        terms = [
-            (rank[status], text)
-            for other_lang, text, status in self.by_entry.get(entry_id, [])
-            if is_chinese(other_lang) == want_zh
-            and status in rank
-            and other_lang.lower() != "zh-hant"
-        ]
-        return [text for _, text in sorted(terms, key=lambda t: t[0])]
-
-
 def _hit_from_entry(
     entry: Any, start: int, end: int, written: str, other: str
 ) -> TermInText | None:
@@ -1116,25 +1042,3 @@ def _hit_from_entry(
         renderings=renderings,
         in_translation=any(_fold(r) in other for r in renderings),
     )
-
-
-def _at_word_edges(text: str, start: int, end: int) -> bool:
-    before = text[start - 1] if start > 0 else " "
-    after = text[end] if end < len(text) else " "
-    return not before.isalnum() and not after.isalnum()
-
-
-def _longest_first(hits: list[TermInText]) -> list[TermInText]:
-    """Drop hits nested inside a longer hit (经济 inside 经济安全)."""
-    kept: list[TermInText] = []
-    for hit in hits:
-        if any(
-            k.start <= hit.start
-            and hit.end <= k.end
-            and k is not hit
-            and (k.end - k.start) > (hit.end - hit.start)
-            for k in kept
-        ):
-            continue
-        kept.append(hit)
-    return kept

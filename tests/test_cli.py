@@ -18,7 +18,7 @@ from .conftest import FIXED_TIME, make_entry
 def run(db_path: Path, monkeypatch: pytest.MonkeyPatch):
     monkeypatch.setenv("TERMBASE_DB", str(db_path))
     monkeypatch.setenv("TERMBASE_USER", "alice")
-    monkeypatch.setattr("termbase.api.utcnow", lambda: FIXED_TIME)
+    monkeypatch.setattr("termbase.rules.utcnow", lambda: FIXED_TIME)
     runner = CliRunner()
 
     def invoke(*args: str, code: int = 0):

@@ -12,7 +12,7 @@ from click.testing import CliRunner
 
 from termbase import Termbase
 from termbase.cli import cli
-from termbase.extract import c_value, extract
+from termbase.extract import c_value
 
 from .test_qa import make_qa_termbase
 
@@ -44,9 +44,9 @@ def test_c_value_by_hand() -> None:
 
 
 def test_chinese_candidates_keep_known_terms_out(qtb: Termbase) -> None:
-    got = [(c.text, c.frequency) for c in extract(qtb, ZH_TEXT)]
+    got = [(c.text, c.frequency) for c in qtb.extract(ZH_TEXT)]
     assert got == [("人工智能治理体系", 3), ("数字经济", 4), ("数据安全监管机制", 2), ("经济", 5)]
-    first = extract(qtb, ZH_TEXT)[0]
+    first = qtb.extract(ZH_TEXT)[0]
     assert first.contexts[0] == "我们要完善人工智能治理体系，健全数据安全监管机制。"
 
 
@@ -56,12 +56,12 @@ def test_english_ngrams_and_acronyms(qtb: Termbase) -> None:
         "The SCO and the digital economy matter. Risk control systems help; "
         "risk control systems fail.\n"
     )
-    got = [(c.text, c.frequency) for c in extract(qtb, text)]
+    got = [(c.text, c.frequency) for c in qtb.extract(text)]
     assert got == [("digital economy", 3), ("risk control systems", 2), ("SCO", 2)]
 
 
 def test_add_candidates_become_proposed_entries(qtb: Termbase) -> None:
-    cands = extract(qtb, ZH_TEXT, limit=2)
+    cands = qtb.extract(ZH_TEXT, limit=2)
     added = qtb.add_candidates(cands, "/docs/report.txt")
     entry = qtb.get(added[0].id or 0)
     assert entry.review.value == "proposed"
@@ -95,7 +95,7 @@ def test_cli_extract_json_and_add(tmp_path: Path) -> None:
 
 @pytest.mark.skipif(not PAPER.exists(), reason="shared/paper not present")
 def test_paper_candidates_skip_known_renderings(qtb: Termbase) -> None:
-    cands = extract(qtb, PAPER.read_text(encoding="utf-8"), limit=50)
+    cands = qtb.extract(PAPER.read_text(encoding="utf-8"), limit=50)
     texts = [c.text for c in cands]
     assert len(texts) == 50
     assert "national security" not in texts  # a rendering in the termbase

@@ -23,7 +23,7 @@ from termbase import (
     UnsafeFileError,
 )
 from termbase.formats import tbx
-from termbase.store import entry_to_dict
+from termbase.model import entry_to_dict
 
 from .conftest import CORPUS, make_entry
 from .format_contract import CARRIABLE, FormatContract, sample_entries, tricky_entry

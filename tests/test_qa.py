@@ -12,7 +12,7 @@ from termbase import Entry, Term, Termbase, TermStatus
 from termbase.cli import cli
 from termbase.errors import FormatError
 from termbase.model import Review, Segment
-from termbase.qa import check, read_aligned, read_bilingual
+from termbase.qa import read_aligned, read_bilingual
 
 FIXED = "2026-01-02T03:04:05Z"
 P, A, D = TermStatus.PREFERRED, TermStatus.ADMITTED, TermStatus.DEPRECATED
@@ -72,7 +72,7 @@ def segs(pairs: list[tuple[str, str]]) -> list[Segment]:
 
 
 def test_check_groups_problems(qtb: Termbase) -> None:
-    report = check(qtb, segs(SEGMENTS))
+    report = qtb.check(segs(SEGMENTS))
     got = [(i.kind, i.severity, i.segment, i.term, i.found) for i in report.issues]
     assert got == [
         ("deprecated", "error", 2, "新发展格局", ["new development paradigm"]),
@@ -95,21 +95,21 @@ def test_check_groups_problems(qtb: Termbase) -> None:
 
 
 def test_inflected_english_satisfies_the_term(qtb: Termbase) -> None:
-    report = check(qtb, segs([("确保国家安全体系", "ensures the national security systems")]))
+    report = qtb.check(segs([("确保国家安全体系", "ensures the national security systems")]))
     assert report.issues == []
     assert report.terms == 2  # 确保 and 国家安全体系 (国家安全 inside it is not separate)
 
 
 def test_proposed_entries_only_when_asked(qtb: Termbase) -> None:
     pair = segs([("发展", "growth")])
-    assert check(qtb, pair).issues == []
-    issues = check(qtb, pair, include_proposed=True).issues
+    assert qtb.check(pair).issues == []
+    issues = qtb.check(pair, include_proposed=True).issues
     assert [(i.kind, i.expected) for i in issues] == [("missing", ["development"])]
 
 
 def test_english_source_chinese_target(qtb: Termbase) -> None:
     pairs = [Segment("Ensure national security", "保障国家安全", "en", "zh-CN")]
-    issues = check(qtb, pairs).issues
+    issues = qtb.check(pairs).issues
     assert [(i.kind, i.term, i.expected) for i in issues] == [("missing", "Ensure", ["确保"])]
 
 
@@ -147,7 +147,7 @@ TMX = """<?xml version="1.0" encoding="UTF-8"?>
 def test_check_reads_tmx(qtb: Termbase, tmp_path: Path) -> None:
     path = tmp_path / "job.tmx"
     path.write_text(TMX, encoding="utf-8")
-    report = check(qtb, read_bilingual(str(path)))
+    report = qtb.check(read_bilingual(str(path)))
     assert [(i.kind, i.segment) for i in report.issues] == [("deprecated", 1)]
 
 
@@ -209,7 +209,7 @@ CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
 @pytest.mark.skipif(not CORPUS.exists(), reason="shared/corpus not present")
 def test_check_real_tmx_english_to_chinese(qtb: Termbase) -> None:
     path = CORPUS / "tmx" / "OmegaT-L10N_zh_CN_project_save.tmx"
-    report = check(qtb, read_bilingual(str(path)))
+    report = qtb.check(read_bilingual(str(path)))
     assert (report.segments, report.terms, report.errors, report.warnings) == (10915, 24, 3, 0)
     assert [(i.kind, i.segment, i.term) for i in report.issues] == [
         ("missing", 9, "ensure"),

@@ -29,7 +29,6 @@ import os
 import sqlite3
 import threading
 from collections.abc import Iterable, Iterator
-from dataclasses import asdict
 from typing import Any
 
 from termbase.errors import ConflictError, DatabaseError, NotFoundError
@@ -50,16 +49,6 @@ _STATUSES = {s.value: s for s in TermStatus}
 _TYPES = {t.value: t for t in TermType}
 
 BUSY_TIMEOUT_MS = 30_000
-
-
-def entry_to_dict(entry: Entry) -> dict[str, Any]:
-    """A JSON-ready snapshot of *entry* (enums as their values), used in history."""
-    data = asdict(entry)
-    data["review"] = entry.review.value
-    for t in data["terms"]:
-        t["status"] = TermStatus(t["status"]).value
-        t["term_type"] = TermType(t["term_type"]).value
-    return data
 
 
 def _entry_columns(entry: Entry) -> tuple[Any, ...]:
@@ -510,6 +499,11 @@ class Store:
             (text, lang_prefix + "%"),
         )
         return [r[0] for r in rows]
+
+    def term_texts(self, lang_prefix: str) -> list[str]:
+        """The text of every term in a language *lang_prefix*… (``zh`` takes zh-Hant too)."""
+        rows = self.conn.execute("SELECT text FROM terms WHERE lang LIKE ?", (lang_prefix + "%",))
+        return [str(r[0]) for r in rows]
 
     def proposed_ids(self, limit: int = 1000) -> list[int]:
         """Ids of entries waiting for review, oldest first."""

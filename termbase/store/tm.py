@@ -240,12 +240,3 @@ def set_meta(conn: sqlite3.Connection, name: str, value: bytes) -> None:
 def data_version(conn: sqlite3.Connection) -> int:
     """SQLite's ``data_version``: changes when another connection commits."""
     return int(conn.execute("PRAGMA data_version").fetchone()[0])
-
-
-def term_rows(conn: sqlite3.Connection) -> list[tuple[int, str, str, str, str]]:
-    """(entry id, lang, text, status, review) of every term, for term spotting."""
-    rows = conn.execute(
-        "SELECT t.entry_id, t.lang, t.text, t.status, e.review FROM terms t "
-        "JOIN entries e ON e.id = t.entry_id ORDER BY t.entry_id, t.position"
-    )
-    return [(int(r[0]), r[1], r[2], r[3], r[4]) for r in rows]
