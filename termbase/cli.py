@@ -8,16 +8,22 @@ Running ``termbase`` with no command opens the terminal app.
 
 from __future__ import annotations
 
-import json
 import os
-import sys
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from typing import Any
 
 import click
 
 from termbase.api import ENV_DB, ENV_USER, Termbase, default_db_path
+from termbase.cli_common import (
+    State,
+    dry_run_option,
+    echo_json,
+    expected_version_option,
+    json_option,
+    limit_option,
+    pass_state,
+    progress_bar,
+)
 from termbase.errors import TermbaseError
 from termbase.model import Context, Entry, Source, Term, TermStatus, TermType
 
@@ -76,26 +82,6 @@ class _Group(click.Group):
             raise click.ClickException(str(exc)) from None
 
 
-class _State:
-    def __init__(self, db: str | None, user: str | None) -> None:
-        self.db = db
-        self.user = user
-        self._tb: Termbase | None = None
-
-    def open(self) -> Termbase:
-        if self._tb is None:
-            self._tb = Termbase(self.db, user=self.user)
-        return self._tb
-
-    def close(self) -> None:
-        if self._tb is not None:
-            self._tb.close()
-
-
-pass_state = click.make_pass_decorator(_State)
-"""Decorator giving a command the shared state (``state.open()`` is the Termbase)."""
-
-
 @click.group(
     cls=_Group,
     invoke_without_command=True,
@@ -129,7 +115,7 @@ def cli(ctx: click.Context, db: str | None, user: str | None) -> None:
       termbase --db my.sqlite add 高水平安全 "high-level security" --subject "national security"
       termbase approve 12 --comment "official usage"
     """
-    state = _State(db, user)
+    state = State(db, user)
     ctx.obj = state
     ctx.call_on_close(state.close)
     if ctx.invoked_subcommand is None:
@@ -141,29 +127,11 @@ def main() -> None:
     cli(prog_name="termbase")
 
 
-def _echo_json(data: Any) -> None:
-    click.echo(json.dumps(data, ensure_ascii=False, indent=2))
-
-
-@contextmanager
-def _progress(label: str, total: int | None = None) -> Iterator[Callable[[int], None] | None]:
-    """A rich progress bar on stderr when it is a terminal; nothing otherwise."""
-    if not sys.stderr.isatty():
-        yield None
-        return
-    from rich.console import Console
-    from rich.progress import Progress
-
-    with Progress(console=Console(stderr=True), transient=True) as bar:
-        task = bar.add_task(label, total=total)
-        yield lambda n: bar.advance(task, n)
-
-
 # --------------------------------------------------------------------- init
 @cli.command()
 @click.option("--empty", is_flag=True, help="Create the database without the seed glossary.")
 @pass_state
-def init(state: _State, empty: bool) -> None:
+def init(state: State, empty: bool) -> None:
     """Create a database (with the seed glossary unless --empty).
 
     \b
@@ -176,7 +144,7 @@ def init(state: _State, empty: bool) -> None:
             f"{path} already exists; use it as it is, or choose another --db"
         )
     tb = Termbase(path, user=state.user, seed=not empty)
-    state._tb = tb
+    state.termbase = tb
     count = tb.stats()["entries"]
     click.echo(f"Created {path} with {count} entries.")
 
@@ -217,7 +185,7 @@ def init(state: _State, empty: bool) -> None:
 @click.option("--approve", "approve_now", is_flag=True, help="Approve the entry at once.")
 @pass_state
 def add(
-    state: _State,
+    state: State,
     zh: str,
     renderings: tuple[str, ...],
     status: str,
@@ -276,21 +244,21 @@ def add(
 # --------------------------------------------------------------------- show
 @cli.command()
 @click.argument("entry_id")
-@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@json_option()
 @pass_state
-def show(state: _State, entry_id: str, as_json: bool) -> None:
+def show(state: State, entry_id: str, as_json: bool) -> None:
     """Show one entry with all its terms, contexts and sources.
 
     \b
     Example:
       termbase show 12
     """
-    from termbase.store import entry_to_dict
+    from termbase.model import entry_to_dict
     from termbase.textfmt import entry_text
 
     entry = state.open().get(entry_id)
     if as_json:
-        _echo_json(entry_to_dict(entry))
+        echo_json(entry_to_dict(entry))
     else:
         click.echo(entry_text(entry))
 
@@ -298,8 +266,8 @@ def show(state: _State, entry_id: str, as_json: bool) -> None:
 # ------------------------------------------------------------------- search
 @cli.command()
 @click.argument("query")
-@click.option("--json", "as_json", is_flag=True, help="Print a JSON array.")
-@click.option("--limit", default=20, show_default=True, help="At most this many hits.")
+@json_option("Print a JSON array.")
+@limit_option(20, "At most this many hits.")
 @click.option("--status", type=click.Choice(STATUSES), help="Only terms with this status.")
 @click.option("--review", type=click.Choice([*REVIEWS, "all"]), help="Only entries in this state.")
 @click.option("--subject", help="Only entries of this subject field.")
@@ -308,7 +276,7 @@ def show(state: _State, entry_id: str, as_json: bool) -> None:
 @click.option("--brief", is_flag=True, help="Only the table, even for an exact match.")
 @pass_state
 def search(
-    state: _State,
+    state: State,
     query: str,
     as_json: bool,
     limit: int,
@@ -333,7 +301,7 @@ def search(
         query, limit=limit, status=status, review=review, subject=subject, lang=lang, source=source
     )
     if as_json:
-        _echo_json([h.as_json() for h in hits])
+        echo_json([h.as_json() for h in hits])
         return
     if not hits:
         click.echo(f"No entries match {query!r}.")
@@ -365,14 +333,11 @@ def search(
 @cli.command()
 @click.argument("entry_id")
 @click.option("--comment", default="", help="Why it is approved.")
-@click.option(
-    "--version",
-    "expected",
-    type=int,
-    help="Fail if the entry is no longer at this version (someone else changed it).",
+@expected_version_option(
+    "Fail if the entry is no longer at this version (someone else changed it)."
 )
 @pass_state
-def approve(state: _State, entry_id: str, comment: str, expected: int | None) -> None:
+def approve(state: State, entry_id: str, comment: str, expected: int | None) -> None:
     """Approve an entry.
 
     \b
@@ -386,11 +351,9 @@ def approve(state: _State, entry_id: str, comment: str, expected: int | None) ->
 @cli.command()
 @click.argument("entry_id")
 @click.option("--reason", required=True, help="Why it is rejected (required).")
-@click.option(
-    "--version", "expected", type=int, help="Fail if the entry is no longer at this version."
-)
+@expected_version_option()
 @pass_state
-def reject(state: _State, entry_id: str, reason: str, expected: int | None) -> None:
+def reject(state: State, entry_id: str, reason: str, expected: int | None) -> None:
     """Reject an entry, with a reason.
 
     \b
@@ -406,12 +369,10 @@ def reject(state: _State, entry_id: str, reason: str, expected: int | None) -> N
 @click.argument("term")
 @click.argument("status", type=click.Choice(STATUSES))
 @click.option("--note", help="Usage note to store with the term (e.g. why deprecated).")
-@click.option(
-    "--version", "expected", type=int, help="Fail if the entry is no longer at this version."
-)
+@expected_version_option()
 @pass_state
 def set_status(
-    state: _State, entry_id: str, term: str, status: str, note: str | None, expected: int | None
+    state: State, entry_id: str, term: str, status: str, note: str | None, expected: int | None
 ) -> None:
     """Set the status of one term (preferred, admitted, deprecated, superseded).
 
@@ -428,10 +389,10 @@ def set_status(
 # ----------------------------------------------------------------- history
 @cli.command()
 @click.argument("entry_id", required=False)
-@click.option("--limit", default=50, show_default=True, help="At most this many records.")
-@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@limit_option(50, "At most this many records.")
+@json_option()
 @pass_state
-def history(state: _State, entry_id: str | None, limit: int, as_json: bool) -> None:
+def history(state: State, entry_id: str | None, limit: int, as_json: bool) -> None:
     """Who changed what and when (for one entry, or for all).
 
     \b
@@ -445,7 +406,7 @@ def history(state: _State, entry_id: str | None, limit: int, as_json: bool) -> N
 
     records = state.open().history(entry_id, limit=limit)
     if as_json:
-        _echo_json([asdict(r) for r in records])
+        echo_json([asdict(r) for r in records])
     elif records:
         click.echo(history_lines(records))
     else:
@@ -454,9 +415,9 @@ def history(state: _State, entry_id: str | None, limit: int, as_json: bool) -> N
 
 # ------------------------------------------------------------------- stats
 @cli.command()
-@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@json_option()
 @pass_state
-def stats(state: _State, as_json: bool) -> None:
+def stats(state: State, as_json: bool) -> None:
     """Counts of entries, terms, statuses, subjects and TM segments.
 
     \b
@@ -466,7 +427,7 @@ def stats(state: _State, as_json: bool) -> None:
     tb = state.open()
     data = tb.stats()
     if as_json:
-        _echo_json(data)
+        echo_json(data)
         return
     click.echo(f"Database: {tb.path}")
     click.echo(
@@ -494,7 +455,7 @@ def stats(state: _State, as_json: bool) -> None:
 @cli.command("import")
 @click.argument("file", type=click.Path(dir_okay=True))
 @click.option("--format", "fmt", help="File format (default: from the content or extension).")
-@click.option("--dry-run", is_flag=True, help="Print the merge plan and write nothing.")
+@dry_run_option("Print the merge plan and write nothing.")
 @click.option(
     "--on-conflict",
     type=click.Choice(["merge", "skip", "replace"]),
@@ -510,10 +471,10 @@ def stats(state: _State, as_json: bool) -> None:
     is_flag=True,
     help="CSV/TSV, XLSX, CC-CEDICT: skip malformed rows instead of stopping.",
 )
-@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+@json_option("Print the report as JSON.")
 @pass_state
 def import_(
-    state: _State,
+    state: State,
     file: str,
     fmt: str | None,
     dry_run: bool,
@@ -542,7 +503,7 @@ def import_(
     if skip_bad_lines:
         options["skip_bad_lines"] = True
     tb = state.open()
-    with _progress(f"Importing {os.path.basename(file)}") as progress:
+    with progress_bar(f"Importing {os.path.basename(file)}") as progress:
         report = tb.import_file(
             file,
             format=fmt,
@@ -553,7 +514,7 @@ def import_(
             **options,
         )
     if as_json:
-        _echo_json(report.as_dict())
+        echo_json(report.as_dict())
         return
     if dry_run:
         for line in report.plan:
@@ -575,7 +536,7 @@ def import_(
 @click.option("--subject", help="Only entries of this subject field.")
 @pass_state
 def export(
-    state: _State, file: str, fmt: str | None, review: str, langs: str | None, subject: str | None
+    state: State, file: str, fmt: str | None, review: str, langs: str | None, subject: str | None
 ) -> None:
     """Export the termbase to a file that CAT tools load.
 
@@ -590,7 +551,7 @@ def export(
     """
     tb = state.open()
     lang_list = [x.strip() for x in langs.split(",") if x.strip()] if langs else None
-    with _progress(f"Exporting {os.path.basename(file)}") as progress:
+    with progress_bar(f"Exporting {os.path.basename(file)}") as progress:
         count = tb.export_file(
             file, format=fmt, review=review, langs=lang_list, subject=subject, progress=progress
         )
@@ -600,7 +561,7 @@ def export(
 # --------------------------------------------------------------------- tui
 @cli.command()
 @pass_state
-def tui(state: _State) -> None:
+def tui(state: State) -> None:
     """Open the terminal app (the default when no command is given).
 
     \b

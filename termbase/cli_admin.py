@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import click
 
-from termbase.cli import _State, pass_state
+from termbase.cli_common import State, pass_state
 
 
 @click.command()
 @click.argument("file", type=click.Path(dir_okay=False))
 @pass_state
-def backup(state: _State, file: str) -> None:
+def backup(state: State, file: str) -> None:
     """Copy the database to FILE (safe while the terminal app is open).
 
     \b
@@ -26,7 +26,7 @@ def backup(state: _State, file: str) -> None:
 @click.argument("file", type=click.Path(exists=True, dir_okay=False))
 @click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
 @pass_state
-def restore(state: _State, file: str, yes: bool) -> None:
+def restore(state: State, file: str, yes: bool) -> None:
     """Replace the database with the backup FILE (the current one is kept aside).
 
     \b
@@ -47,7 +47,7 @@ def restore(state: _State, file: str, yes: bool) -> None:
 @click.command()
 @click.option("--repair", is_flag=True, help="Rebuild the search index before checking.")
 @pass_state
-def doctor(state: _State, repair: bool) -> None:
+def doctor(state: State, repair: bool) -> None:
     """Check the database's integrity and consistency, and say how to repair it.
 
     Exits with status 1 when problems are found.

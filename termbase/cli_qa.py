@@ -12,7 +12,7 @@ from typing import Any
 
 import click
 
-from termbase.cli import _echo_json, pass_state
+from termbase.cli_common import State, echo_json, json_option, limit_option, pass_state
 from termbase.errors import InvalidValueError
 
 _GLOSSARY_FORMATS = {".tbx": "tbx", ".tmx": "tmx", ".csv": "csv", ".po": "po", ".tsv": "tsv"}
@@ -34,11 +34,11 @@ _FILE = click.Path(dir_okay=False)
     metavar="FILE",
     help="Write a document glossary (.tbx, .tmx, .csv or .po) of the entries used.",
 )
-@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@json_option()
 @click.option("--stats", is_flag=True, help="Report automaton build/load time on stderr.")
 @pass_state
 def recognize(
-    state: Any, file: str, fmt: str | None, export: str | None, as_json: bool, stats: bool
+    state: State, file: str, fmt: str | None, export: str | None, as_json: bool, stats: bool
 ) -> None:
     """Find every known term in FILE (plain text, or the source side of TMX/XLIFF/PO).
 
@@ -66,7 +66,7 @@ def recognize(
         if not as_json:
             return
     if as_json:
-        _echo_json([f.as_dict() for f in found])
+        echo_json([f.as_dict() for f in found])
         return
     for f in found:
         renderings = ", ".join(f.renderings) or "(no approved rendering)"
@@ -95,10 +95,10 @@ def _export_glossary(entries: list[Any], path: str) -> int:
 @click.option(
     "--include-proposed", is_flag=True, help="Also check terms of entries still awaiting review."
 )
-@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@json_option()
 @pass_state
 def check(
-    state: Any,
+    state: State,
     file: str,
     target: str | None,
     fmt: str | None,
@@ -122,7 +122,7 @@ def check(
     tb = state.open()
     report = tb.check(qa.read_bilingual(file, target, fmt), include_proposed=include_proposed)
     if as_json:
-        _echo_json(report.as_dict())
+        echo_json(report.as_dict())
     else:
         click.echo(format_report(report))
     if report.errors:
@@ -159,9 +159,9 @@ def format_report(report: Any) -> str:
 @click.argument("hyp", type=_FILE)
 @click.argument("ref", type=_FILE)
 @click.option("--src", type=_FILE, help="Source file, for the terminology metrics.")
-@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@json_option()
 @pass_state
-def score(state: Any, hyp: str, ref: str, src: str | None, as_json: bool) -> None:
+def score(state: State, hyp: str, ref: str, src: str | None, as_json: bool) -> None:
     """Score a translation HYP against REF: BLEU, chrF, TER and term metrics.
 
     Files are line-aligned plain text.  With --src, source terms found by
@@ -178,7 +178,7 @@ def score(state: Any, hyp: str, ref: str, src: str | None, as_json: bool) -> Non
     srcs = read_text(src).splitlines() if src else None
     result = state.open().score(hyps, refs, srcs)
     if as_json:
-        _echo_json(result.as_dict())
+        echo_json(result.as_dict())
         return
     click.echo(f"BLEU  {result.bleu:6.2f}  {result.signatures['bleu']}")
     click.echo(f"chrF  {result.chrf:6.2f}  {result.signatures['chrf']}")
@@ -196,14 +196,14 @@ def _pct(value: float | None) -> str:
 
 @click.command()
 @click.argument("file", type=_FILE)
-@click.option("--limit", default=50, show_default=True, help="Number of candidates.")
+@limit_option(50, "Number of candidates.")
 @click.option("--min-freq", default=2, show_default=True, help="Minimum occurrences.")
 @click.option("--lang", type=click.Choice(["zh", "en"]), help="Text language. Default: guessed.")
 @click.option("--add", is_flag=True, help="Store the candidates as proposed entries for review.")
-@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@json_option()
 @pass_state
 def extract(
-    state: Any, file: str, limit: int, min_freq: int, lang: str | None, add: bool, as_json: bool
+    state: State, file: str, limit: int, min_freq: int, lang: str | None, add: bool, as_json: bool
 ) -> None:
     """Suggest new term candidates from FILE (Chinese or English text), best first.
 
@@ -223,7 +223,7 @@ def extract(
         added = tb.add_candidates(cands, file)
         click.echo(f"Added {len(added)} proposed entries for review", err=True)
     if as_json:
-        _echo_json([c.as_dict() for c in cands])
+        echo_json([c.as_dict() for c in cands])
         return
     for rank, c in enumerate(cands, 1):
         context = c.contexts[0] if c.contexts else ""

@@ -8,11 +8,21 @@ imported at module level, so ``termbase --help`` stays fast.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
-from termbase.cli import _echo_json, pass_state
+from termbase.cli_common import (
+    State,
+    dry_run_option,
+    echo_json,
+    json_option,
+    limit_option,
+    pass_state,
+)
+
+if TYPE_CHECKING:
+    from termbase.tm import TranslationMemory
 
 #: Markers around changed text in plain-text match output.
 DEL_OPEN, DEL_CLOSE, INS_OPEN, INS_CLOSE = "[-", "-]", "{+", "+}"
@@ -37,14 +47,14 @@ def tm() -> None:
 @click.option(
     "--format", "fmt", metavar="NAME", help="tmx, xliff, po, csv or tsv (default: guessed)."
 )
-@click.option("--dry-run", is_flag=True, help="Report what would be stored; write nothing.")
+@dry_run_option("Report what would be stored; write nothing.")
 @click.option("--project", default="", help="Project name for pairs that carry none.")
 @click.option("--source-lang", metavar="TAG", help="Source language when the file does not say.")
 @click.option("--target-lang", metavar="TAG", help="Target language when the file does not say.")
-@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+@json_option("Print the report as JSON.")
 @pass_state
 def import_(
-    state: Any,
+    state: State,
     file: str,
     fmt: str | None,
     dry_run: bool,
@@ -63,12 +73,14 @@ def import_(
     Example:
       termbase tm import omegat/project_save.tmx --project website
     """
-    options = {k: v for k, v in (("source_lang", source_lang), ("target_lang", target_lang)) if v}
+    options: dict[str, Any] = {
+        k: v for k, v in (("source_lang", source_lang), ("target_lang", target_lang)) if v
+    }
     report = state.open().tm.import_file(
         file, format=fmt, dry_run=dry_run, project=project, **options
     )
     if as_json:
-        _echo_json(report.to_dict())
+        echo_json(report.to_dict())
         return
     click.echo(report.summary())
     for problem in report.problems:
@@ -78,7 +90,7 @@ def import_(
 @tm.command(name="export")
 @click.argument("file", type=click.Path(dir_okay=False))
 @pass_state
-def export(state: Any, file: str) -> None:
+def export(state: State, file: str) -> None:
     """Write every pair to FILE as TMX 1.4b (streamed; written whole or not at all).
 
     \b
@@ -91,11 +103,11 @@ def export(state: Any, file: str) -> None:
 
 @tm.command(name="match")
 @click.argument("text")
-@click.option("--limit", default=5, show_default=True, help="At most this many matches.")
+@limit_option(5, "At most this many matches.")
 @click.option("--min", "min_score", default=70, show_default=True, help="Lowest score (%).")
-@click.option("--json", "as_json", is_flag=True, help="Print matches as JSON.")
+@json_option("Print matches as JSON.")
 @pass_state
-def match(state: Any, text: str, limit: int, min_score: int, as_json: bool) -> None:
+def match(state: State, text: str, limit: int, min_score: int, as_json: bool) -> None:
     """Fuzzy matches for TEXT (Chinese or English), best first, with what differs.
 
     Scores are edit-distance percentages (characters for Chinese, words for
@@ -108,7 +120,7 @@ def match(state: Any, text: str, limit: int, min_score: int, as_json: bool) -> N
     """
     found = _ready(state).match(text, limit=limit, min_score=min_score)
     if as_json:
-        _echo_json([m.to_dict() for m in found])
+        echo_json([m.to_dict() for m in found])
         return
     if not found:
         click.echo(f"No matches at {min_score}% or more.")
@@ -145,10 +157,10 @@ def render_diff(text: str, pieces: list[Any]) -> str:
 
 @tm.command(name="search")
 @click.argument("query")
-@click.option("--limit", default=20, show_default=True, help="At most this many pairs.")
-@click.option("--json", "as_json", is_flag=True, help="Print hits as JSON.")
+@limit_option(20, "At most this many pairs.")
+@json_option("Print hits as JSON.")
 @pass_state
-def search(state: Any, query: str, limit: int, as_json: bool) -> None:
+def search(state: State, query: str, limit: int, as_json: bool) -> None:
     """Concordance: pairs whose text contains QUERY (a Chinese substring or English words).
 
     \b
@@ -157,7 +169,7 @@ def search(state: Any, query: str, limit: int, as_json: bool) -> None:
     """
     hits = _ready(state).concordance(query, limit=limit)
     if as_json:
-        _echo_json([h.to_dict() for h in hits])
+        echo_json([h.to_dict() for h in hits])
         return
     if not hits:
         click.echo(f"No pairs contain {query!r}.")
@@ -178,9 +190,9 @@ def highlight(text: str, spans: list[tuple[int, int]]) -> str:
 
 
 @tm.command(name="stats")
-@click.option("--json", "as_json", is_flag=True, help="Print as JSON.")
+@json_option("Print as JSON.")
 @pass_state
-def stats(state: Any, as_json: bool) -> None:
+def stats(state: State, as_json: bool) -> None:
     """How many pairs the memory holds, by direction and origin.
 
     \b
@@ -189,7 +201,7 @@ def stats(state: Any, as_json: bool) -> None:
     """
     data = state.open().tm.stats()
     if as_json:
-        _echo_json(data)
+        echo_json(data)
         return
     click.echo(f"pairs: {data['segments']} (seen {data['seen']} times)")
     for direction, n in data["directions"].items():
@@ -198,7 +210,7 @@ def stats(state: Any, as_json: bool) -> None:
         click.echo(f"  from {origin or '(unknown)'}: {n}")
 
 
-def _ready(state: Any) -> Any:
+def _ready(state: State) -> TranslationMemory:
     """The translation memory, with a note on stderr when it must index many pairs first."""
     from termbase.tm import ANNOUNCE_INDEXING
 

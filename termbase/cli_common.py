@@ -1,0 +1,87 @@
+"""What every ``termbase`` command module shares: the state, JSON output, option sets.
+
+:mod:`termbase.cli` and the command modules it loads lazily (``cli_tm``,
+``cli_qa``, ``cli_admin``) import these names; none of them imports another
+command module.  Shared options are decorators (the habit of sqlite-utils'
+``output_options``), so an option is spelled once.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any, TypeVar
+
+import click
+
+from termbase.api import Termbase
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+class State:
+    """The database and user the command line was given; opens the Termbase once."""
+
+    def __init__(self, db: str | None, user: str | None) -> None:
+        self.db = db
+        self.user = user
+        self.termbase: Termbase | None = None
+
+    def open(self) -> Termbase:
+        """The Termbase of ``--db`` / ``--user`` (opened on first use)."""
+        if self.termbase is None:
+            self.termbase = Termbase(self.db, user=self.user)
+        return self.termbase
+
+    def close(self) -> None:
+        """Close the Termbase if it was opened."""
+        if self.termbase is not None:
+            self.termbase.close()
+
+
+pass_state = click.make_pass_decorator(State)
+"""Decorator giving a command the shared state (``state.open()`` is the Termbase)."""
+
+
+def echo_json(data: Any) -> None:
+    """Print *data* as indented JSON, Chinese characters as they are."""
+    click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+
+
+@contextmanager
+def progress_bar(label: str, total: int | None = None) -> Iterator[Callable[[int], None] | None]:
+    """A rich progress bar on stderr when it is a terminal; nothing otherwise."""
+    if not sys.stderr.isatty():
+        yield None
+        return
+    from rich.console import Console
+    from rich.progress import Progress
+
+    with Progress(console=Console(stderr=True), transient=True) as bar:
+        task = bar.add_task(label, total=total)
+        yield lambda n: bar.advance(task, n)
+
+
+# ------------------------------------------------------------ shared options
+def json_option(help: str = "Print JSON.") -> Callable[[F], F]:
+    """``--json``: print machine-readable output (parameter ``as_json``)."""
+    return click.option("--json", "as_json", is_flag=True, help=help)
+
+
+def expected_version_option(
+    help: str = "Fail if the entry is no longer at this version.",
+) -> Callable[[F], F]:
+    """``--version N``: optimistic locking for one entry (parameter ``expected``)."""
+    return click.option("--version", "expected", type=int, help=help)
+
+
+def dry_run_option(help: str) -> Callable[[F], F]:
+    """``--dry-run``: report what would happen, write nothing."""
+    return click.option("--dry-run", is_flag=True, help=help)
+
+
+def limit_option(default: int, help: str) -> Callable[[F], F]:
+    """``--limit N`` with its default shown."""
+    return click.option("--limit", default=default, show_default=True, help=help)
