@@ -146,6 +146,7 @@ def main() -> None:
     args = ap.parse_args()
     sys.path.insert(0, str(HERE.parent))
     from termbase import recognize
+    from termbase.store import Store
 
     DATA.mkdir(exist_ok=True)
     RESULTS.mkdir(exist_ok=True)
@@ -157,9 +158,9 @@ def main() -> None:
     cache = Path(str(db) + ".terms-automaton")
     if cache.exists():
         cache.unlink()
-    conn = sqlite3.connect(db)
+    store = Store(str(db), create=False)
     rss0 = rss_mb()
-    rec, info = recognize.load_or_build(conn, str(db))
+    rec, info = recognize.load_or_build(store, str(db))
     res: dict[str, Any] = {
         "terms": info.terms,
         "patterns": info.patterns,
@@ -169,7 +170,7 @@ def main() -> None:
     }
     keys = rec.zh_keys
     del rec
-    rec, info2 = recognize.load_or_build(conn, str(db))
+    rec, info2 = recognize.load_or_build(store, str(db))
     res["cache_load_s"] = round(info2.seconds, 2)
     res["cache_hit"] = info2.cached
     text = bench_text(args.mb)

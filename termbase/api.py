@@ -495,9 +495,9 @@ class Termbase:
         """The term automaton of this termbase (cached on disk beside the database)."""
         from termbase import recognize as _recognize
 
-        key = _recognize.state_key(self.store.conn)
+        key = _recognize.state_key(self.store)
         if self._recognizer is None or self._recognizer[0] != key:
-            rec, info = _recognize.load_or_build(self.store.conn, self.path)
+            rec, info = _recognize.load_or_build(self.store, self.path)
             self._recognizer = (key, rec, info)
         return self._recognizer[1]
 

@@ -101,9 +101,9 @@ def _traditional(entry: Entry) -> str:
 
 
 def _match(store: Store, entry: Entry) -> Entry | None:
-    row = store.conn.execute("SELECT id FROM entries WHERE uuid=?", (entry.uuid,)).fetchone()
-    if row is not None:
-        return store.get_entry(int(row[0]))
+    known = store.entry_id_by_uuid(entry.uuid)
+    if known is not None:
+        return store.get_entry(known)
     zh_terms = entry.zh_terms
     if not zh_terms:
         # no Chinese: the same preferred term in the same language is the same concept
@@ -242,6 +242,8 @@ class _Batch:
     had every entry been written at once.
     """
 
+    #: New entries written per bulk insert: enough to amortise each insert,
+    #: few enough that a batch's rows stay small in memory.
     SIZE = 500
 
     def __init__(self, store: Store) -> None:

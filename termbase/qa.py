@@ -145,11 +145,10 @@ class EntryCache:
         return self._by_id[entry_id]
 
     def preload(self, ids: Iterable[int]) -> None:
-        """Load the entries *ids* now, a few hundred per query, rather than one by one."""
+        """Load the entries *ids* now, a batch per query (the store's IN_BATCH), not one by one."""
         wanted = sorted(set(ids) - self._by_id.keys())
-        for i in range(0, len(wanted), 500):
-            for entry in self.store.get_entries(wanted[i : i + 500]):
-                self._by_id[entry.id or 0] = entry
+        for entry in self.store.get_entries(wanted):
+            self._by_id[entry.id or 0] = entry
 
     def used(self) -> list[Entry]:
         """Every entry loaded so far, by id."""

@@ -38,7 +38,6 @@ import json
 import operator
 import os
 import re
-import sqlite3
 import struct
 import sys
 import tempfile
@@ -47,11 +46,14 @@ from array import array
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from itertools import accumulate, count, repeat
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from termbase.lang import en as _en
 from termbase.lang import fold_zh
 from termbase.model import is_chinese, is_english
+
+if TYPE_CHECKING:
+    from termbase.store import Store
 
 #: Bumped when the cache layout changes.
 CACHE_MAGIC = b"termbase-automaton\n"
@@ -537,24 +539,11 @@ def _drop_nested(matches: list[Match]) -> list[Match]:
 
 
 # ------------------------------------------------------------------ caching
-def state_key(conn: sqlite3.Connection) -> str:
-    """Cheap fingerprint of the terms table (changes on add, edit, delete)."""
-    terms = conn.execute("SELECT count(*), coalesce(max(id), 0) FROM terms").fetchone()
-    entries = conn.execute(
-        "SELECT count(*), coalesce(max(id), 0), coalesce(sum(version), 0), "
-        "coalesce(sum(review = 'rejected'), 0) FROM entries"
-    ).fetchone()
-    raw = f"v{CACHE_VERSION}|{tuple(terms)}|{tuple(entries)}"
+def state_key(store: Store) -> str:
+    """Cheap fingerprint of the terms (changes on add, edit, delete)."""
+    terms, entries = store.terms_fingerprint()
+    raw = f"v{CACHE_VERSION}|{terms}|{entries}"
     return hashlib.sha256(raw.encode()).hexdigest()[:32]
-
-
-def _iter_terms(conn: sqlite3.Connection) -> Iterator[tuple[int, str, str]]:
-    rows = conn.execute(
-        "SELECT t.entry_id, t.lang, t.text FROM terms t JOIN entries e ON e.id = t.entry_id "
-        "WHERE e.review != 'rejected'"
-    )
-    for row in rows:
-        yield int(row[0]), str(row[1]), str(row[2])
 
 
 def cache_path_for(db_path: str) -> str | None:
@@ -564,9 +553,9 @@ def cache_path_for(db_path: str) -> str | None:
     return db_path + ".terms-automaton"
 
 
-def load_or_build(conn: sqlite3.Connection, db_path: str) -> tuple[Recognizer, BuildInfo]:
+def load_or_build(store: Store, db_path: str) -> tuple[Recognizer, BuildInfo]:
     """The recognizer of a database: from the cache when fresh, else built and cached."""
-    key = state_key(conn)
+    key = state_key(store)
     path = cache_path_for(db_path)
     info = BuildInfo(cache_path=path or "")
     t0 = time.perf_counter()
@@ -582,7 +571,7 @@ def load_or_build(conn: sqlite3.Connection, db_path: str) -> tuple[Recognizer, B
             info.seconds = time.perf_counter() - t0
             info.patterns = cached.patterns
             return cached, info
-    terms = list(_iter_terms(conn))
+    terms = list(store.recognizable_terms())
     recognizer = Recognizer.from_terms(terms)
     info.terms = len(terms)
     info.patterns = recognizer.patterns

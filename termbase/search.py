@@ -30,16 +30,20 @@ A deprecated rendering that matches carries the preferred one.
 from __future__ import annotations
 
 import re
-import sqlite3
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from termbase.lang import fold, fold_pinyin, has_han, t2s_chars
-from termbase.model import Entry, Term, TermStatus
+from termbase.model import Entry, Review, Term, TermStatus
+from termbase.store.index import REVIEW_RANK as _REVIEW_RANK
+from termbase.store.index import rank_of
+
+if TYPE_CHECKING:
+    from termbase.store.index import SearchIndex
 
 MATCH_RANK = {"exact": 0, "prefix": 1, "substring": 2, "fuzzy": 3}
 MATCH_NAME = {v: k for k, v in MATCH_RANK.items()}
-REVIEW_RANK = {"approved": 0, "proposed": 1, "rejected": 2}
+REVIEW_RANK = {r.value: n for r, n in _REVIEW_RANK.items()}
 STATUS_RANK = {s.value: s.rank for s in TermStatus}
 
 #: How many candidates each lookup reads; when filters leave fewer than
@@ -51,8 +55,6 @@ CANDIDATES_FILTERED = 2000
 #: Typo pass: the least rapidfuzz similarity (0–100) for a replacement word.
 TYPO_MIN_SIMILARITY = 75
 
-_RANK_SHIFT = 40
-_TERM_MASK = (1 << _RANK_SHIFT) - 1
 _PINYIN = re.compile(r"^[a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü:1-5' ]+$")
 _WORD = re.compile(r"[\w][\w'-]*")
 
@@ -154,100 +156,37 @@ def _words_query(query: str) -> str:
     return " AND ".join(_query_parts(query))
 
 
-def _keys(
-    conn: sqlite3.Connection, found: _Candidates, where: str, params: tuple[Any, ...]
-) -> list[tuple[int, int | None]]:
-    """(term id, entry id) rows of ``term_keys`` (read from the covering index).
-
-    *where* may end in ``ORDER BY`` / ``LIMIT``; the ranks a filter allows go
-    before them.
-    """
-    if found.ranks is not None:
-        cut = min(
-            (i for i in (where.find(" ORDER BY"), where.find(" LIMIT")) if i >= 0),
-            default=len(where),
-        )
-        allowed = ",".join(str(r) for r in found.ranks)
-        where = f"{where[:cut]} AND rank IN ({allowed}){where[cut:]}"
-    sql = f"SELECT term_id, entry_id FROM term_keys WHERE {where}"
-    return [(int(r[0]), int(r[1])) for r in conn.execute(sql, params)]
-
-
-def _rowid_ranges(ranks: list[int]) -> str:
-    """SQL over FTS rowids (``rank << 40 | term_id``) allowing only *ranks*."""
-    spans: list[list[int]] = []
-    for r in sorted(ranks):
-        if spans and spans[-1][1] == r - 1:
-            spans[-1][1] = r
-        else:
-            spans.append([r, r])
-    parts = [
-        f"rowid BETWEEN {lo << _RANK_SHIFT} AND {((hi + 1) << _RANK_SHIFT) - 1}" for lo, hi in spans
-    ]
-    return "(" + " OR ".join(parts) + ")" if parts else "0"
-
-
-def _fts_ids(
-    conn: sqlite3.Connection, table: str, match: str, cap: int, ranks: list[int] | None = None
-) -> list[tuple[int, int | None]]:
-    extra = f" AND {_rowid_ranges(ranks)}" if ranks is not None else ""
-    try:
-        rows = conn.execute(
-            f"SELECT rowid FROM {table} WHERE {table} MATCH ?{extra} LIMIT ?", (match, cap)
-        ).fetchall()
-    except sqlite3.OperationalError:  # a query FTS5 cannot parse finds nothing
-        return []
-    return [(int(r[0]) & _TERM_MASK, None) for r in rows]
-
-
-def _text_exact_prefix(conn: sqlite3.Connection, q: str, cap: int, found: _Candidates) -> None:
+def _text_exact_prefix(index: SearchIndex, q: str, cap: int, found: _Candidates) -> None:
     """Exact and prefix matches of the folded text."""
-    found.add(_keys(conn, found, "kind='n' AND key=?", (q,)), "exact")
-    found.add(
-        _keys(conn, found, "kind='n' AND key>? AND key<? LIMIT ?", (q, q + "\U0010ffff", cap)),
-        "prefix",
-    )
+    found.add(index.exact("n", q, found.ranks), "exact")
+    found.add(index.key_range("n", q, q + "\U0010ffff", cap, found.ranks), "prefix")
 
 
-def _text_substring(conn: sqlite3.Connection, q: str, cap: int, found: _Candidates) -> None:
+def _text_substring(index: SearchIndex, q: str, cap: int, found: _Candidates) -> None:
     """Substring matches: 1- and 2-character Han keys, else the trigram index."""
     if has_han(q) and len(q) <= 2:
         kind = "c1" if len(q) == 1 else "c2"
-        found.add(
-            _keys(conn, found, "kind=? AND key=? ORDER BY rank LIMIT ?", (kind, q, cap)),
-            "substring",
-        )
+        found.add(index.best(kind, q, cap, found.ranks), "substring")
     elif len(q) >= 3:
-        found.add(_fts_ids(conn, "term_tri", _fts_quote(q), cap, found.ranks), "substring")
+        found.add(index.trigrams(_fts_quote(q), cap, found.ranks), "substring")
 
 
-def _pinyin_exact_prefix(conn: sqlite3.Connection, py: str, cap: int, found: _Candidates) -> None:
-    found.add(_keys(conn, found, "kind='p' AND key=?", (py,)), "exact")
-    found.add(
-        _keys(conn, found, "kind='p' AND key>? AND key<? LIMIT ?", (py, py + "\x7f", cap)), "prefix"
-    )
+def _pinyin_exact_prefix(index: SearchIndex, py: str, cap: int, found: _Candidates) -> None:
+    found.add(index.exact("p", py, found.ranks), "exact")
+    found.add(index.key_range("p", py, py + "\x7f", cap, found.ranks), "prefix")
     if 2 <= len(py) <= 12:
-        found.add(
-            _keys(conn, found, "kind='i' AND key=? ORDER BY rank LIMIT ?", (py, cap)),
-            "prefix",
-            weak=True,
-        )
+        found.add(index.best("i", py, cap, found.ranks), "prefix", weak=True)
 
 
-def _pinyin_substring(conn: sqlite3.Connection, py: str, cap: int, found: _Candidates) -> None:
+def _pinyin_substring(index: SearchIndex, py: str, cap: int, found: _Candidates) -> None:
     if 2 <= len(py) <= 12:
-        found.add(
-            _keys(conn, found, "kind='is' AND key=? ORDER BY rank LIMIT ?", (py, cap)),
-            "substring",
-            weak=True,
-        )
+        found.add(index.best("is", py, cap, found.ranks), "substring", weak=True)
     found.add(
-        _keys(conn, found, "kind='ps' AND key>=? AND key<? LIMIT ?", (py, py + "\x7f", cap)),
-        "substring",
+        index.key_range("ps", py, py + "\x7f", cap, found.ranks, include_low=True), "substring"
     )
 
 
-def _typo_query(conn: sqlite3.Connection, query: str) -> str:
+def _typo_query(index: SearchIndex, query: str) -> str:
     """The query with each word unknown to the index replaced by the closest known word
     ('' when every word is known: then a typo is not why nothing was found)."""
     from rapidfuzz import fuzz, process
@@ -255,25 +194,10 @@ def _typo_query(conn: sqlite3.Connection, query: str) -> str:
     out = []
     changed = False
     for word in _WORD.findall(fold(query)):
-        if _fts_ids(conn, "term_words", _fts_quote(word), 1):  # FTS5 stems it itself
+        if index.words(_fts_quote(word), 1):  # FTS5 stems it itself
             out.append(word)
             continue
-        head = word[:2]
-        vocab = [
-            r[0]
-            for r in conn.execute(
-                "SELECT term FROM term_words_vocab WHERE term >= ? AND term < ?",
-                (head, head + "\U0010ffff"),
-            )
-        ]
-        if not vocab:
-            vocab = [
-                r[0]
-                for r in conn.execute(
-                    "SELECT term FROM term_words_vocab WHERE term >= ? AND term < ?",
-                    (word[:1], word[:1] + "\U0010ffff"),
-                )
-            ]
+        vocab = index.vocabulary(word[:2]) or index.vocabulary(word[:1])
         best = process.extractOne(word, vocab, scorer=fuzz.ratio, score_cutoff=TYPO_MIN_SIMILARITY)
         out.append(best[0] if best else word)
         changed = changed or best is not None
@@ -292,7 +216,7 @@ def search(
     source: str | None = None,
 ) -> list[SearchHit]:
     """Ranked hits for *query* (see the module docstring)."""
-    conn: sqlite3.Connection = store.conn
+    index: SearchIndex = store.index
     q = t2s_chars(fold(query))
     if not q:
         return []
@@ -307,7 +231,7 @@ def search(
     post = any((subject, lang, source))  # filters applied after the lookups
     cap = CANDIDATES
     while True:
-        found = _gather(conn, q, cap, limit, post, ranks)
+        found = _gather(index, q, cap, limit, post, ranks)
         hits = _rank(store, found, limit=limit, **filters)
         # Subject, language and source filters may drop most of a capped candidate
         # list: read deeper until enough hits survive or the lists were read to the end.
@@ -324,16 +248,15 @@ def _allowed_ranks(status: str | None, review: str | None) -> list[int] | None:
     if status is None and review is None:
         return None
     return [
-        s * 3 + r
-        for s in range(4)
-        for r in range(3)
-        if (status is None or STATUS_RANK.get(status) == s)
-        and (review is None or REVIEW_RANK.get(review) == r)
+        rank_of(s, r)
+        for s in TermStatus
+        for r in Review
+        if (status is None or s.value == status) and (review is None or r.value == review)
     ]
 
 
 def _gather(
-    conn: sqlite3.Connection,
+    index: SearchIndex,
     q: str,
     cap: int,
     limit: int,
@@ -351,29 +274,29 @@ def _gather(
     found.ranks = ranks
     text = q.replace('"', "").strip() or q
     py = fold_pinyin(q) if not has_han(q) and _PINYIN.match(q) else ""
-    _text_exact_prefix(conn, text, cap, found)
+    _text_exact_prefix(index, text, cap, found)
     if py:
-        _pinyin_exact_prefix(conn, py, cap, found)
+        _pinyin_exact_prefix(index, py, cap, found)
     if not filtered and len(found.top_entries) >= limit:
         return found
-    _text_substring(conn, text, cap, found)
+    _text_substring(index, text, cap, found)
     if has_han(q):
         return found
     if py:
-        _pinyin_substring(conn, py, cap, found)
+        _pinyin_substring(index, py, cap, found)
     words = _words_query(q)
     if words:
-        found.add(_fts_ids(conn, "term_words", words, cap, found.ranks), "substring")
+        found.add(index.words(words, cap, found.ranks), "substring")
     if found.best or not words or '"' in q:
         return found
-    typo = _typo_query(conn, q)
+    typo = _typo_query(index, q)
     if typo:
-        found.add(_fts_ids(conn, "term_words", typo, cap, found.ranks), "fuzzy")
+        found.add(index.words(typo, cap, found.ranks), "fuzzy")
     parts = _query_parts(q)
     if not found.best and len(parts) > 2:  # relax: every word but one
         for i in range(len(parts)):
             relaxed = " AND ".join(parts[:i] + parts[i + 1 :])
-            found.add(_fts_ids(conn, "term_words", relaxed, cap, found.ranks), "fuzzy")
+            found.add(index.words(relaxed, cap, found.ranks), "fuzzy")
     return found
 
 
@@ -390,39 +313,14 @@ def _rank(
 ) -> list[SearchHit]:
     if not found.best:
         return []
-    conn: sqlite3.Connection = store.conn
-    ids = list(found.best)
     best: dict[int, tuple[tuple[int, int, int, int], int]] = {}
-    for start in range(0, len(ids), 500):
-        chunk = ids[start : start + 500]
-        marks = ",".join("?" * len(chunk))
-        sql = (
-            f"SELECT t.id, t.entry_id, t.status, length(t.text), e.review FROM terms t "
-            f"CROSS JOIN entries e ON e.id = t.entry_id WHERE t.id IN ({marks})"
-        )
-        params: list[Any] = list(chunk)
-        if status:
-            sql += " AND t.status = ?"
-            params.append(status)
-        if review:
-            sql += " AND e.review = ?"
-            params.append(review)
-        if subject:
-            sql += " AND e.subject = ?"
-            params.append(subject)
-        if lang:
-            sql += " AND lower(t.lang) LIKE ?"
-            params.append(lang.lower() + "%")
-        if source:
-            sql += (
-                " AND EXISTS (SELECT 1 FROM entry_sources es JOIN sources s "
-                "ON s.id = es.source_id WHERE es.entry_id = e.id AND s.title LIKE ?)"
-            )
-            params.append(f"%{source}%")
-        for term_id, entry_id, t_status, length, e_review in conn.execute(sql, params):
-            key = (found.best[term_id], STATUS_RANK[t_status], REVIEW_RANK[e_review], length)
-            if entry_id not in best or key < best[entry_id][0]:
-                best[entry_id] = (key, term_id)
+    rows = store.index.rank_rows(
+        list(found.best), status=status, review=review, subject=subject, lang=lang, source=source
+    )
+    for term_id, entry_id, t_status, length, e_review in rows:
+        key = (found.best[term_id], STATUS_RANK[t_status], REVIEW_RANK[e_review], length)
+        if entry_id not in best or key < best[entry_id][0]:
+            best[entry_id] = (key, term_id)
     ordered = sorted(best.items(), key=lambda kv: (kv[1][0], kv[0]))[:limit]
     entries = {e.id: e for e in store.get_entries([eid for eid, _ in ordered])}
     hits = []

@@ -46,6 +46,7 @@ if TYPE_CHECKING:
 
     from termbase.recognize import Recognizer
     from termbase.store import Store
+    from termbase.store.tm import SegmentTables
 
 # ------------------------------------------------------------ named constants
 #: Points taken off when texts differ only in case, character width or spacing.
@@ -401,6 +402,7 @@ class TranslationMemory:
         self.clock = clock
         self.user = user
         self.recognizer = recognizer
+        self._tables = store.segments
         self._cache: OrderedDict[str, np.ndarray] = OrderedDict()
         self._cache_bytes = 0
         self._lengths: dict[str, np.ndarray] = {}
@@ -427,14 +429,12 @@ class TranslationMemory:
         progress: Callable[[int], None] | None = None,
     ) -> TMImportReport:
         """Store *segments* in one transaction; returns what happened."""
-        from termbase.store import tm as sql
-
         report = TMImportReport(path=origin, dry_run=dry_run)
         now = self.clock()
         user = self.user
         try:
-            with self.store.transaction() as conn:
-                self._catch_up(conn)
+            with self.store.transaction():
+                self._catch_up()
                 pending: dict[str, array[int]] = {}
                 lengths: list[tuple[int, int, int, int, int]] = []
                 keys: list[tuple[int, str, str]] = []
@@ -452,14 +452,14 @@ class TranslationMemory:
                     seg.creator = seg.creator or user
                     seg.created_at = seg.created_at or now
                     seg.changed_at = seg.changed_at or seg.created_at
-                    new_id = sql.upsert_segment(conn, seg, segment_hash(seg))
+                    new_id = self._tables.upsert_segment(seg, segment_hash(seg))
                     if new_id is None:
                         report.duplicates += 1
                         continue
                     seg.id = new_id
                     report.added += 1
                     lengths.append(_index_segment(seg, new_id, pending, keys))
-                self._flush(conn, pending, lengths, keys)
+                self._flush(pending, lengths, keys)
                 if dry_run:
                     raise _DryRun
         except _DryRun:
@@ -513,104 +513,86 @@ class TranslationMemory:
     def export_file(self, path: str | os.PathLike[str], **options: Any) -> int:
         """Write every pair to a TMX 1.4b file (streamed); returns how many."""
         from termbase import formats
-        from termbase.store import tm as sql
 
         module = formats.get("tmx")
-        return int(module.write_segments(sql.iter_segments(self.store.conn), path, **options))
+        return int(module.write_segments(self._tables.iter_segments(), path, **options))
 
     def segments(self) -> Iterator[Segment]:
         """Every stored pair, in the order stored."""
-        from termbase.store import tm as sql
-
-        return sql.iter_segments(self.store.conn)
+        return self._tables.iter_segments()
 
     def count(self) -> int:
         """How many pairs are stored."""
-        return int(self.store.conn.execute("SELECT count(*) FROM segments").fetchone()[0])
+        return self._tables.segment_count()
 
     def stats(self) -> dict[str, Any]:
         """Totals by direction and origin, and the size of the index."""
-        from termbase.store import tm as sql
-
-        return sql.counts(self.store.conn)
+        return self._tables.counts()
 
     # ------------------------------------------------------------- indexing
     def _flush(
         self,
-        conn: Any,
         pending: dict[str, array[int]],
         lengths: list[tuple[int, int, int, int, int]],
         keys: list[tuple[int, str, str]],
     ) -> None:
         import numpy as np
 
-        from termbase.store import tm as sql
-
         if pending:
-            sql.append_postings(conn, pending)
-        sql.put_keys(conn, keys)
+            self._tables.append_postings(pending)
+        self._tables.put_keys(keys)
         if not lengths:
             return
         top = max(row[0] for row in lengths)
         ids = np.fromiter((r[0] for r in lengths), dtype=np.int64, count=len(lengths))
         for col, name in enumerate(("zh_len", "zh_grams", "en_len", "en_grams"), start=1):
-            old = sql.get_meta(conn, name) or b""
+            old = self._tables.get_meta(name) or b""
             arr = np.zeros(max(top + 1, len(old) // 2), dtype="<u2")
             arr[: len(old) // 2] = np.frombuffer(old, dtype="<u2")
             values = np.fromiter((r[col] for r in lengths), dtype=np.int64, count=len(lengths))
             arr[ids] = np.minimum(values, 65535)
-            sql.set_meta(conn, name, arr.tobytes())
-        sql.set_meta(conn, "indexed_upto", str(top).encode())
-        sql.set_meta(conn, "keys_upto", str(top).encode())
+            self._tables.set_meta(name, arr.tobytes())
+        self._tables.set_meta("indexed_upto", str(top).encode())
+        self._tables.set_meta("keys_upto", str(top).encode())
         self._invalidate()
 
-    def _catch_up(self, conn: Any) -> None:
+    def _catch_up(self) -> None:
         """Index segments stored without this module (older schema, other writers)."""
-        from termbase.store import tm as sql
-
-        done, keys_done = _indexed_upto(conn)
+        done, keys_done = _indexed_upto(self._tables)
         if keys_done < done:
             # pairs indexed before tm_keys existed (schema 3): add their keys
             keys: list[tuple[int, str, str]] = []
-            for seg in sql.iter_segments(conn, keys_done):
+            for seg in self._tables.iter_segments(keys_done):
                 if (seg.id or 0) > done:
                     break
                 _index_segment(seg, seg.id or 0, {}, keys)
                 if len(keys) >= 10_000:
-                    sql.put_keys(conn, keys)
+                    self._tables.put_keys(keys)
                     keys.clear()
-            sql.put_keys(conn, keys)
-            sql.set_meta(conn, "keys_upto", str(done).encode())
-        if sql.max_segment_id(conn) <= done:
+            self._tables.put_keys(keys)
+            self._tables.set_meta("keys_upto", str(done).encode())
+        if self._tables.max_segment_id() <= done:
             return
         pending: dict[str, array[int]] = {}
         keys = []
         lengths = [
-            _index_segment(s, s.id or 0, pending, keys) for s in sql.iter_segments(conn, done)
+            _index_segment(s, s.id or 0, pending, keys) for s in self._tables.iter_segments(done)
         ]
-        self._flush(conn, pending, lengths, keys)
+        self._flush(pending, lengths, keys)
 
     def unindexed(self) -> int:
         """How many stored pairs the next match or search will index first
         (written by other code, or before this version's index): a large
         number means a wait worth announcing."""
-        from termbase.store import tm as sql
-
-        conn = self.store.conn
-        done, keys_done = _indexed_upto(conn)
-        newest = sql.max_segment_id(conn)
+        done, keys_done = _indexed_upto(self._tables)
+        newest = self._tables.max_segment_id()
         upto = max(newest - done, 0)
-        backfill = int(
-            conn.execute(
-                "SELECT count(*) FROM segments WHERE id > ? AND id <= ?", (keys_done, done)
-            ).fetchone()[0]
-        )
-        return upto + backfill
+        return upto + self._tables.segment_count(keys_done, done)
 
     def reindex(self) -> None:
         """Bring the index up to date with the stored pairs."""
-        with self.store.transaction() as conn:
-            self._catch_up(conn)
+        with self.store.transaction():
+            self._catch_up()
 
     def _invalidate(self) -> None:
         self._cache.clear()
@@ -620,38 +602,31 @@ class TranslationMemory:
         self._seen_version = None
 
     def _refresh(self) -> None:
-        from termbase.store import tm as sql
-
-        version = (sql.data_version(self.store.conn), self._writes)
+        version = (self._tables.data_version(), self._writes)
         if version == self._seen_version:
             return
         self._invalidate()
-        conn = self.store.conn
-        done, keys_done = _indexed_upto(conn)
-        if sql.max_segment_id(conn) > done or keys_done < done:
+        done, keys_done = _indexed_upto(self._tables)
+        if self._tables.max_segment_id() > done or keys_done < done:
             self.reindex()
-        self._seen_version = (sql.data_version(conn), self._writes)
+        self._seen_version = (self._tables.data_version(), self._writes)
 
     def _meta_array(self, name: str) -> np.ndarray:
         import numpy as np
 
-        from termbase.store import tm as sql
-
         arr = self._lengths.get(name)
         if arr is None:
-            raw = sql.get_meta(self.store.conn, name) or b""
+            raw = self._tables.get_meta(name) or b""
             arr = np.frombuffer(raw, dtype="<u2").astype(np.int32)
             self._lengths[name] = arr
         return arr
 
     def _sizes(self, grams: Iterable[str]) -> dict[str, int]:
         """How many pairs hold each of *grams* (absent grams left out), cached."""
-        from termbase.store import tm as sql
-
         cache = self._size_cache
         missing = [g for g in grams if g not in cache]
         if missing:
-            found = sql.posting_sizes(self.store.conn, missing)
+            found = self._tables.posting_sizes(missing)
             for gram in missing:
                 cache[gram] = found.get(gram, 0)
             if len(cache) > 200_000:
@@ -660,8 +635,6 @@ class TranslationMemory:
 
     def _postings(self, grams: Iterable[str]) -> dict[str, np.ndarray]:
         import numpy as np
-
-        from termbase.store import tm as sql
 
         found: dict[str, np.ndarray] = {}
         missing = []
@@ -672,7 +645,7 @@ class TranslationMemory:
             else:
                 self._cache.move_to_end(gram)
                 found[gram] = arr
-        for gram, blob in sql.postings(self.store.conn, missing).items():
+        for gram, blob in self._tables.postings(missing).items():
             arr = np.frombuffer(blob, dtype="<i4")
             found[gram] = arr
             self._cache[gram] = arr
@@ -796,8 +769,6 @@ class TranslationMemory:
             raise InvalidValueError("--limit must be at least 1")
         if not 0 <= min_score <= 100:
             raise InvalidValueError("--min must be a percentage between 0 and 100")
-        from termbase.store import tm as sql
-
         self._refresh()
         mode = query_mode(text)
         key, grams = comparison_key(text, mode)
@@ -815,10 +786,10 @@ class TranslationMemory:
                 floor = max(floor, heapq.nlargest(limit, scored)[-1][0])
         # ties at the cut: the pair seen more often, then the newer one
         contenders = [p for p in scored if p[0] >= floor]
-        seen = sql.pair_counts(self.store.conn, [p[1] for p in contenders]) if contenders else {}
+        seen = self._tables.pair_counts([p[1] for p in contenders]) if contenders else {}
         contenders.sort(key=lambda p: (-p[0], -seen.get(p[1], 1), -p[1]))
         best = contenders[:limit]
-        rows = sql.get_segments(self.store.conn, [b[1] for b in best])
+        rows = self._tables.get_segments([b[1] for b in best])
         query = analyse(text, mode)
         matches: list[TMMatch] = []
         for points, seg_id in best:
@@ -844,9 +815,7 @@ class TranslationMemory:
         from rapidfuzz import process
         from rapidfuzz.distance import Levenshtein
 
-        from termbase.store import tm as sql
-
-        rows = sql.keys(self.store.conn, chunk, mode)
+        rows = self._tables.keys(chunk, mode)
         cand_ids = [r[0] for r in rows]
         cand_keys = [stored_to_key(r[1], mode) for r in rows]
         out: list[tuple[int, int]] = []
@@ -862,8 +831,8 @@ class TranslationMemory:
             out = [(int(p), i) for p, i, e in zip(points, cand_ids, exact, strict=True) if not e]
             slow.update(i for i, e in zip(cand_ids, exact, strict=True) if e)
         if slow:
-            for seg_id, src_lang, tgt_lang, source, target, _count in sql.texts(
-                self.store.conn, sorted(slow)
+            for seg_id, src_lang, tgt_lang, source, target, _count in self._tables.texts(
+                sorted(slow)
             ):
                 side = sides(Segment(source, target, src_lang, tgt_lang))[mode]
                 side_text = source if side == "source" else target
@@ -880,15 +849,13 @@ class TranslationMemory:
             raise InvalidValueError("--limit must be at least 1")
         import numpy as np
 
-        from termbase.store import tm as sql
-
         self._refresh()
         mode = query_mode(query)
         wanted = analyse(query, mode)
         hits: list[ConcordanceHit] = []
         grams = wanted.grams
         if mode == ZH_MODE and len(wanted.key) == 1:
-            ids = np.array(sql.like_ids(self.store.conn, query.strip(), limit * 20), dtype=np.int64)
+            ids = np.array(self._tables.like_ids(query.strip(), limit * 20), dtype=np.int64)
         else:
             found = self._postings(grams)
             if len(found) < len(grams) or not grams:
@@ -902,7 +869,7 @@ class TranslationMemory:
             ids = ids[::-1]
         for start in range(0, min(len(ids), CONCORDANCE_MAX_CHECKED), CONCORDANCE_BATCH):
             chunk = [int(i) for i in ids[start : start + CONCORDANCE_BATCH]]
-            rows = sql.get_segments(self.store.conn, chunk)
+            rows = self._tables.get_segments(chunk)
             for seg_id in chunk:
                 seg = rows.get(seg_id)
                 if seg is None:
@@ -961,13 +928,11 @@ def _index_segment(
     return out[0], out[1], out[2], out[3], out[4]
 
 
-def _indexed_upto(conn: Any) -> tuple[int, int]:
+def _indexed_upto(tables: SegmentTables) -> tuple[int, int]:
     """The highest pair id in the candidate index, and in ``tm_keys``."""
-    from termbase.store import tm as sql
-
-    raw = sql.get_meta(conn, "indexed_upto")
+    raw = tables.get_meta("indexed_upto")
     done = int(raw) if raw else 0
-    raw = sql.get_meta(conn, "keys_upto")
+    raw = tables.get_meta("keys_upto")
     return done, int(raw) if raw else 0
 
 

@@ -29,7 +29,7 @@ import os
 import sqlite3
 import threading
 from collections.abc import Iterable, Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from termbase.errors import ConflictError, DatabaseError, NotFoundError
 from termbase.model import (
@@ -42,7 +42,12 @@ from termbase.model import (
     TermStatus,
     TermType,
 )
+from termbase.store._chunks import IN_BATCH, in_batches, marks
 from termbase.store.migrations import LATEST_VERSION, MIGRATIONS, REINDEX_AFTER
+
+if TYPE_CHECKING:
+    from termbase.store.index import SearchIndex
+    from termbase.store.tm import SegmentTables
 
 _REVIEWS = {r.value: r for r in Review}
 _STATUSES = {s.value: s for s in TermStatus}
@@ -105,6 +110,8 @@ class Store:
         self._lock = threading.RLock()
         self._depth = 0
         self._db: Any = None
+        self._segments: SegmentTables | None = None
+        self._index: SearchIndex | None = None
         self._columns: dict[str, tuple[str, ...]] = {}  # table -> its columns, in order
         # source identity -> id, for sources known to exist (sources are never deleted)
         self._source_cache: dict[tuple[str, str, str, str, str], int] = {}
@@ -131,6 +138,24 @@ class Store:
 
             self._db = sqlite_utils.Database(self.conn)
         return self._db
+
+    @property
+    def index(self) -> SearchIndex:
+        """The lookups of the search index on this connection (:mod:`termbase.store.index`)."""
+        if self._index is None:
+            from termbase.store.index import SearchIndex
+
+            self._index = SearchIndex(self.conn)
+        return self._index
+
+    @property
+    def segments(self) -> SegmentTables:
+        """The translation-memory tables on this connection (:mod:`termbase.store.tm`)."""
+        if self._segments is None:
+            from termbase.store.tm import SegmentTables
+
+            self._segments = SegmentTables(self.conn)
+        return self._segments
 
     def close(self) -> None:
         """Close the connection."""
@@ -227,10 +252,10 @@ class Store:
     def _sources_by_id(self, ids: Iterable[int | None]) -> dict[int, Source]:
         wanted = sorted({i for i in ids if i is not None})
         found: dict[int, Source] = {}
-        for chunk_start in range(0, len(wanted), 500):
-            chunk = wanted[chunk_start : chunk_start + 500]
-            marks = ",".join("?" * len(chunk))
-            for r in self.conn.execute(f"SELECT * FROM sources WHERE id IN ({marks})", chunk):
+        for chunk in in_batches(wanted):
+            for r in self.conn.execute(
+                f"SELECT * FROM sources WHERE id IN ({marks(len(chunk))})", chunk
+            ):
                 found[r["id"]] = Source(
                     title=r["title"],
                     author=r["author"],
@@ -359,6 +384,11 @@ class Store:
             if cur.rowcount == 0:
                 raise NotFoundError(f"no entry with id {entry_id}")
 
+    def entry_id_by_uuid(self, uuid: str) -> int | None:
+        """The id of the entry with *uuid*, or None."""
+        row = self.conn.execute("SELECT id FROM entries WHERE uuid=?", (uuid,)).fetchone()
+        return None if row is None else int(row[0])
+
     def entry_id_for(self, ref: int | str) -> int:
         """Resolve an id, a numeric string or a uuid to an entry id."""
         if isinstance(ref, int) or (isinstance(ref, str) and ref.isdigit()):
@@ -377,7 +407,7 @@ class Store:
     def get_entries(self, ids: list[int]) -> list[Entry]:
         """Entries for *ids*, in that order (missing ids are skipped).
 
-        Five queries per 500 entries (entries, terms, contexts, sources, entry
+        Five queries per IN_BATCH entries (entries, terms, contexts, sources, entry
         sources), read as plain tuples: an export rebuilds every entry here.
         """
         if not ids:
@@ -386,13 +416,12 @@ class Store:
         cur = self.conn.cursor()
         cur.row_factory = None
         review_of, status_of, type_of = _REVIEWS, _STATUSES, _TYPES
-        for start in range(0, len(ids), 500):
-            chunk = ids[start : start + 500]
-            marks = ",".join("?" * len(chunk))
+        for chunk in in_batches(ids):
+            qs = marks(len(chunk))
             for r in cur.execute(
                 "SELECT id, uuid, subject, definition, definition_zh, note, review, reviewer, "
                 "reviewed_at, review_comment, created_at, created_by, updated_at, updated_by, "
-                f"version FROM entries WHERE id IN ({marks})",
+                f"version FROM entries WHERE id IN ({qs})",
                 chunk,
             ):
                 result[r[0]] = Entry(
@@ -414,13 +443,12 @@ class Store:
                 )
             trows = cur.execute(
                 "SELECT id, entry_id, text, lang, status, term_type, pos, note, pinyin, source_id "
-                f"FROM terms WHERE entry_id IN ({marks}) ORDER BY entry_id, position",
+                f"FROM terms WHERE entry_id IN ({qs}) ORDER BY entry_id, position",
                 chunk,
             ).fetchall()
             crows: list[tuple[Any, ...]] = []
-            for cstart in range(0, len(trows), 500):
-                tchunk = [t[0] for t in trows[cstart : cstart + 500]]
-                tmarks = ",".join("?" * len(tchunk))
+            for tchunk in in_batches([t[0] for t in trows]):
+                tmarks = marks(len(tchunk))
                 crows.extend(
                     cur.execute(
                         "SELECT id, term_id, text, locator, source_id FROM contexts "
@@ -429,7 +457,7 @@ class Store:
                     )
                 )
             srows = cur.execute(
-                f"SELECT entry_id, source_id FROM entry_sources WHERE entry_id IN ({marks}) "
+                f"SELECT entry_id, source_id FROM entry_sources WHERE entry_id IN ({qs}) "
                 "ORDER BY entry_id, position",
                 chunk,
             ).fetchall()
@@ -467,7 +495,7 @@ class Store:
         return [result[i] for i in ids if i in result]
 
     def iter_entries(
-        self, *, review: str | None = None, subject: str | None = None, batch: int = 500
+        self, *, review: str | None = None, subject: str | None = None, batch: int = IN_BATCH
     ) -> Iterator[Entry]:
         """Every entry (optionally filtered), in id order, streamed in batches."""
         where, params = ["id > ?"], [0]
@@ -499,6 +527,25 @@ class Store:
             (text, lang_prefix + "%"),
         )
         return [r[0] for r in rows]
+
+    def terms_fingerprint(self) -> tuple[tuple[int, ...], tuple[int, ...]]:
+        """Counts and sums that change whenever a term or an entry is added, edited or
+        deleted (the recogniser's cache key)."""
+        terms = self.conn.execute("SELECT count(*), coalesce(max(id), 0) FROM terms").fetchone()
+        entries = self.conn.execute(
+            "SELECT count(*), coalesce(max(id), 0), coalesce(sum(version), 0), "
+            "coalesce(sum(review = 'rejected'), 0) FROM entries"
+        ).fetchone()
+        return tuple(terms), tuple(entries)
+
+    def recognizable_terms(self) -> Iterator[tuple[int, str, str]]:
+        """``(entry id, lang, text)`` of every term of an entry that is not rejected."""
+        rows = self.conn.execute(
+            "SELECT t.entry_id, t.lang, t.text FROM terms t JOIN entries e ON e.id = t.entry_id "
+            "WHERE e.review != 'rejected'"
+        )
+        for row in rows:
+            yield int(row[0]), str(row[1]), str(row[2])
 
     def term_texts(self, lang_prefix: str) -> list[str]:
         """The text of every term in a language *lang_prefix*… (``zh`` takes zh-Hant too)."""

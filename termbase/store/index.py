@@ -39,19 +39,22 @@ from __future__ import annotations
 import functools
 import operator
 import sqlite3
+from collections.abc import Iterator
 from typing import Any
 
 from termbase.lang import fold, fold_pinyin, fold_zh, han_positions, split_pinyin
 from termbase.model import Entry, Review, Term, TermStatus, is_chinese, is_traditional
+from termbase.store._chunks import in_batches, marks
 
 RANK_SHIFT = 40
 TERM_MASK = (1 << RANK_SHIFT) - 1
-_REVIEW_RANK = {Review.APPROVED: 0, Review.PROPOSED: 1, Review.REJECTED: 2}
+#: Approved entries rank before proposed ones, proposed before rejected.
+REVIEW_RANK = {Review.APPROVED: 0, Review.PROPOSED: 1, Review.REJECTED: 2}
 
 
 def rank_of(status: TermStatus, review: Review) -> int:
-    """Static quality bucket of a term (lower is better)."""
-    return status.rank * 3 + _REVIEW_RANK[review]
+    """Static quality bucket of a term (lower is better): the one rank formula."""
+    return status.rank * len(REVIEW_RANK) + REVIEW_RANK[review]
 
 
 def fts_rowid(term_id: int, rank: int) -> int:
@@ -185,3 +188,142 @@ def clear_all(conn: sqlite3.Connection) -> None:
     conn.execute("DELETE FROM term_keys")
     conn.execute("DELETE FROM term_tri")
     conn.execute("DELETE FROM term_words")
+
+
+# -------------------------------------------------------------------- reads
+def _rowid_ranges(ranks: list[int]) -> str:
+    """SQL over FTS rowids (``rank << 40 | term_id``) allowing only *ranks*."""
+    spans: list[list[int]] = []
+    for r in sorted(ranks):
+        if spans and spans[-1][1] == r - 1:
+            spans[-1][1] = r
+        else:
+            spans.append([r, r])
+    parts = [
+        f"rowid BETWEEN {lo << RANK_SHIFT} AND {((hi + 1) << RANK_SHIFT) - 1}" for lo, hi in spans
+    ]
+    return "(" + " OR ".join(parts) + ")" if parts else "0"
+
+
+class SearchIndex:
+    """The lookups of :mod:`termbase.search` over the keys written above.
+
+    Key lookups return ``(term id, entry id)`` rows read from the covering
+    index; full-text lookups return ``(term id, None)``.  *ranks*, when
+    given, keeps only terms of those static ranks (a status/review filter).
+    """
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self.conn = conn
+
+    def _keys(
+        self, where: str, params: tuple[Any, ...], ranks: list[int] | None
+    ) -> list[tuple[int, int | None]]:
+        if ranks is not None:
+            cut = min(
+                (i for i in (where.find(" ORDER BY"), where.find(" LIMIT")) if i >= 0),
+                default=len(where),
+            )
+            allowed = ",".join(str(r) for r in ranks)
+            where = f"{where[:cut]} AND rank IN ({allowed}){where[cut:]}"
+        sql = f"SELECT term_id, entry_id FROM term_keys WHERE {where}"
+        return [(int(r[0]), int(r[1])) for r in self.conn.execute(sql, params)]
+
+    def exact(
+        self, kind: str, key: str, ranks: list[int] | None = None
+    ) -> list[tuple[int, int | None]]:
+        """Every term with the key *key* of *kind*."""
+        return self._keys("kind=? AND key=?", (kind, key), ranks)
+
+    def best(
+        self, kind: str, key: str, cap: int, ranks: list[int] | None = None
+    ) -> list[tuple[int, int | None]]:
+        """The *cap* best-ranked terms with the key *key* of *kind*."""
+        return self._keys("kind=? AND key=? ORDER BY rank LIMIT ?", (kind, key, cap), ranks)
+
+    def key_range(
+        self,
+        kind: str,
+        low: str,
+        high: str,
+        cap: int,
+        ranks: list[int] | None = None,
+        *,
+        include_low: bool = False,
+    ) -> list[tuple[int, int | None]]:
+        """At most *cap* terms whose key of *kind* lies between *low* and *high*
+        (in key order; *low* itself only with *include_low*)."""
+        above = ">=" if include_low else ">"
+        return self._keys(
+            f"kind=? AND key{above}? AND key<? LIMIT ?", (kind, low, high, cap), ranks
+        )
+
+    def _fts(
+        self, table: str, match: str, cap: int, ranks: list[int] | None
+    ) -> list[tuple[int, int | None]]:
+        extra = f" AND {_rowid_ranges(ranks)}" if ranks is not None else ""
+        try:
+            rows = self.conn.execute(
+                f"SELECT rowid FROM {table} WHERE {table} MATCH ?{extra} LIMIT ?", (match, cap)
+            ).fetchall()
+        except sqlite3.OperationalError:  # a query FTS5 cannot parse finds nothing
+            return []
+        return [(int(r[0]) & TERM_MASK, None) for r in rows]
+
+    def trigrams(
+        self, match: str, cap: int, ranks: list[int] | None = None
+    ) -> list[tuple[int, int | None]]:
+        """Terms matching the FTS5 query *match* on the trigram index (substrings)."""
+        return self._fts("term_tri", match, cap, ranks)
+
+    def words(
+        self, match: str, cap: int, ranks: list[int] | None = None
+    ) -> list[tuple[int, int | None]]:
+        """Terms matching the FTS5 query *match* on the stemmed word index."""
+        return self._fts("term_words", match, cap, ranks)
+
+    def vocabulary(self, prefix: str) -> list[str]:
+        """Indexed words (of the word index) starting with *prefix*."""
+        rows = self.conn.execute(
+            "SELECT term FROM term_words_vocab WHERE term >= ? AND term < ?",
+            (prefix, prefix + "\U0010ffff"),
+        )
+        return [r[0] for r in rows]
+
+    def rank_rows(
+        self,
+        term_ids: list[int],
+        *,
+        status: str | None = None,
+        review: str | None = None,
+        subject: str | None = None,
+        lang: str | None = None,
+        source: str | None = None,
+    ) -> Iterator[tuple[int, int, str, int, str]]:
+        """``(term id, entry id, status, length, review)`` of the terms *term_ids*
+        that pass the filters (language by prefix, source by title substring)."""
+        for chunk in in_batches(term_ids):
+            sql = (
+                f"SELECT t.id, t.entry_id, t.status, length(t.text), e.review FROM terms t "
+                f"CROSS JOIN entries e ON e.id = t.entry_id WHERE t.id IN ({marks(len(chunk))})"
+            )
+            params: list[Any] = list(chunk)
+            if status:
+                sql += " AND t.status = ?"
+                params.append(status)
+            if review:
+                sql += " AND e.review = ?"
+                params.append(review)
+            if subject:
+                sql += " AND e.subject = ?"
+                params.append(subject)
+            if lang:
+                sql += " AND lower(t.lang) LIKE ?"
+                params.append(lang.lower() + "%")
+            if source:
+                sql += (
+                    " AND EXISTS (SELECT 1 FROM entry_sources es JOIN sources s "
+                    "ON s.id = es.source_id WHERE es.entry_id = e.id AND s.title LIKE ?)"
+                )
+                params.append(f"%{source}%")
+            yield from self.conn.execute(sql, params)
