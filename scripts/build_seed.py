@@ -5,33 +5,49 @@
 Source: ``glossaries/src/development-and-security.json`` — every policy term
 of CICIR Task Force, "Achieving Mutual Reinforcement between High-Quality
 Development and High-Level Security", *Contemporary International
-Relations*, 2025, with every English rendering the paper uses and the
-verbatim sentences that attest them.  Layout::
+Relations*, 2025, with every English rendering the paper uses, the
+renderings official texts use instead, and the verbatim sentences that
+attest them.  Layout::
 
-    {"sources": {KEY: {"title", "author", "publisher", "date", "url", "note"?}},
+    {"sources": {KEY: {"title", "author", "publisher", "date", "url", "note"?,
+                       "authority": "official-text" | "official-outlet" |
+                                    "state-media" | "scholarship" | "other"}},
      "entries": [
        {"zh": "新发展格局",            # simplified headword, unique
         "pinyin": "...",              # optional: toned pinyin, computed when absent
         "traditional": "...",         # optional: computed with OpenCC when absent
+        "type": "term",               # one of ENTRY_TYPES
         "subject": "development",     # one of SUBJECTS
         "definition": "...", "note": "...",   # note: the doubt, for proposed entries
         "review": "approved" | "proposed",
+        "rationale": "...",           # why the preferred rendering departs from
+                                      # the rendering of the strongest source
         "renderings": [               # English renderings, dictionary form
           {"en": "...", "status": "preferred|admitted|deprecated|superseded",
            "type": "full-form" (default) | "short-form" | "phrase" | "variant" | "acronym",
-           "note": "...",             # required for preferred and deprecated
-           "source": KEY,             # optional: where the rendering itself is prescribed
-           "contexts": [{"text": "verbatim sentence", "locator": "...", "source": KEY}]}],
+           "from": "2020-11", "until": "2021",   # optional: dates of use
+           "note": "...",             # required for deprecated and superseded
+           "sources": [KEY, ...],     # where the rendering itself is used or prescribed
+           "contexts": [{"text": "verbatim sentence of the paper",
+                         "locator": "where in the paper",
+                         "quotes": KEY}]}],      # optional: the document it quotes
         "abbreviations": [            # same shape; term type abbreviation
-          {"en": "NSC", "status": "admitted", "contexts": [...]}]}]}
+          {"en": "NSC", "status": "admitted", "contexts": [...]}]}],
+     "phraseology": [...]}            # one-off sentences: same shape, not built
+
+A rendering's *strongest source* is the highest-ranked authority among its
+``sources``, the documents its contexts quote, and the paper itself (every
+context is a sentence of the paper).
 
 Rules checked before anything is written (a :class:`SeedError` names the
-entry and the field): unique ``zh``; known subject, status, type and
-review; exactly one preferred rendering per entry that has renderings; a
-note on every preferred and deprecated rendering; a doubt (``note``) on
-every proposed entry; at least one context per rendering, except that an
-abbreviation or an official rendering the paper does not carry may cite
-an outside ``source`` instead; every context and rendering source key
+entry and the field): unique ``zh``; known type, subject, status, rendering
+type, review and authority; exactly one preferred rendering per entry that
+has renderings; a note on every deprecated and superseded rendering; a doubt
+(``note``) on every proposed entry; a source for every rendering (a context
+or an outside ``sources`` key); dates written ``YYYY``, ``YYYY-MM`` or
+``YYYY-MM-DD`` with ``from`` not after ``until``; every official source with
+a URL and a date; a ``rationale`` on an approved entry whose preferred
+rendering is weaker-sourced than another usable rendering; every source key
 defined.
 
 Output: ``glossaries/development-and-security.tbx`` (TBX v3, TBX-Basic) via
@@ -44,6 +60,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 import uuid
 from pathlib import Path
@@ -91,21 +108,32 @@ SUBJECTS = (
     "ecology",
 )
 
+#: Entry types: what kind of designation the Chinese headword is.
+ENTRY_TYPES = ("term", "set-formulation", "slogan", "title", "event", "institution", "person")
+
+#: Source authority, strongest first.
+AUTHORITIES = ("official-text", "official-outlet", "state-media", "scholarship", "other")
+OFFICIAL = AUTHORITIES[:2]
+
 _RENDERING_TYPES = {t.value for t in TermType} - {TermType.ABBREVIATION.value}
 _ENTRY_KEYS = {
     "zh",
     "pinyin",
     "traditional",
+    "type",
     "subject",
     "definition",
     "note",
     "review",
+    "rationale",
     "renderings",
     "abbreviations",
 }
-_RENDERING_KEYS = {"en", "status", "type", "note", "source", "contexts"}
-_CONTEXT_KEYS = {"text", "locator", "source"}
-_SOURCE_KEYS = {"title", "author", "publisher", "date", "url", "note"}
+_RENDERING_KEYS = {"en", "status", "type", "from", "until", "note", "sources", "contexts"}
+_CONTEXT_KEYS = {"text", "locator", "quotes"}
+_SOURCE_KEYS = {"title", "author", "publisher", "date", "url", "note", "authority"}
+_DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
+_USABLE = (TermStatus.PREFERRED, TermStatus.ADMITTED)
 
 
 class SeedError(Exception):
@@ -126,14 +154,21 @@ def _read_json(path: Path) -> dict[str, Any]:
     return data
 
 
-def _sources(path: Path, raw: Any) -> dict[str, Source]:
+def _sources(path: Path, raw: Any) -> tuple[dict[str, Source], dict[str, int]]:
+    """The sources by key, and each key's authority rank (0 = strongest)."""
     if not isinstance(raw, dict) or PAPER_KEY not in raw:
         raise SeedError(f"{path.name}: 'sources' must be an object with a '{PAPER_KEY}' key")
     out: dict[str, Source] = {}
+    ranks: dict[str, int] = {}
     for key, fields in raw.items():
         unknown = set(fields) - _SOURCE_KEYS
         if unknown or not fields.get("title"):
             raise _fail(path, f"source {key!r}", f"needs a title; unknown keys {sorted(unknown)}")
+        authority = fields.get("authority")
+        if authority not in AUTHORITIES:
+            raise _fail(path, f"source {key!r}", f"authority must be one of {list(AUTHORITIES)}")
+        if authority in OFFICIAL and not (fields.get("url") and fields.get("date")):
+            raise _fail(path, f"source {key!r}", f"an {authority} source needs a URL and a date")
         out[key] = Source(
             title=str(fields["title"]),
             author=str(fields.get("author", "")),
@@ -142,13 +177,31 @@ def _sources(path: Path, raw: Any) -> dict[str, Source]:
             url=str(fields.get("url", "")),
             note=str(fields.get("note", "")),
         )
-    return out
+        ranks[key] = AUTHORITIES.index(authority)
+    return out, ranks
 
 
-def _source(path: Path, where: str, key: str, sources: dict[str, Source]) -> Source:
+def _check_key(path: Path, where: str, key: str, sources: dict[str, Source]) -> str:
     if key not in sources:
         raise _fail(path, where, f"unknown source key {key!r} (define it under 'sources')")
-    return sources[key]
+    return key
+
+
+def _dates(path: Path, where: str, raw: dict[str, Any]) -> None:
+    for field in ("from", "until"):
+        value = raw.get(field)
+        if value is not None and not (isinstance(value, str) and _DATE.match(value)):
+            raise _fail(path, where, f"'{field}' must be YYYY, YYYY-MM or YYYY-MM-DD, not {value!r}")
+    if raw.get("from") and raw.get("until") and raw["from"][:len(raw["until"])] > raw["until"]:
+        raise _fail(path, where, f"'from' {raw['from']} is after 'until' {raw['until']}")
+
+
+class _Rendering:
+    """One validated rendering: the model term and the keys of its sources."""
+
+    def __init__(self, term: Term, keys: list[str]) -> None:
+        self.term = term
+        self.keys = keys
 
 
 def _term(
@@ -156,8 +209,9 @@ def _term(
     where: str,
     raw: dict[str, Any],
     sources: dict[str, Source],
+    ranks: dict[str, int],
     abbreviation: bool,
-) -> Term:
+) -> _Rendering:
     unknown = set(raw) - _RENDERING_KEYS
     if unknown:
         raise _fail(path, where, f"unknown keys {sorted(unknown)}")
@@ -174,22 +228,33 @@ def _term(
     if kind not in (allowed or _RENDERING_TYPES):
         raise _fail(path, where, f"type {kind!r} is not allowed here")
     note = str(raw.get("note", ""))
-    if status in (TermStatus.PREFERRED, TermStatus.DEPRECATED) and not abbreviation and not note:
+    if status in (TermStatus.DEPRECATED, TermStatus.SUPERSEDED) and not note:
         raise _fail(path, where, f"a {status.value} rendering needs a note saying why")
+    _dates(path, where, raw)
     term = Term(text, EN, status, TermType(kind), note=note)
-    if raw.get("source"):
-        term.source = _source(path, where, raw["source"], sources)
+    cited = [_check_key(path, where, k, sources) for k in raw.get("sources", [])]
     for n, ctx in enumerate(raw.get("contexts", []), 1):
         if set(ctx) - _CONTEXT_KEYS or not ctx.get("text") or not ctx.get("locator"):
-            raise _fail(path, f"{where} context {n}", "needs text, locator and source only")
-        src = _source(path, f"{where} context {n}", ctx.get("source", PAPER_KEY), sources)
-        term.contexts.append(Context(ctx["text"], ctx["locator"], src))
-    if not term.contexts and term.source is None:
-        raise _fail(path, where, "needs at least one context (or an outside 'source')")
-    return term
+            raise _fail(path, f"{where} context {n}", "needs text and locator (and quotes) only")
+        quoted = ctx.get("quotes")
+        if quoted:
+            cited.append(_check_key(path, f"{where} context {n}", quoted, sources))
+        term.contexts.append(Context(ctx["text"], ctx["locator"], sources[quoted or PAPER_KEY]))
+    if not cited and not term.contexts:
+        raise _fail(path, where, "needs at least one context (or an outside 'sources' key)")
+    if cited:
+        term.source = sources[min(cited, key=lambda k: ranks[k])]
+    return _Rendering(term, cited + ([PAPER_KEY] if term.contexts else []))
 
 
-def _entry(path: Path, raw: dict[str, Any], sources: dict[str, Source]) -> Entry:
+def strength(keys: list[str], ranks: dict[str, int]) -> int:
+    """Rank of the strongest of *keys* (0 = an official text)."""
+    return min(ranks[k] for k in keys)
+
+
+def _entry(
+    path: Path, raw: dict[str, Any], sources: dict[str, Source], ranks: dict[str, int]
+) -> Entry:
     zh = str(raw.get("zh", "")).strip()
     where = f"entry {zh or '?'}"
     unknown = set(raw) - _ENTRY_KEYS
@@ -197,6 +262,8 @@ def _entry(path: Path, raw: dict[str, Any], sources: dict[str, Source]) -> Entry
         raise _fail(path, where, f"needs 'zh'; unknown keys {sorted(unknown)}")
     if raw.get("subject") not in SUBJECTS:
         raise _fail(path, where, f"subject {raw.get('subject')!r} is not one of {SUBJECTS}")
+    if raw.get("type") not in ENTRY_TYPES:
+        raise _fail(path, where, f"type {raw.get('type')!r} is not one of {ENTRY_TYPES}")
     try:
         review = Review(raw.get("review", "proposed"))
     except ValueError:
@@ -208,11 +275,26 @@ def _entry(path: Path, raw: dict[str, Any], sources: dict[str, Source]) -> Entry
     traditional = raw.get("traditional") or to_traditional(zh)
     if traditional != zh:
         terms.append(Term(traditional, ZH_HANT, TermStatus.PREFERRED, TermType.VARIANT))
-    english = [_term(path, where, r, sources, False) for r in raw.get("renderings", [])]
-    preferred = [t for t in english if t.status is TermStatus.PREFERRED]
-    if english and len(preferred) != 1:
+    renderings = [
+        _term(path, where, r, sources, ranks, False) for r in raw.get("renderings", [])
+    ]
+    preferred = [r for r in renderings if r.term.status is TermStatus.PREFERRED]
+    if renderings and len(preferred) != 1:
         raise _fail(path, where, f"needs exactly one preferred rendering (has {len(preferred)})")
-    english += [_term(path, where, r, sources, True) for r in raw.get("abbreviations", [])]
+    if review is Review.APPROVED and preferred and not raw.get("rationale"):
+        usable = [r for r in renderings if r.term.status in _USABLE]
+        best = min(usable, key=lambda r: strength(r.keys, ranks))
+        if strength(best.keys, ranks) < strength(preferred[0].keys, ranks):
+            raise _fail(
+                path,
+                where,
+                f"needs a 'rationale': the preferred {preferred[0].term.text!r} is less "
+                f"authoritative than {best.term.text!r} ({AUTHORITIES[strength(best.keys, ranks)]})",
+            )
+    renderings += [
+        _term(path, where, r, sources, ranks, True) for r in raw.get("abbreviations", [])
+    ]
+    english = [r.term for r in renderings]
     seen: set[str] = set()
     for t in english:
         if t.text in seen:
@@ -234,6 +316,7 @@ def _entry(path: Path, raw: dict[str, Any], sources: dict[str, Source]) -> Entry
     if review is Review.APPROVED:
         entry.reviewer = SEED_USER
         entry.reviewed_at = SEED_DATE
+        entry.review_comment = str(raw.get("rationale", ""))
     return entry
 
 
@@ -246,11 +329,13 @@ def load_seed_source(path: Path | str = SOURCE_FILE) -> list[Entry]:
     """
     path = Path(path)
     data = _read_json(path)
-    sources = _sources(path, data.get("sources"))
+    sources, ranks = _sources(path, data.get("sources"))
     entries: list[Entry] = []
     seen: set[str] = set()
+    for raw in data.get("phraseology", []):
+        _entry(path, dict(raw, type="term", review="proposed", note="Doubt: phraseology"), sources, ranks)
     for raw in data["entries"]:
-        entry = _entry(path, raw, sources)
+        entry = _entry(path, raw, sources, ranks)
         if entry.zh in seen:
             raise _fail(path, f"entry {entry.zh}", "the Chinese term is already an entry")
         seen.add(entry.zh)

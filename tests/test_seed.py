@@ -130,7 +130,7 @@ def test_one_preferred_rendering_per_entry(entries: list[Entry]) -> None:
         if full:
             assert sum(t.status is TermStatus.PREFERRED for t in full) == 1, e.zh
             preferred = next(t for t in full if t.status is TermStatus.PREFERRED)
-            assert preferred.note, (e.zh, "the preferred rendering says why")
+            assert preferred.contexts or preferred.source, (e.zh, "the preferred rendering cites")
 
 
 def test_proposed_entries_say_why(entries: list[Entry]) -> None:
@@ -164,9 +164,10 @@ def test_abbreviations_are_terms_of_their_own(entries: list[Entry]) -> None:
         t.text for e in entries for t in e.terms if t.term_type is TermType.ABBREVIATION
     }
     assert {"NSC", "GSI", "GDI", "GCI", "GGI", "NPC", "SCIO", "CPC", "BRI", "AI"} <= abbreviations
-    nsc = _by_zh(entries, "国家安全委员会")
+    nsc = _by_zh(entries, "中央国家安全委员会")
     assert [(t.text, t.term_type.value) for t in nsc.en_terms] == [
         ("National Security Commission", "full-form"),
+        ("National Security Commission under the CPC Central Committee", "full-form"),
         ("NSC", "abbreviation"),
     ]
 
@@ -178,10 +179,11 @@ def test_the_paper_renders_new_development_pattern_several_ways(entries: list[En
     assert [t.text for t in entry.terms if t.lang == "zh-Hant"] == ["新發展格局"]
     assert [(t.text, t.status.value) for t in entry.en_terms] == [
         ("new development pattern", "preferred"),
-        ("new development dynamic", "admitted"),
-        ("New Development Paradigm", "admitted"),
         ("new pattern of development", "admitted"),
+        ("new development dynamic", "superseded"),
+        ("New Development Paradigm", "superseded"),
     ]
+    assert entry.en_terms[0].source is not None  # an official source, not a claim in a note
 
 
 def test_ensure_both_development_and_security(entries: list[Entry]) -> None:
@@ -268,9 +270,16 @@ def test_every_context_is_verbatim_from_the_paper(entries: list[Entry]) -> None:
 @pytest.mark.skipif(not PAPER.exists(), reason="../shared/paper is absent")
 def test_footnote_sources_are_cited_as_the_paper_cites_them(raw: dict[str, Any]) -> None:
     paper = PAPER.read_text(encoding="utf-8")
-    for key, source in raw["sources"].items():
-        if source.get("url") and key not in ("bri", "scio"):
-            assert source["url"] in paper, key
+    quoted = {
+        c["quotes"]
+        for e in raw["entries"]
+        for r in e.get("renderings", []) + e.get("abbreviations", [])
+        for c in r.get("contexts", [])
+        if "quotes" in c
+    }
+    assert len(quoted) > 20
+    for key in quoted:
+        assert raw["sources"][key]["url"] in paper, key  # the documents the paper quotes
     assert raw["sources"]["paper"] == {
         "title": "Achieving Mutual Reinforcement between High-Quality Development and "
         "High-Level Security",
@@ -278,7 +287,128 @@ def test_footnote_sources_are_cited_as_the_paper_cites_them(raw: dict[str, Any])
         "publisher": "Contemporary International Relations",
         "date": "2025",
         "url": "",
+        "authority": "scholarship",
     }
+
+
+# ------------------------------------------------------------------ provenance (issue 18)
+def _renderings(raw: dict[str, Any]) -> list[dict[str, Any]]:
+    return [r for e in raw["entries"] for r in e.get("renderings", []) + e.get("abbreviations", [])]
+
+
+def test_every_official_source_has_a_url_and_a_date(build: ModuleType, raw: dict[str, Any]) -> None:
+    official = {k: s for k, s in raw["sources"].items() if s["authority"] in build.OFFICIAL}
+    assert len(official) > 30
+    for key, source in official.items():
+        assert source["url"].startswith("http") and source["date"], key
+    # "official" is a ranked source, never free text
+    for r in _renderings(raw):
+        assert "official" not in r.get("note", "").lower() or r.get("sources") or any(
+            "quotes" in c for c in r.get("contexts", [])
+        ), r["en"]
+
+
+def test_no_stock_note_is_repeated(raw: dict[str, Any]) -> None:
+    notes = Counter(r["note"] for r in _renderings(raw) if r.get("note"))
+    assert notes.most_common(1)[0][1] <= 3, notes.most_common(3)
+    assert not any("usual official English rendering" in n for n in notes)
+
+
+def test_every_preferred_rendering_cites_a_source(raw: dict[str, Any]) -> None:
+    for e in raw["entries"]:
+        for r in e.get("renderings", []):
+            if r["status"] == "preferred":
+                assert r.get("sources") or r.get("contexts"), (e["zh"], r["en"])
+
+
+def test_superseded_renderings_carry_their_dates(raw: dict[str, Any]) -> None:
+    by = {e["zh"]: {r["en"]: r for r in e.get("renderings", []) + e.get("abbreviations", [])} for e in raw["entries"]}
+    wanted = {
+        "一带一路倡议": ("One Belt, One Road", "OBOR"),
+        "总体国家安全观": ("overall national security outlook",),
+        "新质生产力": ("new productive forces",),
+        "中国式现代化": ("Chinese path to modernization",),
+        "新发展格局": ("new development dynamic", "New Development Paradigm"),
+    }
+    for zh, forms in wanted.items():
+        for en in forms:
+            r = by[zh][en]
+            assert r["status"] == "superseded" and r["from"] and r["until"], (zh, en)
+            assert r.get("sources") or r.get("contexts"), (zh, en)
+    assert by["新发展格局"]["new development dynamic"]["until"] == "2021"
+    assert by["新发展格局"]["new development pattern"]["from"] == "2020-11"
+    assert by["乡村振兴战略"]["rural revitalization strategy"]["status"] == "preferred"
+    assert by["求是"]["Qiusi"]["status"] == "deprecated"
+
+
+def test_the_corrected_renderings(entries: list[Entry]) -> None:
+    assert _by_zh(entries, "中央财经委员会").en == "Central Commission for Financial and Economic Affairs"
+    assert _by_zh(entries, "高水平对外开放").en == "high-standard opening up"
+    assert _by_zh(entries, "全体人民共同富裕的现代化").en == "modernization of common prosperity for all"
+    decision = _by_zh(entries, "中共中央关于全面深化改革若干重大问题的决定").en
+    assert decision.endswith("Comprehensively Deepening the Reform")
+    assert _by_zh(entries, "逢山开道、遇水架桥")
+    security_risks = _by_zh(entries, "防范化解各类安全风险")
+    assert security_risks.en == "forestall and defuse various security risks"
+    assert all("hegemony" not in c.text for t in _by_zh(entries, "霸权主义").en_terms for c in t.contexts)
+    title = _by_zh(entries, "新时代的中国国家安全").en_terms[0]
+    assert all("National Security in the New Era" in c.text for c in title.contexts)
+    prosperity = [t.text for t in _by_zh(entries, "共同富裕").en_terms]
+    assert "bring prosperity to all" in prosperity
+
+
+@pytest.mark.parametrize(
+    ("zh", "pinyin"),
+    [
+        ("长臂管辖", "chángbì guǎnxiá"),
+        ("反制裁、反干涉、反“长臂管辖”机制", "fǎn zhìcái fǎn gānshè fǎn chángbì guǎnxiá jīzhì"),
+        ("长治久安", "chángzhìjiǔ'ān"),
+        ("经济快速发展和社会长期稳定两大奇迹", "jīngjì kuàisù fāzhǎn hé shèhuì chángqī wěndìng liǎng dà qíjì"),
+        ("对世界经济增长的贡献率", "duì shìjiè jīngjì zēngzhǎng de gòngxiànlǜ"),
+        ("行稳致远", "xíng wěn zhìyuǎn"),
+        ("发展和安全并重", "fāzhǎn hé ānquán bìngzhòng"),
+        ("以习近平同志为核心的党中央", "yǐ xí jìnpíng tóngzhì wéi héxīn de dǎng zhōngyāng"),
+        ("以人民安全为宗旨", "yǐ rénmín ānquán wéi zōngzhǐ"),
+        ("全球南方的当然成员", "quánqiú nánfāng de dāngrán chéngyuán"),
+        ("党治国理政的重大原则", "dǎng zhìguó lǐzhèng de zhòngdà yuánzé"),
+        ("推动全球治理体系朝着更加公正合理的方向发展", "tuīdòng quánqiú zhìlǐ tǐxì cháozhe gèngjiā gōngzhèng hélǐ de fāngxiàng fāzhǎn"),
+    ],
+)
+def test_heteronym_readings(entries: list[Entry], zh: str, pinyin: str) -> None:
+    assert _by_zh(entries, zh).pinyin == pinyin
+
+
+def test_entry_types_and_phraseology(build: ModuleType, raw: dict[str, Any], entries: list[Entry]) -> None:
+    types = Counter(e["type"] for e in raw["entries"])
+    assert set(types) <= set(build.ENTRY_TYPES)
+    assert types["set-formulation"] > 50 and types["event"] >= 10 and types["institution"] >= 10
+    for e in raw["entries"]:
+        if len(e["zh"]) >= 14:
+            assert e["type"] != "term", e["zh"]  # long headwords are formulations, titles, slogans
+    one_offs = {e["zh"] for e in raw["phraseology"]}
+    assert {"世界上最安全的国家之一", "全面取消制造业领域外资准入限制措施"} <= one_offs
+    assert not one_offs & {e.zh for e in entries}
+    events = {e["zh"] for e in raw["entries"] if e["type"] == "event"}
+    assert {"中央国家安全委员会第一次会议", "二十届中央国家安全委员会第一次会议"} <= events
+    for zh in ("发展是硬道理、安全也是硬道理", "百年变局加速演进", "变乱交织", "霸权霸道霸凌行径"):
+        assert _by_zh(entries, zh).en_terms
+    variants = {t.text for t in _by_zh(entries, "世界百年未有之大变局").en_terms}
+    assert "once-in-a-century global changes" in variants
+    assert "Central Committee of the Communist Party of China" in {
+        t.text for t in _by_zh(entries, "党中央").en_terms
+    }
+
+
+@pytest.mark.skipif(not PAPER.exists(), reason="../shared/paper is absent")
+def test_no_context_starts_in_the_middle_of_a_sentence(entries: list[Entry]) -> None:
+    joined = depaginate(PAPER.read_text(encoding="utf-8"))
+    for e in entries:
+        for t in e.terms:
+            for c in t.contexts:
+                if c.text[0] in SUPERSCRIPTS:
+                    continue  # a footnote
+                before = joined[: joined.find(c.text)].rstrip(" ")
+                assert not before or before[-1] in ".!?:;”\"’)\n—" or before[-1] in SUPERSCRIPTS, c.text
 
 
 # ------------------------------------------------------------------ validation
@@ -294,14 +424,14 @@ def _write(tmp_path: Path, raw: dict[str, Any], entry: dict[str, Any]) -> Path:
 def _entry(**changes: Any) -> dict[str, Any]:
     entry: dict[str, Any] = {
         "zh": "新安全格局",
+        "type": "term",
         "subject": "national security",
         "review": "approved",
         "renderings": [
             {
                 "en": "new security architecture",
                 "status": "preferred",
-                "note": "Official.",
-                "contexts": [{"text": "x", "locator": "Abstract", "source": "paper"}],
+                "contexts": [{"text": "x", "locator": "Abstract"}],
             }
         ],
     }
@@ -315,9 +445,35 @@ def _entry(**changes: Any) -> dict[str, Any]:
         ({"subject": "weather"}, "subject 'weather' is not one of"),
         ({"review": "approved", "zh": ""}, "entry ?: needs 'zh'"),
         ({"review": "proposed"}, "a proposed entry needs a note starting 'Doubt:'"),
+        ({"type": "slogan-ish"}, "type 'slogan-ish' is not one of"),
         (
-            {"renderings": [{"en": "new security architecture", "status": "preferred"}]},
-            "needs a note",
+            {"renderings": [{"en": "new security architecture", "status": "deprecated"}]},
+            "a deprecated rendering needs a note",
+        ),
+        (
+            {"renderings": [{"en": "x", "status": "superseded", "note": "n", "sources": ["bri"]}]},
+            "needs exactly one preferred rendering (has 0)",
+        ),
+        (
+            {
+                "renderings": [
+                    {"en": "x", "status": "preferred", "from": "2021", "until": "2020", "sources": ["bri"]},
+                ]
+            },
+            "'from' 2021 is after 'until' 2020",
+        ),
+        (
+            {"renderings": [{"en": "x", "status": "preferred", "from": "May 2020", "sources": ["bri"]}]},
+            "'from' must be YYYY, YYYY-MM or YYYY-MM-DD",
+        ),
+        (
+            {
+                "renderings": [
+                    {"en": "x", "status": "preferred", "contexts": [{"text": "t", "locator": "l"}]},
+                    {"en": "y", "status": "admitted", "sources": ["resolution-2024"]},
+                ]
+            },
+            "needs a 'rationale': the preferred 'x' is less authoritative than 'y' (official-text)",
         ),
         (
             {
@@ -330,7 +486,7 @@ def _entry(**changes: Any) -> dict[str, Any]:
         (
             {
                 "renderings": [
-                    {"en": "x", "status": "preferred", "note": "n", "source": "nowhere"},
+                    {"en": "x", "status": "preferred", "note": "n", "sources": ["nowhere"]},
                 ]
             },
             "unknown source key 'nowhere'",
@@ -338,14 +494,14 @@ def _entry(**changes: Any) -> dict[str, Any]:
         (
             {
                 "renderings": [
-                    {"en": "x", "status": "admitted", "source": "scio"},
-                    {"en": "y", "status": "admitted", "source": "scio"},
+                    {"en": "x", "status": "admitted", "sources": ["scio"]},
+                    {"en": "y", "status": "admitted", "sources": ["scio"]},
                 ]
             },
             "needs exactly one preferred rendering (has 0)",
         ),
         (
-            {"renderings": [{"en": "x", "status": "favourite", "source": "scio"}]},
+            {"renderings": [{"en": "x", "status": "favourite", "sources": ["scio"]}]},
             "status must be one of",
         ),
     ],
