@@ -13,6 +13,7 @@ pypinyin or numpy (the search path must answer in a fraction of a second).
 
 from __future__ import annotations
 
+from termbase._version import __version__ as __version__
 from termbase.api import Termbase, default_db_path, default_user
 from termbase.errors import (
     ConflictError,
@@ -34,8 +35,6 @@ from termbase.model import (
     TermStatus,
     TermType,
 )
-
-__version__ = "0.1.0"
 
 __all__ = [
     "ConflictError",

@@ -372,10 +372,10 @@ class Termbase:
         from termbase.formats._io import check_readable_file
 
         p = check_readable_file(path)
-        name = format or formats.guess(p)
-        module = formats.get(name)
-        if not hasattr(module, "read"):
-            raise InvalidValueError(f"the {name} format cannot be imported")
+        fmt = formats.info(format or formats.guess(p))
+        if not fmt.reads:
+            raise InvalidValueError(f"the {fmt.name} format cannot be imported")
+        module = fmt.load()
         if on_conflict == "replace" and not dry_run and self.path != ":memory:":
             self.backup(f"{self.path}.before-import.bak")
         entries = module.read(p, **options)
@@ -409,20 +409,16 @@ class Termbase:
         from termbase import formats
 
         p = os.fspath(path)
-        name = format or _format_from_extension(p)
-        module = formats.get(name)
-        if not hasattr(module, "write"):
-            raise InvalidValueError(f"the {name} format cannot be exported; it is read-only")
+        fmt = formats.info(format or formats.for_extension(p))
+        if not fmt.writes:
+            raise InvalidValueError(f"the {fmt.name} format cannot be exported; it is read-only")
+        module = fmt.load()
         entries: Iterable[Entry] = self.entries(review=review, subject=subject)
         if langs:
             entries = _only_langs(entries, langs)
         if progress is not None:
             entries = _counting(entries, progress)
-        if name == "tbx2008":
-            options.setdefault("version", "2008")
-        if name in ("csv", "tsv"):
-            options.setdefault("dialect", name)
-        return int(module.write(entries, p, **options))
+        return int(module.write(entries, p, **{**fmt.write_options, **options}))
 
     def backup(self, target: str | os.PathLike[str]) -> str:
         """Copy the database to *target* (safe while others use it).
@@ -479,6 +475,13 @@ class Termbase:
             + self.store.consistency_problems()
         )
 
+    @staticmethod
+    def format_names() -> list[str]:
+        """The names ``import_file`` and ``export_file`` accept as ``format``."""
+        from termbase import formats
+
+        return formats.names()
+
     # ------------------------------------------------------ other services
     @property
     def tm(self) -> TranslationMemory:
@@ -513,17 +516,62 @@ class Termbase:
 
         return qa.recognize(self.store, self.recognizer(), units)
 
+    def recognize_file(
+        self, path: str, *, format: str | None = None
+    ) -> tuple[list[Found], EntryCache]:
+        """Known terms in a plain text file (by line) or in the source side of a
+        bilingual file (TMX, XLIFF, PO, TSV; *format* or the extension says which)."""
+        from termbase import qa
+
+        return self.recognize(qa.read_source_units(path, format))
+
+    def write_glossary(self, entries: list[Entry], path: str) -> int:
+        """Write *entries* (those a document uses) as a glossary: .tbx, .tmx, .csv or .po."""
+        from termbase import qa
+
+        return qa.write_glossary(entries, path)
+
     def check(self, segments: list[Segment], *, include_proposed: bool = False) -> CheckReport:
         """Check translations against the termbase; a :class:`termbase.qa.CheckReport`."""
         from termbase import qa
 
         return qa.check(self.store, self.recognizer(), segments, include_proposed=include_proposed)
 
+    def check_file(
+        self,
+        path: str,
+        target: str | None = None,
+        *,
+        format: str | None = None,
+        include_proposed: bool = False,
+    ) -> CheckReport:
+        """Check a bilingual file (TMX, XLIFF, PO, TSV), or two line-aligned text files
+        (*path* and its translation *target*)."""
+        from termbase import qa
+
+        segments = qa.read_bilingual(path, target, format)
+        return self.check(segments, include_proposed=include_proposed)
+
     def score(self, hyp: list[str], ref: list[str], src: list[str] | None = None) -> Scores:
         """BLEU, chrF, TER and terminology metrics; a :class:`termbase.score.Scores`."""
         from termbase import score as _score
 
         return _score.score(hyp, ref, src, store=self.store, recognizer=self.recognizer)
+
+    def score_files(self, hyp: str, ref: str, src: str | None = None) -> Scores:
+        """:meth:`score` of three line-aligned text files (*src* optional)."""
+        from termbase import qa
+
+        srcs = qa.read_lines(src) if src else None
+        return self.score(qa.read_lines(hyp), qa.read_lines(ref), srcs)
+
+    def extract_file(
+        self, path: str, *, limit: int = 50, min_freq: int = 2, lang: str | None = None
+    ) -> list[Candidate]:
+        """:meth:`extract` on the text of the file *path*."""
+        from termbase import qa
+
+        return self.extract(qa.read_document(path), limit=limit, min_freq=min_freq, lang=lang)
 
     def extract(
         self, text: str, *, limit: int = 50, min_freq: int = 2, lang: str | None = None
@@ -543,19 +591,6 @@ class Termbase:
             self.add(entry, comment="proposed by termbase extract")
             for entry in _extract.candidate_entries(candidates, document)
         ]
-
-
-def _format_from_extension(path: str) -> str:
-    from termbase import formats
-
-    ext = os.path.splitext(path)[1].lower()
-    name = formats._EXTENSIONS.get(ext)
-    if name is None:
-        raise InvalidValueError(
-            f"{path}: cannot tell the format from the extension {ext or '(none)'}; "
-            f"pass --format with one of: {', '.join(formats.names())}"
-        )
-    return name
 
 
 def _with_source(entries: Iterable[Entry], source_name: str) -> Iterator[Entry]:

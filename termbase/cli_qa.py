@@ -7,15 +7,12 @@ Each command parses its arguments, makes one library call (through the
 
 from __future__ import annotations
 
-import os
 from typing import Any
 
 import click
 
 from termbase.cli_common import State, echo_json, json_option, limit_option, pass_state
-from termbase.errors import InvalidValueError
 
-_GLOSSARY_FORMATS = {".tbx": "tbx", ".tmx": "tmx", ".csv": "csv", ".po": "po", ".tsv": "tsv"}
 _FILE = click.Path(dir_okay=False)
 
 
@@ -32,7 +29,7 @@ _FILE = click.Path(dir_okay=False)
     "--export",
     "export",
     metavar="FILE",
-    help="Write a document glossary (.tbx, .tmx, .csv or .po) of the entries used.",
+    help="Write a document glossary (.tbx, .tmx, .csv, .po or .tsv) of the entries used.",
 )
 @json_option()
 @click.option("--stats", is_flag=True, help="Report automaton build/load time on stderr.")
@@ -51,17 +48,14 @@ def recognize(
       termbase recognize chapter3.txt
       termbase recognize job.xlf --export job-glossary.tbx
     """
-    from termbase import qa
-
     tb = state.open()
-    units = qa.read_source_units(file, fmt)
-    found, cache = tb.recognize(units)
+    found, cache = tb.recognize_file(file, format=fmt)
     if stats:
         info = tb.recognizer_info()
         how = "loaded from cache" if info.cached else f"built over {info.terms} terms"
         click.echo(f"automaton: {info.patterns} patterns, {how} in {info.seconds:.2f} s", err=True)
     if export:
-        written = _export_glossary(cache.used(), export)
+        written = tb.write_glossary(cache.used(), export)
         click.echo(f"Wrote {written} entries to {export}", err=True)
         if not as_json:
             return
@@ -73,17 +67,6 @@ def recognize(
         mark = "" if f.review == "approved" else f" [{f.review}]"
         click.echo(f"{f.unit}:{f.start + 1}-{f.end}\t{f.text}\t{renderings}\t#{f.entry_id}{mark}")
     click.echo(f"{len(found)} term occurrences, {len(cache.used())} entries", err=True)
-
-
-def _export_glossary(entries: list[Any], path: str) -> int:
-    from termbase import formats
-
-    name = _GLOSSARY_FORMATS.get(os.path.splitext(path)[1].lower())
-    if name is None:
-        raise InvalidValueError(
-            f"{path}: a document glossary is written as .tbx, .tmx, .csv or .po"
-        )
-    return int(formats.get(name).write(entries, path))
 
 
 @click.command()
@@ -117,10 +100,7 @@ def check(
       termbase check job.xlf
       termbase check source.txt translation.txt --json
     """
-    from termbase import qa
-
-    tb = state.open()
-    report = tb.check(qa.read_bilingual(file, target, fmt), include_proposed=include_proposed)
+    report = state.open().check_file(file, target, format=fmt, include_proposed=include_proposed)
     if as_json:
         echo_json(report.as_dict())
     else:
@@ -172,11 +152,7 @@ def score(state: State, hyp: str, ref: str, src: str | None, as_json: bool) -> N
       termbase score mt.txt human.txt
       termbase score mt.en.txt ref.en.txt --src doc.zh.txt --json
     """
-    from termbase.formats._io import read_text
-
-    hyps, refs = read_text(hyp).splitlines(), read_text(ref).splitlines()
-    srcs = read_text(src).splitlines() if src else None
-    result = state.open().score(hyps, refs, srcs)
+    result = state.open().score_files(hyp, ref, src)
     if as_json:
         echo_json(result.as_dict())
         return
@@ -215,10 +191,8 @@ def extract(
       termbase extract report.txt --limit 30
       termbase extract report.txt --add
     """
-    from termbase.formats._io import read_text
-
     tb = state.open()
-    cands = tb.extract(read_text(file), limit=limit, min_freq=min_freq, lang=lang)
+    cands = tb.extract_file(file, limit=limit, min_freq=min_freq, lang=lang)
     if add:
         added = tb.add_candidates(cands, file)
         click.echo(f"Added {len(added)} proposed entries for review", err=True)

@@ -212,11 +212,9 @@ def stats(state: State, as_json: bool) -> None:
 
 def _ready(state: State) -> TranslationMemory:
     """The translation memory, with a note on stderr when it must index many pairs first."""
-    from termbase.tm import ANNOUNCE_INDEXING
-
     tm = state.open().tm
-    waiting = tm.unindexed()
-    if waiting >= ANNOUNCE_INDEXING:
+    waiting = tm.indexing_to_announce()
+    if waiting:
         click.echo(
             f"Indexing {waiting:,} pairs stored by an older version or another program "
             "(once; about a minute per million)...",

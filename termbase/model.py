@@ -81,6 +81,14 @@ def normalise_lang(tag: str) -> str:
 
 
 @functools.lru_cache(maxsize=1024)
+def lang_matches(tag: str, wanted: str) -> bool:
+    """True when *tag* is *wanted* or a sub-tag of it (``zh-CN`` matches ``zh``), any case."""
+    t = tag.lower().replace("_", "-")
+    w = wanted.lower().replace("_", "-")
+    return t == w or t.startswith(w + "-")
+
+
+@functools.lru_cache(maxsize=1024)
 def is_chinese(lang: str) -> bool:
     """True for any Chinese tag (``zh``, ``zh-CN``, ``zh-Hant``, ``zh_TW`` …)."""
     return lang.replace("_", "-").lower().split("-")[0] == "zh"

@@ -20,7 +20,6 @@ Contract:
 
 from __future__ import annotations
 
-import os
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -39,18 +38,39 @@ if TYPE_CHECKING:
 USABLE = (TermStatus.PREFERRED, TermStatus.ADMITTED)
 AVOID = (TermStatus.DEPRECATED, TermStatus.SUPERSEDED)
 
-_PLAIN_EXTENSIONS = (".txt", ".text", ".md", "")
-_BILINGUAL = {".tmx": "tmx", ".xlf": "xliff", ".xliff": "xliff", ".po": "po", ".tsv": "tsv"}
+#: Formats read as bilingual documents when a file's own extension names them.
+BILINGUAL_FORMATS = ("tmx", "xliff", "po", "tsv")
+#: Formats a document glossary (``recognize --export``) is written in.
+GLOSSARY_FORMATS = ("tbx", "tmx", "csv", "po", "tsv")
 
 
 # ----------------------------------------------------------------- reading
+def _bilingual_format(path: str) -> str | None:
+    from termbase import formats
+
+    name = formats.by_extension(path, glossary=False)
+    return name if name in BILINGUAL_FORMATS else None
+
+
+def read_lines(path: str) -> list[str]:
+    """The lines of the text file *path* (encoding detected)."""
+    from termbase.formats._io import read_text
+
+    return read_text(path).splitlines()
+
+
+def read_document(path: str) -> str:
+    """The text of the file *path* (encoding detected)."""
+    from termbase.formats._io import read_text
+
+    return read_text(path)
+
+
 def read_source_units(path: str, format: str | None = None) -> list[str]:
     """Source texts of *path*: lines of a plain text file, or source sides of segments."""
-    name = format or _BILINGUAL.get(os.path.splitext(path)[1].lower())
+    name = format or _bilingual_format(path)
     if name is None or name in ("text", "txt"):
-        from termbase.formats._io import read_text
-
-        return read_text(path).splitlines()
+        return read_lines(path)
     return [seg.source for seg in _read_segments(path, name)]
 
 
@@ -60,7 +80,7 @@ def read_bilingual(
     """Segments of a bilingual file, or of two line-aligned text files (*path*, *target*)."""
     if target is not None:
         return read_aligned(path, target)
-    name = format or _BILINGUAL.get(os.path.splitext(path)[1].lower())
+    name = format or _bilingual_format(path)
     if name is None:
         raise InvalidValueError(
             f"{path}: cannot tell a bilingual format from the extension; use .tmx, .xlf, "
@@ -72,11 +92,25 @@ def read_bilingual(
 def _read_segments(path: str, name: str) -> Iterable[Segment]:
     from termbase import formats
 
-    module = formats.get("tsv" if name == "tsv" else name)
-    if not hasattr(module, "read_segments"):
+    fmt = formats.info(name)
+    if not fmt.reads_segments:
         raise InvalidValueError(f"the {name} format holds no translation segments")
-    segments: Iterable[Segment] = module.read_segments(path)
+    segments: Iterable[Segment] = fmt.load().read_segments(path)
     return segments
+
+
+def write_glossary(entries: list[Entry], path: str) -> int:
+    """Write *entries* as a document glossary in the format *path*'s extension names."""
+    from termbase import formats
+
+    name = formats.by_extension(path, glossary=False)
+    if name not in GLOSSARY_FORMATS:
+        endings = [formats.info(n).extensions[0] for n in GLOSSARY_FORMATS]
+        raise InvalidValueError(
+            f"{path}: a document glossary is written as {', '.join(endings[:-1])} or {endings[-1]}"
+        )
+    fmt = formats.info(name)
+    return int(fmt.load().write(entries, path, **fmt.write_options))
 
 
 def read_aligned(source_path: str, target_path: str) -> list[Segment]:
@@ -84,10 +118,8 @@ def read_aligned(source_path: str, target_path: str) -> list[Segment]:
 
     Raises FormatError when the line counts differ (naming the first extra line).
     """
-    from termbase.formats._io import read_text
-
-    src = read_text(source_path).splitlines()
-    tgt = read_text(target_path).splitlines()
+    src = read_lines(source_path)
+    tgt = read_lines(target_path)
     if len(src) != len(tgt):
         longer, n = (
             (source_path, len(tgt) + 1) if len(src) > len(tgt) else (target_path, len(src) + 1)

@@ -492,14 +492,14 @@ class TranslationMemory:
         from termbase.formats._io import check_readable_file
 
         p = check_readable_file(path)
-        name = format or formats.guess(p)
-        module = formats.get(name)
-        if not hasattr(module, "read_segments"):
+        fmt = formats.info(format or formats.guess(p))
+        if not fmt.reads_segments:
+            pairs = ", ".join(f.name for f in formats.FORMATS if f.reads_segments)
             raise InvalidValueError(
-                f"{os.fspath(path)}: the {name} format holds no sentence pairs; "
-                "a translation memory imports tmx, xliff, po, csv or tsv"
+                f"{os.fspath(path)}: the {fmt.name} format holds no sentence pairs; "
+                f"a translation memory imports {pairs}"
             )
-        segments = module.read_segments(p, **options)
+        segments = fmt.load().read_segments(p, **options)
         report = self.import_segments(
             segments,
             dry_run=dry_run,
@@ -579,6 +579,12 @@ class TranslationMemory:
             _index_segment(s, s.id or 0, pending, keys) for s in self._tables.iter_segments(done)
         ]
         self._flush(pending, lengths, keys)
+
+    def indexing_to_announce(self) -> int:
+        """:meth:`unindexed` when it is :data:`ANNOUNCE_INDEXING` or more (a wait
+        front ends announce), else 0."""
+        waiting = self.unindexed()
+        return waiting if waiting >= ANNOUNCE_INDEXING else 0
 
     def unindexed(self) -> int:
         """How many stored pairs the next match or search will index first

@@ -318,14 +318,16 @@ class FormatContract:
 
     # -- the contract ---------------------------------------------------------
 
-    def test_module_declares_the_contract(self) -> None:
+    def test_registry_declares_the_contract(self) -> None:
         assert self.format_name in formats.names()
+        declared = formats.info(self.format_name)
         module = self.module
-        assert isinstance(module.DESCRIPTION, str) and module.DESCRIPTION
-        assert self.extension in module.EXTENSIONS
-        assert all(e.startswith(".") and e == e.lower() for e in module.EXTENSIONS)
+        assert declared.description
+        by_ending = formats.by_extension(f"file{self.extension}")
+        assert by_ending is not None and formats.info(by_ending).module == declared.module
         assert set(self.carries) <= CARRIABLE, set(self.carries) - CARRIABLE
-        assert callable(module.read)
+        assert declared.reads and callable(module.read)
+        assert declared.writes == self.can_write
         if self.can_write:
             assert callable(module.write)
 

@@ -152,7 +152,7 @@ def test_cli_glossary_needs_known_extension(run, tmp_path: Path) -> None:
     out = run("recognize", str(doc), "--export", str(tmp_path / "g.docx"), code=1).output
     assert (
         out
-        == f"Error: {tmp_path / 'g.docx'}: a document glossary is written as .tbx, .tmx, .csv or .po\n"
+        == f"Error: {tmp_path / 'g.docx'}: a document glossary is written as .tbx, .tmx, .csv, .po or .tsv\n"
     )
 
 

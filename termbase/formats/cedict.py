@@ -30,10 +30,6 @@ from termbase.errors import FormatError
 from termbase.formats._io import check_readable_file, detect_encoding
 from termbase.model import Entry, Review, Source, Term, TermStatus, TermType
 
-NAME = "cedict"
-EXTENSIONS = (".u8",)
-DESCRIPTION = "CC-CEDICT dictionary (read only)"
-
 LINE = re.compile(r"^(\S+) (\S+) \[([^\]]*)\] /(.*)/\s*$")
 _SYLLABLE = re.compile(r"^([A-Za-zü:]+?)([1-5])$")
 _NOT_RENDERING = re.compile(

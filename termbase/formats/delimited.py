@@ -62,10 +62,6 @@ from termbase.model import (
     is_traditional,
 )
 
-NAME = "csv"
-EXTENSIONS = (".csv", ".tsv", ".tab", ".txt", ".utf8")
-DESCRIPTION = "CSV / TSV glossary (header-mapped tables, OmegaT glossary TSV)"
-
 #: Columns written by the CSV (and XLSX) writer, in order.
 WRITE_COLUMNS = (
     "id",

@@ -62,9 +62,6 @@ from termbase.model import (
     is_traditional,
 )
 
-NAME = "po"
-EXTENSIONS = (".po", ".pot")
-DESCRIPTION = "gettext PO (msgid Chinese term, msgstr preferred English)"
 GENERATOR = "termbase"
 
 _CHARSET = re.compile(rb"charset\s*=\s*([A-Za-z0-9_.:-]+)")

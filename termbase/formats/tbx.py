@@ -53,10 +53,6 @@ from termbase.model import (
     normalise_lang,
 )
 
-NAME = "tbx"
-EXTENSIONS = (".tbx",)
-DESCRIPTION = "TBX: ISO 30042:2019 TBX-Basic (write) and TBX 2008 martif (--format tbx2008)"
-
 TBX_NS = "urn:iso:std:iso:30042:ed-2"
 
 STATUS_TO_TBX = {

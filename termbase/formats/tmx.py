@@ -45,11 +45,10 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from lxml import etree
-
-from termbase import __version__
-from termbase.errors import FormatError, UnsafeFileError
+from termbase._version import __version__
+from termbase.errors import FormatError
 from termbase.formats import _xml, _xmlout
+from termbase.formats._inline import inline_text
 from termbase.formats._io import atomic_output
 from termbase.model import (
     ZH,
@@ -61,12 +60,9 @@ from termbase.model import (
     TermStatus,
     is_chinese,
     is_english,
+    lang_matches,
     normalise_lang,
 )
-
-NAME = "tmx"
-EXTENSIONS = (".tmx",)
-DESCRIPTION = "TMX 1.4b translation memory (reads TMX 1.1 too; UTF-8/UTF-16)"
 
 XML_LANG = _xml.XML_LANG
 #: Inline elements whose content is native code, not text.
@@ -80,47 +76,9 @@ _BASIC_DATE = re.compile(r"^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$")
 
 # ------------------------------------------------------------ helpers
 @functools.lru_cache(maxsize=1024)
-@functools.lru_cache(maxsize=1024)
-def lang_matches(tag: str, wanted: str) -> bool:
-    """True when *tag* is *wanted* or a sub-tag of it (``zh-CN`` matches ``zh``), any case."""
-    t = tag.lower().replace("_", "-")
-    w = wanted.lower().replace("_", "-")
-    return t == w or t.startswith(w + "-")
-
-
 def _same_language(tag: str, srclang: str) -> bool:
     """Does *tag* belong to the header/TU *srclang* (exact, else same primary subtag)."""
     return lang_matches(tag, srclang) or tag.split("-")[0] == srclang.lower().split("-")[0]
-
-
-def inline_text(element: Any, codes: frozenset[str] = CODES, path: str = "") -> str:
-    """Text of a ``seg``/``source``/``target`` with inline *codes* dropped, other markup kept.
-
-    Text inside ``sub`` elements nested in a code is kept.  Raises
-    UnsafeFileError on an entity reference that the parser left unexpanded.
-    """
-    if len(element) == 0:
-        return element.text or ""
-    parts: list[str] = [element.text or ""]
-    for child in element:
-        tag = child.tag
-        if tag is etree.Entity:
-            raise UnsafeFileError(
-                f"unsafe XML: the entity reference {child.text} is not defined in the file "
-                "(termbase never loads external DTDs); replace it with the text it stands for",
-                path=path,
-                line=child.sourceline,
-            )
-        if not isinstance(tag, str):
-            parts.append(child.tail or "")
-            continue
-        if _xml.local(tag) in codes:
-            for sub in child.iter("{*}sub"):
-                parts.append(inline_text(sub, codes, path))
-        else:
-            parts.append(inline_text(child, codes, path))
-        parts.append(child.tail or "")
-    return "".join(parts)
 
 
 @functools.lru_cache(maxsize=4096)
@@ -673,9 +631,6 @@ def write(
 
 
 __all__ = [
-    "DESCRIPTION",
-    "EXTENSIONS",
-    "NAME",
     "from_tmx_date",
     "inline_text",
     "lang_matches",

@@ -31,13 +31,18 @@ from lxml import etree
 
 from termbase.errors import FormatError
 from termbase.formats import _xml
+from termbase.formats._inline import inline_text
 from termbase.formats._io import atomic_output
-from termbase.formats.tmx import inline_text, lang_matches, normalise_lang
-from termbase.model import Entry, Segment, Term, TermStatus, is_chinese, is_english
-
-NAME = "xliff"
-EXTENSIONS = (".xlf", ".xliff")
-DESCRIPTION = "XLIFF 1.2 / 2.0 bilingual files (segments; 2.0 glossary module as entries)"
+from termbase.model import (
+    Entry,
+    Segment,
+    Term,
+    TermStatus,
+    is_chinese,
+    is_english,
+    lang_matches,
+    normalise_lang,
+)
 
 NS12 = "urn:oasis:names:tc:xliff:document:1.2"
 NS20 = "urn:oasis:names:tc:xliff:document:2.0"

@@ -39,9 +39,6 @@ from termbase.formats.delimited import (
 )
 from termbase.model import Entry
 
-NAME = "xlsx"
-EXTENSIONS = (".xlsx",)
-DESCRIPTION = "Excel workbook (one row per concept)"
 SHEET_TITLE = "termbase"
 
 

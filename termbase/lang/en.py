@@ -12,6 +12,8 @@ import re
 from typing import Any
 
 _WORD = re.compile(r"[A-Za-z0-9]+(?:['’][A-Za-z]+)?")
+#: Bare runs of letters and digits: the words :func:`phrase_spans` compares.
+_ALNUM = re.compile(r"[A-Za-z0-9]+")
 
 
 def words(text: str) -> list[str]:
@@ -41,3 +43,21 @@ def stem(word: str) -> str:
 def stems(text: str) -> list[str]:
     """Stems of the words of *text*, in order."""
     return [stem(w) for w in words(text)]
+
+
+def phrase_spans(sentence: str, phrase: str) -> tuple[list[tuple[int, int]], bool]:
+    """Where the English *phrase* occurs in *sentence*, comparing word stems.
+
+    Returns ``([(start, end)], True)`` for the first occurrence of the whole
+    phrase ("ensuring national security" for "ensure national security");
+    else ``(spans, False)`` with one span per word of the sentence whose stem
+    is one of the phrase's.
+    """
+    wanted = [stem(w.lower()) for w in _ALNUM.findall(phrase)]
+    found = list(_ALNUM.finditer(sentence))
+    have = [stem(m.group(0).lower()) for m in found]
+    n = len(wanted)
+    for i in range(len(found) - n + 1):
+        if n and have[i : i + n] == wanted:
+            return [(found[i].start(), found[i + n - 1].end())], True
+    return [(found[i].start(), found[i].end()) for i, s in enumerate(have) if s in wanted], False

@@ -13,6 +13,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, ProgressBar, Select, Static
 
 from termbase.errors import TermbaseError
+from termbase.lang import has_han
 from termbase.model import Context, Entry, Source, Term, TermStatus
 
 if TYPE_CHECKING:
@@ -212,7 +213,7 @@ class ConceptModal(_Form):
         if not zh:
             self.fail("The Chinese term is required.")
             return None
-        if not any("\u3400" <= c <= "\u9fff" for c in zh):
+        if not has_han(zh):
             self.fail("The Chinese term must contain Chinese characters.")
             return None
         if not _url_ok(self):  # the same check as for a new rendering
@@ -275,10 +276,9 @@ class TransferModal(ModalScreen[None]):
         return self.app
 
     def compose(self) -> ComposeResult:
-        from termbase import formats
-
         title = "Import a glossary" if self.mode == "import" else "Export the termbase"
-        choices = [("from the file name", "")] + [(n, n) for n in formats.names()]
+        names = self.tb_app.tb.format_names()
+        choices = [("from the file name", "")] + [(n, n) for n in names]
         with Vertical(classes="dialog form"):
             yield Label(title, classes="question")
             yield Input(placeholder="path of the file", id="path")

@@ -112,12 +112,10 @@ class TMScreen(Screen[None]):
 
     @work(exclusive=True, thread=True, group="tm")
     def lookup(self, generation: int, text: str) -> None:
-        from termbase.tm import ANNOUNCE_INDEXING
-
         tm = self.tb_app.thread_termbase().tm
         try:
-            waiting = tm.unindexed()
-            if waiting >= ANNOUNCE_INDEXING:
+            waiting = tm.indexing_to_announce()
+            if waiting:
                 note = f"Indexing {waiting:,} pairs stored by an older version (once)..."
                 self.app.call_from_thread(self.query_one("#tm-status", Static).update, note)
             matches = tm.match(text, limit=MATCH_LIMIT)

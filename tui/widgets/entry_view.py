@@ -7,12 +7,12 @@ its source with title, date and URL.
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from rich.text import Text
 
-from termbase.lang.en import stem
+from termbase.lang import has_han
+from termbase.lang.en import phrase_spans
 from termbase.model import Entry, HistoryRecord, Term, TermStatus, is_chinese, is_english
 
 STATUS_STYLE = {
@@ -29,33 +29,19 @@ STATUS_MARK = {
 }
 REVIEW_STYLE = {"approved": "green", "proposed": "yellow", "rejected": "red"}
 
-_WORD = re.compile(r"[A-Za-z0-9]+")
-
 
 def highlight(sentence: str, term: str) -> Text:
     """*sentence* with the words of *term* highlighted (stems compared; Chinese by substring)."""
     text = Text(sentence)
-    if is_chinese_text(term):
+    if has_han(term):
         start = sentence.find(term)
         if start >= 0:
             text.stylize("bold reverse", start, start + len(term))
         return text
-    wanted = [stem(w.lower()) for w in _WORD.findall(term)]
-    words = list(_WORD.finditer(sentence))
-    stems = [stem(m.group(0).lower()) for m in words]
-    n = len(wanted)
-    for i in range(len(words) - n + 1):
-        if n and stems[i : i + n] == wanted:
-            text.stylize("bold reverse", words[i].start(), words[i + n - 1].end())
-            return text
-    for i, s in enumerate(stems):  # fall back: light up each word that matches
-        if s in wanted:
-            text.stylize("bold", words[i].start(), words[i].end())
+    spans, whole = phrase_spans(sentence, term)
+    for start, end in spans:  # the whole phrase, else each word that matches
+        text.stylize("bold reverse" if whole else "bold", start, end)
     return text
-
-
-def is_chinese_text(text: str) -> bool:
-    return any("\u4e00" <= c <= "\u9fff" for c in text)
 
 
 def term_label(term: Term) -> Text:
