@@ -13,7 +13,16 @@ processes (so peak RSS is per task):
   merge, store, search index: the whole job);
 * termbase exporting N/2 entries to TMX and TBX, and translate-toolkit
   serialising the same number of units;
-* peak RSS of our import at N/10 and at N units (memory must stay flat).
+* peak RSS of our import at N/10 and at N units (memory must stay flat);
+* the merge path: the same TMX imported again into the termbase that the
+  first import filled (every unit meets a stored entry: batched look-ups,
+  nothing new to write);
+* ``termbase tm import`` of the same TMX (translation-memory pairs) into a
+  fresh database.
+
+Every ratio is against translate-toolkit parsing the file and reading every
+unit, measured in the same run (the machine is shared, so absolute times
+are noisy; ratios are what the targets of issue #14 name).
 
 The synthetic files are written by this script (plain templates, not by
 our writers) under bench/data/.
@@ -156,6 +165,12 @@ CHILD = textwrap.dedent("""
         report = tb.import_file(path)
         count = report.total
         tb.close()
+    elif task == "tb-tm-import":
+        from termbase import Termbase
+        tb = Termbase(extra, user="bench", seed=False)
+        report = tb.tm.import_file(path)
+        count = report.read
+        tb.close()
     elif task.startswith("tb-export-"):
         from termbase import Termbase
         tb = Termbase(extra, user="bench", seed=False)
@@ -191,11 +206,19 @@ def run(task: str, path: Path, extra: str = "") -> dict[str, float]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--units", type=int, default=1_000_000)
+    parser.add_argument(
+        "--kinds", default="tmx,tbx", help="which files to measure (comma-separated: tmx,tbx)"
+    )
+    parser.add_argument("--no-export", action="store_true", help="skip the export tasks")
+    parser.add_argument("--out", default="", help="write the JSON results to this file too")
     args = parser.parse_args()
     n = args.units
+    kinds = {k.strip() for k in args.kinds.split(",") if k.strip()}
     DATA.mkdir(exist_ok=True)
     results: dict[str, dict[str, float]] = {}
     for kind, maker, ext in (("tmx", make_tmx, "tmx"), ("tbx", make_tbx2008, "tbx")):
+        if kind not in kinds:
+            continue
         small, big = DATA / f"import-{n // 10}.{ext}", DATA / f"import-{n}.{ext}"
         for path, size in ((small, n // 10), (big, n)):
             if not path.exists():
@@ -224,14 +247,44 @@ def main() -> None:
             f"{ours['peak_rss_mb'] - results[f'{kind}-import-small']['peak_rss_mb']:.0f} MB",
             flush=True,
         )
+        small_ours = results[f"{kind}-import-small"]
+        print(
+            f"  import {n // 10} vs ttk parse and read {n}: "
+            f"{_ratio(reader, small_ours):.3f}x (rates)",
+            flush=True,
+        )
         db = DATA / f"import-{kind}-big.sqlite"
+        if kind == "tmx":
+            merged = results["tmx-merge-big"] = run("tb-import", big, str(db))
+            print(
+                f"  merge path (the same file again, {n} units into the filled termbase) "
+                f"vs ttk parse and read: {_ratio(reader, merged):.3f}x",
+                flush=True,
+            )
+            tm_db = DATA / "import-tm-big.sqlite"
+            for suffix in ("", "-wal", "-shm"):
+                Path(f"{tm_db}{suffix}").unlink(missing_ok=True)
+            tm = results["tmx-tm-import-big"] = run("tb-tm-import", big, str(tm_db))
+            print(f"  tm import vs ttk parse and read: {_ratio(reader, tm):.3f}x", flush=True)
+        if args.no_export:
+            continue
         exported = run(f"tb-export-{kind}", DATA / f"export.{kind}", str(db))
         writer = run(f"ttk-write-{kind}", DATA / f"ttk-export.{kind}", str(int(exported["count"])))
         print(
             f"  export vs ttk writer: {writer['seconds'] / exported['seconds']:.2f}x faster",
             flush=True,
         )
-    (DATA / "bench_import.json").write_text(json.dumps(results, indent=2))
+    text = json.dumps(results, indent=2)
+    (DATA / "bench_import.json").write_text(text)
+    if args.out:
+        Path(args.out).write_text(text)
+
+
+def _ratio(peer: dict[str, float], ours: dict[str, float]) -> float:
+    """Our rate over the peer's (units per second), both from this run."""
+    if not peer["seconds"] or not ours["seconds"]:
+        return 0.0
+    return (ours["count"] / ours["seconds"]) / (peer["count"] / peer["seconds"])
 
 
 if __name__ == "__main__":
