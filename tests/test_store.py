@@ -61,6 +61,24 @@ def test_pinyin_is_computed_when_missing(tb: Termbase) -> None:
     assert got.terms[0].pinyin == "gāozhìliàng fāzhǎn"
 
 
+HETERONYMS = ["重要", "重新", "银行行长", "长大", "一行人", "重新发展重要产业", "二〇二四年", "行"]
+
+
+def test_pinyin_is_pypinyins_phrase_reading_however_often_a_word_recurs(tb: Termbase) -> None:
+    """Readings are cached by word; the cache must not change a heteronym's reading."""
+    from pypinyin import Style, pinyin
+
+    for round_ in range(2):  # the second round reads every word from the cache
+        for text in HETERONYMS:
+            got = tb.add(Entry(terms=[Term(text, "zh-CN")], note=str(round_)))
+            want = "".join(s[0] for s in pinyin(text.replace("〇", "零"), style=Style.TONE))
+            assert got.terms[0].pinyin.replace(" ", "") == want, text
+    assert tb.get(tb.add(Entry(terms=[Term("重要", "zh-CN")], note="x")).id or 0).terms[
+        0
+    ].pinyin == "zhòngyào"
+    assert tb.add(Entry(terms=[Term("重新", "zh-CN")], note="y")).terms[0].pinyin == "chóngxīn"
+
+
 def test_history_records_who_what_before_after(tb: Termbase) -> None:
     e = tb.add(make_entry())
     tb.approve(e.id, comment="checked")

@@ -42,24 +42,68 @@ def pinyin_syllables(text: str) -> list[str]:
     return [str(s) for s in lazy_pinyin(text, style=Style.TONE, errors="default")]
 
 
+#: Distinct pypinyin segments (phrases of its dictionary, single characters,
+#: non-Han runs) whose readings are kept: a glossary repeats the same words.
+SEGMENT_CACHE_SIZE = 1 << 17
+
+#: Distinct whole texts whose jieba words are kept (an import meets a term again
+#: in its traditional twin, in a merge, in a re-import).
+TEXT_CACHE_SIZE = 1 << 14
+
+
+@functools.lru_cache(maxsize=1)
+def _reader() -> Any:
+    """pypinyin's converter, built as ``pypinyin.pinyin`` builds it on every call."""
+    from pypinyin.converter import UltimateConverter
+    from pypinyin.core import Pinyin
+
+    return Pinyin(UltimateConverter(v_to_u=False, neutral_tone_with_five=False))
+
+
+def _each_character(chunk: str) -> list[str]:
+    """pypinyin's ``errors`` handler: a character without pinyin stands for itself."""
+    return list(chunk)
+
+
+@functools.lru_cache(maxsize=SEGMENT_CACHE_SIZE)
+def _segment_reading(segment: str) -> tuple[str, ...]:
+    """Toned reading of one pypinyin segment, one item per character.
+
+    ``pypinyin.pinyin(text)`` cuts *text* into segments (its phrase dictionary,
+    longest match first) and converts each segment on its own, so caching
+    by segment gives exactly its readings, heteronyms resolved by phrase as
+    before.  A list of one segment is not cut again.
+    """
+    from pypinyin import Style
+
+    items = _reader().pinyin([segment], style=Style.TONE, errors=_each_character)
+    return tuple(item[0] for item in items)
+
+
+def pinyin_syllables_toned(text: str) -> list[str]:
+    """Toned pinyin of *text*, one item per character (non-Han characters as
+    themselves): ``pypinyin.pinyin(text, style=TONE)`` with readings cached by
+    segment."""
+    out: list[str] = []
+    for segment in _reader().seg(text):
+        out.extend(_segment_reading(segment))
+    return out
+
+
+@functools.lru_cache(maxsize=TEXT_CACHE_SIZE)
 def pinyin_toned(text: str) -> str:
     """Toned pinyin written by word: ``新发展格局`` → ``xīn fāzhǎn géjú``.
 
     Readings come from pypinyin, which resolves heteronyms by phrase
     (重要 zhòngyào, 重新 chóngxīn); word boundaries come from jieba, as
-    Hanyu Pinyin orthography writes a word's syllables together.
+    Hanyu Pinyin orthography writes a word's syllables together.  Readings
+    are cached by pypinyin segment (:func:`pinyin_syllables_toned`), whole
+    results by text.
     """
-    from pypinyin import Style, pinyin
-
     from termbase.lang.segment import cut
 
-    # one item per character (non-Han characters stand for themselves), so that
-    # jieba's words can be sliced out by position
-    def each_character(chunk: str) -> Any:  # pypinyin accepts a list: one item each
-        return list(chunk)
-
     readable = text.replace("〇", "零")  # the zero numeral reads líng
-    syllables = [item[0] for item in pinyin(readable, style=Style.TONE, errors=each_character)]
+    syllables = pinyin_syllables_toned(readable)
     out: list[str] = []
     position = 0
     for word in cut(text):
