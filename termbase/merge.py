@@ -37,6 +37,18 @@ ON_CONFLICT = ("merge", "skip", "replace")
 #: How many plan lines a report keeps (counts are always complete).
 MAX_PLAN_LINES = 200
 
+#: An import builds the search-key index in bulk (drops it, appends key rows
+#: unindexed, sorts them all once at the end: ``Store.defer_search_index``) once
+#: it has written BULK_INDEX_MIN_TERMS new terms and at least BULK_INDEX_SHARE
+#: of the terms stored when it began.  A smaller import into a big termbase
+#: writes its keys into the index as they come, which costs less than sorting
+#: every key row of the termbase again.
+BULK_INDEX_MIN_TERMS = 10_000
+BULK_INDEX_SHARE = 0.5
+
+#: Label of the progress phase that builds the search index.
+INDEX_PHASE = "Building the search index"
+
 
 @dataclass
 class ImportReport:
@@ -209,12 +221,15 @@ def run_import(
     run = _Run(store, clock, actor, origin, on_conflict, report)
     try:
         with store.transaction():
+            run.batch.start()
             for incoming in entries:
                 report.total += 1
                 run.import_one(incoming)
                 if progress is not None:
                     progress(1)
             run.batch.flush()
+            if store.search_index_deferred and not dry_run:
+                _build_index(store, progress)
             store.add_history(
                 HistoryRecord(
                     entry_id=None,
@@ -233,13 +248,23 @@ def run_import(
     return report
 
 
+def _build_index(store: Store, progress: Callable[[int], None] | None) -> None:
+    """Build the search index that the import deferred, as a progress phase of its own."""
+    phase = getattr(progress, "phase", None)
+    if phase is not None:
+        phase(INDEX_PHASE, store.search_keys_to_index())
+    store.build_search_index(progress)
+
+
 class _Batch:
     """New entries waiting to be written together (``Store.insert_entries``).
 
     Before an incoming entry is matched against the database, the batch is
     written if the entry could match one of its entries (same uuid, or a
     term text in common), so that matching sees exactly what it would see
-    had every entry been written at once.
+    had every entry been written at once.  Once the import has written
+    enough terms (BULK_INDEX_MIN_TERMS, BULK_INDEX_SHARE), the search-key
+    index is built in bulk at the end instead.
     """
 
     #: New entries written per bulk insert: enough to amortise each insert,
@@ -251,6 +276,14 @@ class _Batch:
         self.entries: list[Entry] = []
         self.texts: set[str] = set()
         self.uuids: set[str] = set()
+        self.written_terms = 0
+        self.bulk_from = BULK_INDEX_MIN_TERMS
+
+    def start(self) -> None:
+        """Note the size of the termbase (inside the import's transaction)."""
+        self.bulk_from = max(
+            BULK_INDEX_MIN_TERMS, int(self.store.term_count() * BULK_INDEX_SHARE)
+        )
 
     def may_match(self, entry: Entry) -> bool:
         return entry.uuid in self.uuids or any(t.text in self.texts for t in entry.terms)
@@ -264,6 +297,9 @@ class _Batch:
 
     def flush(self) -> None:
         self.store.insert_entries(self.entries)
+        self.written_terms += sum(len(e.terms) for e in self.entries)
+        if self.written_terms >= self.bulk_from and not self.store.search_index_deferred:
+            self.store.defer_search_index()
         self.entries = []
         self.texts.clear()
         self.uuids.clear()

@@ -28,7 +28,7 @@ import json
 import os
 import sqlite3
 import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
 from termbase.errors import ConflictError, DatabaseError, NotFoundError
@@ -115,6 +115,8 @@ class Store:
         self._columns: dict[str, tuple[str, ...]] = {}  # table -> its columns, in order
         # source identity -> id, for sources known to exist (sources are never deleted)
         self._source_cache: dict[tuple[str, str, str, str, str], int] = {}
+        # the search-key index statement while a bulk load has dropped it (None: in place)
+        self._deferred_index: str | None = None
         if version > LATEST_VERSION:
             self.conn.close()
             raise DatabaseError(
@@ -175,8 +177,11 @@ class Store:
                 if self._depth == 0:
                     self.conn.execute("ROLLBACK")
                     self._source_cache.clear()  # may name rows that were rolled back
+                    self._deferred_index = None  # the DROP INDEX was rolled back too
                 raise
             else:
+                if self._depth == 1 and self._deferred_index is not None:
+                    self.build_search_index()  # never commit without the search index
                 self._depth -= 1
                 if self._depth == 0:
                     self.conn.execute("COMMIT")
@@ -294,24 +299,22 @@ class Store:
             self._write_children(entries)
 
     def _insert_rows(self, table: str, rows: list[tuple[Any, ...]], ignore: bool = False) -> None:
-        """Bulk insert of whole rows, in the table's column order, through ``sqlite_utils``.
+        """Bulk insert of whole rows, in the table's column order, by ``executemany``.
 
-        The column order comes from the table itself (``sqlite_utils``'
-        introspection), so it cannot drift from the schema; a row of the
-        wrong width fails loudly.  The search-key and FTS rows, twenty and
-        more per term, are written with ``executemany`` instead
-        (:mod:`termbase.store.index`): ``insert_all`` with its dict per row
-        measured 2.4× slower there.
+        The column order and width come from the table itself (``sqlite_utils``'
+        introspection, once per table), so they cannot drift from the schema;
+        a row of the wrong width fails loudly.  ``executemany`` of plain tuples
+        rather than ``sqlite_utils``' ``insert_all``, which builds and checks a
+        dict per row: entries and terms went in 1.4× faster (300,000 rows,
+        ``bench`` figures in docs/architecture.md).
         """
         columns = self._columns.get(table)
         if columns is None:
             columns = self._columns[table] = tuple(c.name for c in self.db[table].columns)
         if rows:
-            self.db[table].insert_all(
-                (dict(zip(columns, row, strict=True)) for row in rows),
-                batch_size=200,
-                ignore=ignore,
-            )
+            verb = "INSERT OR IGNORE" if ignore else "INSERT"
+            marks = ",".join("?" * len(columns))
+            self.conn.executemany(f"{verb} INTO {table} VALUES ({marks})", rows)
 
     def update_entry(self, entry: Entry) -> None:
         """Overwrite the stored entry with *entry* (version already checked and bumped)."""
@@ -671,6 +674,51 @@ class Store:
             src.backup(self.conn)
         finally:
             src.close()
+
+    # ------------------------------------------------------------ bulk loading
+    def term_count(self) -> int:
+        """How many terms are stored."""
+        return int(self.conn.execute("SELECT count(*) FROM terms").fetchone()[0])
+
+    def defer_search_index(self) -> None:
+        """Stop maintaining the search-key index until :meth:`build_search_index`.
+
+        For a large import: key rows are appended unindexed and the index is
+        built once, sorted, at the end.  Only inside a write transaction, so
+        that no other reader ever sees the termbase without its index (WAL
+        readers keep the snapshot from before the transaction; a crash rolls
+        the DROP back with everything else).  The transaction builds the index
+        before it commits if nobody did.
+        """
+        from termbase.store import index
+
+        if self._depth == 0:
+            raise DatabaseError("defer_search_index needs a write transaction")
+        if self._deferred_index is None:
+            self._deferred_index = index.drop_key_index(self.conn)
+
+    @property
+    def search_index_deferred(self) -> bool:
+        """True while a bulk load has the search-key index dropped."""
+        return self._deferred_index is not None
+
+    def search_keys_to_index(self) -> int:
+        """How many key rows :meth:`build_search_index` will sort (0 when not deferred)."""
+        from termbase.store import index
+
+        return index.key_rows(self.conn) if self._deferred_index else 0
+
+    def build_search_index(self, progress: Callable[[int], None] | None = None) -> None:
+        """Build the search-key index dropped by :meth:`defer_search_index`.
+
+        *progress* is called with numbers of key rows indexed (estimated).
+        """
+        from termbase.store import index
+
+        if self._deferred_index is None:
+            return
+        index.create_key_index(self.conn, self._deferred_index, progress)
+        self._deferred_index = None
 
     def reindex(self) -> int:
         """Rebuild every term's search keys; returns the number of entries indexed."""
