@@ -20,10 +20,13 @@ and rolls back at the end, so its plan is exactly what a real run does.
 from __future__ import annotations
 
 import copy
+import functools
+import itertools
+import re
 import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from termbase import changes, rules
 from termbase.errors import InvalidValueError
@@ -45,6 +48,9 @@ MAX_PLAN_LINES = 200
 #: every key row of the termbase again.
 BULK_INDEX_MIN_TERMS = 10_000
 BULK_INDEX_SHARE = 0.5
+
+#: Incoming entries whose matches are looked up together (a few queries a batch).
+LOOKUP_BATCH = 500
 
 #: Label of the progress phase that builds the search index.
 INDEX_PHASE = "Building the search index"
@@ -112,22 +118,30 @@ def _traditional(entry: Entry) -> str:
     return next((t.text for t in entry.terms if is_traditional(t.lang)), "")
 
 
-def _match(store: Store, entry: Entry) -> Entry | None:
-    known = store.entry_id_by_uuid(entry.uuid)
+class _Find(Protocol):
+    """Where :func:`_match` looks entries up: the store itself, or a batch's look-ups."""
+
+    def entry_id_by_uuid(self, uuid: str) -> int | None: ...
+    def entry_ids_by_term(self, text: str, lang_prefix: str) -> list[int]: ...
+    def get_entry(self, ref: int | str) -> Entry: ...
+
+
+def _match(find: _Find, entry: Entry) -> Entry | None:
+    known = find.entry_id_by_uuid(entry.uuid)
     if known is not None:
-        return store.get_entry(known)
+        return find.get_entry(known)
     zh_terms = entry.zh_terms
     if not zh_terms:
         # no Chinese: the same preferred term in the same language is the same concept
         if not entry.terms:
             return None
         first = sorted(entry.terms, key=lambda t: t.status.rank)[0]
-        ids = store.entry_ids_by_term(first.text, first.lang)
-        return store.get_entry(ids[0]) if ids else None
+        ids = find.entry_ids_by_term(first.text, first.lang)
+        return find.get_entry(ids[0]) if ids else None
     head = zh_terms[0]
     trad = _traditional(entry)
-    for entry_id in store.entry_ids_by_term(head.text, "zh"):
-        existing = store.get_entry(entry_id)
+    for entry_id in find.entry_ids_by_term(head.text, "zh"):
+        existing = find.get_entry(entry_id)
         ez = existing.zh_terms
         if head.pinyin and ez and ez[0].pinyin and _reading(head.pinyin) != _reading(ez[0].pinyin):
             continue  # another reading: another concept (CC-CEDICT's 行 xíng / háng)
@@ -135,6 +149,85 @@ def _match(store: Store, entry: Entry) -> Entry | None:
             continue  # another traditional form: 干 (乾) is not 干 (幹)
         return existing
     return None
+
+
+@functools.lru_cache(maxsize=64)
+def _like_prefix(prefix: str) -> re.Pattern[str]:
+    """SQL ``LIKE 'prefix%'`` as a regular expression (``_`` any character, ASCII
+    letters in either case), so that a batch answers as the store would."""
+    parts = [".*" if c == "%" else "." if c == "_" else re.escape(c) for c in prefix]
+    return re.compile("".join(parts), re.IGNORECASE | re.ASCII | re.DOTALL)
+
+
+class _Lookups:
+    """The match look-ups of a batch of incoming entries, done in a few queries.
+
+    :meth:`prefetch` asks the store once per batch which uuids and term texts
+    exist and loads the candidate entries together.  An answer is used only
+    while nothing in this import has touched it since: an incoming entry
+    whose uuid or term texts belong to an entry added or changed after the
+    prefetch, or whose candidates were changed, is matched against the
+    store directly, so the result is always what one query per entry gives.
+    """
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self.uuids: dict[str, int] = {}
+        self.texts: dict[str, list[tuple[str, int]]] = {}
+        self.entries: dict[int, Entry] = {}
+        self.dirty_texts: set[str] = set()
+        self.dirty_uuids: set[str] = set()
+        self.dirty_ids: set[int] = set()
+
+    def prefetch(self, batch: list[Entry]) -> None:
+        store = self.store
+        self.dirty_texts.clear()
+        self.dirty_uuids.clear()
+        self.dirty_ids.clear()
+        self.uuids = store.entry_ids_by_uuids(e.uuid for e in batch)
+        self.texts = store.entry_ids_by_texts(t.text for e in batch for t in e.terms)
+        ids = set(self.uuids.values())
+        for rows in self.texts.values():
+            ids.update(entry_id for _lang, entry_id in rows)
+        self.entries = {e.id: e for e in store.get_entries(sorted(ids)) if e.id is not None}
+
+    def touched(self, entry: Entry) -> None:
+        """*entry* was added or changed in this import: its look-ups go to the store."""
+        self.dirty_uuids.add(entry.uuid)
+        self.dirty_texts.update(t.text for t in entry.terms)
+        if entry.id is not None:
+            self.dirty_ids.add(entry.id)
+
+    def match(self, entry: Entry) -> Entry | None:
+        """:func:`_match` of *entry*, from the batch's look-ups where they are current."""
+        if entry.uuid in self.dirty_uuids or any(t.text in self.dirty_texts for t in entry.terms):
+            return _match(self.store, entry)
+        try:
+            return _match(self, entry)
+        except _Stale:
+            return _match(self.store, entry)
+
+    # the _Find protocol, answered from the prefetch
+    def entry_id_by_uuid(self, uuid: str) -> int | None:
+        return self.uuids.get(uuid)
+
+    def entry_ids_by_term(self, text: str, lang_prefix: str) -> list[int]:
+        like = _like_prefix(lang_prefix)
+        ids: list[int] = []
+        for lang, entry_id in self.texts.get(text, ()):
+            if like.match(lang) and entry_id not in ids:
+                ids.append(entry_id)
+        return ids
+
+    def get_entry(self, ref: int | str) -> Entry:
+        assert isinstance(ref, int)
+        if ref in self.dirty_ids or ref not in self.entries:
+            raise _Stale
+        return self.entries[ref]
+
+
+class _Stale(Exception):
+    """A prefetched entry was changed since: look it up in the store."""
 
 
 def _merge_into(existing: Entry, incoming: Entry, report: ImportReport) -> tuple[bool, list[str]]:
@@ -222,11 +315,15 @@ def run_import(
     try:
         with store.transaction():
             run.batch.start()
-            for incoming in entries:
-                report.total += 1
-                run.import_one(incoming)
-                if progress is not None:
-                    progress(1)
+            stream = iter(entries)
+            while chunk := list(itertools.islice(stream, LOOKUP_BATCH)):
+                run.batch.flush()  # the look-ups see every entry written so far
+                run.lookups.prefetch(chunk)
+                for incoming in chunk:
+                    report.total += 1
+                    run.import_one(incoming)
+                    if progress is not None:
+                        progress(1)
             run.batch.flush()
             if store.search_index_deferred and not dry_run:
                 _build_index(store, progress)
@@ -281,9 +378,7 @@ class _Batch:
 
     def start(self) -> None:
         """Note the size of the termbase (inside the import's transaction)."""
-        self.bulk_from = max(
-            BULK_INDEX_MIN_TERMS, int(self.store.term_count() * BULK_INDEX_SHARE)
-        )
+        self.bulk_from = max(BULK_INDEX_MIN_TERMS, int(self.store.term_count() * BULK_INDEX_SHARE))
 
     def may_match(self, entry: Entry) -> bool:
         return entry.uuid in self.uuids or any(t.text in self.texts for t in entry.terms)
@@ -324,8 +419,10 @@ class _Run:
         self.on_conflict = on_conflict
         self.report = report
         self.batch = _Batch(store)
+        self.lookups = _Lookups(store)
 
     def _save(self, entry: Entry, action: str, comment: str) -> None:
+        self.lookups.touched(entry)
         changes.update(
             self.store, entry, now=self.clock(), actor=self.actor, action=action, comment=comment
         )
@@ -337,7 +434,7 @@ class _Run:
             return
         if batch.may_match(incoming):
             batch.flush()
-        existing = _match(self.store, incoming)
+        existing = self.lookups.match(incoming)
         label = incoming.zh or (incoming.terms[0].text if incoming.terms else "?")
         if existing is None:
             incoming.id = None
@@ -345,6 +442,7 @@ class _Run:
             rules.fill_pinyin(incoming)
             rules.stamp_new(incoming, self.clock(), actor, keep_updated=True)
             batch.add(incoming)
+            self.lookups.touched(incoming)
             report.new += 1
             report.note(f"new        {label}")
             return

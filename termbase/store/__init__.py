@@ -531,6 +531,32 @@ class Store:
         )
         return [r[0] for r in rows]
 
+    def entry_ids_by_uuids(self, uuids: Iterable[str]) -> dict[str, int]:
+        """``{uuid: id}`` of the stored entries among *uuids* (one query per IN_BATCH)."""
+        wanted = sorted(set(uuids))
+        found: dict[str, int] = {}
+        for chunk in in_batches(wanted):
+            for uuid, entry_id in self.conn.execute(
+                f"SELECT uuid, id FROM entries WHERE uuid IN ({marks(len(chunk))})", chunk
+            ):
+                found[uuid] = entry_id
+        return found
+
+    def entry_ids_by_texts(self, texts: Iterable[str]) -> dict[str, list[tuple[str, int]]]:
+        """``{text: [(lang, entry id), …]}`` for the terms whose text is one of *texts*,
+        in entry-id order (one query per IN_BATCH texts): :meth:`entry_ids_by_term`
+        for a whole batch of an import."""
+        wanted = sorted(set(texts))
+        found: dict[str, list[tuple[str, int]]] = {}
+        for chunk in in_batches(wanted):
+            for text, lang, entry_id in self.conn.execute(
+                f"SELECT text, lang, entry_id FROM terms WHERE text IN ({marks(len(chunk))}) "
+                "ORDER BY entry_id",
+                chunk,
+            ):
+                found.setdefault(text, []).append((lang, entry_id))
+        return found
+
     def terms_fingerprint(self) -> tuple[tuple[int, ...], tuple[int, ...]]:
         """Counts and sums that change whenever a term or an entry is added, edited or
         deleted (the recogniser's cache key)."""

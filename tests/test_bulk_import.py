@@ -1,0 +1,188 @@
+"""Large imports: the search index built in bulk, batched merge look-ups (issue 14).
+
+The thresholds are lowered here so that a few hundred entries take the bulk
+path; the benchmark (bench/bench_import.py) runs it at a million units.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import signal
+import sqlite3
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+import pytest
+
+from termbase import Entry, Term, Termbase, TermStatus, merge
+
+from .conftest import FIXED_TIME, make_entry
+from .test_safety import _dump
+
+REPO = Path(__file__).resolve().parents[1]
+HAN = "发展安全格局新质生产力高水平开放治理体系现代化国家共同富裕行长重要重新银"
+WORDS = ["development", "security", "pattern", "new", "quality", "governance", "opening"]
+
+
+def _entries(seed: int, count: int) -> list[Entry]:
+    """Glossary entries with repeats: same heads with other readings, traditional
+    twins, English-only entries, and units that extend or repeat earlier ones."""
+    rng = random.Random(seed)
+    out = []
+    for i in range(count):
+        zh = "".join(rng.choice(HAN) for _ in range(rng.randint(1, 5)))
+        en = " ".join(rng.choice(WORDS) for _ in range(rng.randint(1, 3)))
+        kind = i % 7
+        if kind == 0:
+            out.append(Entry(terms=[Term(en + f" {i}", "en", TermStatus.PREFERRED)], uuid=f"{i}"))
+            continue
+        terms = [Term(zh, "zh-CN", TermStatus.PREFERRED), Term(en, "en")]
+        if kind == 1:
+            terms.append(Term(zh.replace("发", "發").replace("国", "國"), "zh-Hant"))
+        if kind == 2:
+            terms[0].pinyin = rng.choice(["háng", "xíng", ""])
+        # a uuid every third entry: re-imports meet them by uuid, the rest by head term
+        uuid = {"uuid": f"{seed}-{i}"} if i % 3 == 0 else {}
+        out.append(Entry(terms=terms, note=rng.choice(["", "n"]), **uuid))
+    return out
+
+
+def _index_content(tb: Termbase) -> tuple[list[tuple], list[tuple], list[tuple]]:
+    conn = tb.store.conn
+    keys = sorted(tuple(r) for r in conn.execute("SELECT * FROM term_keys"))
+    tri = sorted(tuple(r) for r in conn.execute("SELECT rowid, norm FROM term_tri"))
+    words = sorted(tuple(r) for r in conn.execute("SELECT rowid, text FROM term_words"))
+    return keys, tri, words
+
+
+def _import_twice(path: Path, monkeypatch: pytest.MonkeyPatch, bulk: bool) -> Termbase:
+    monkeypatch.setattr(merge, "BULK_INDEX_MIN_TERMS", 50 if bulk else 10**9)
+    tb = Termbase(path, user="alice", clock=lambda: FIXED_TIME, seed=False)
+    tb.add(make_entry())
+    tb.import_entries(_entries(1, 400), origin="first")
+    tb.import_entries(_entries(2, 300) + _entries(1, 100), origin="second")
+    return tb
+
+
+def test_bulk_built_index_is_the_incremental_index(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    incremental = _import_twice(tmp_path / "inc.sqlite", monkeypatch, bulk=False)
+    bulk = _import_twice(tmp_path / "bulk.sqlite", monkeypatch, bulk=True)
+    assert _index_content(bulk) == _index_content(incremental)
+    index_sql = "SELECT sql FROM sqlite_master WHERE type='index' AND tbl_name='term_keys'"
+    assert sorted(r[0] for r in bulk.store.conn.execute(index_sql)) == sorted(
+        r[0] for r in incremental.store.conn.execute(index_sql)
+    )
+    for query in ["发展", "安全", "fazhan", "fz", "development", "新质生产力", "國家", "xíng"]:
+        got = [(h.entry.id, h.term.text, h.match) for h in bulk.search(query, limit=50)]
+        want = [(h.entry.id, h.term.text, h.match) for h in incremental.search(query, limit=50)]
+        assert got == want, query
+    assert bulk.store.consistency_problems() == []
+    assert bulk.store.integrity_problems() == []
+
+
+def test_batched_look_ups_plan_what_one_query_per_entry_plans(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The same imports with look-ups for 500 entries at a time and for one at a time."""
+    results = []
+    for batch in (1, merge.LOOKUP_BATCH):
+        monkeypatch.setattr(merge, "LOOKUP_BATCH", batch)
+        tb = Termbase(tmp_path / f"b{batch}.sqlite", user="a", clock=lambda: FIXED_TIME, seed=False)
+        reports = [
+            tb.import_entries(_entries(1, 400), origin="one").as_dict(),
+            tb.import_entries(_entries(2, 300) + _entries(1, 120), origin="two").as_dict(),
+            tb.import_entries(_entries(3, 200), origin="three", on_conflict="replace").as_dict(),
+        ]
+        entries = [
+            (
+                e.uuid if len(e.uuid) < 20 else "",
+                e.note,
+                tuple((t.lang, t.text, t.status.value, t.pinyin) for t in e.terms),
+            )
+            for e in tb.entries()
+        ]
+        results.append((reports, entries))
+        tb.close()
+    assert results[0] == results[1]
+    assert results[0][0][1]["identical"] + results[0][0][1]["extended"] > 100
+
+
+def test_nothing_is_visible_to_other_readers_until_the_bulk_index_is_built(
+    db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(merge, "BULK_INDEX_MIN_TERMS", 50)
+    tb = Termbase(db_path, user="alice", clock=lambda: FIXED_TIME, seed=False)
+    tb.add(make_entry())
+    seen: list[tuple[int, int]] = []
+
+    def entries():  # type: ignore[no-untyped-def]
+        for i, entry in enumerate(_entries(4, 1200)):
+            if i == 1100:  # well after the key index was dropped inside the import
+                assert tb.store.search_index_deferred
+                other = sqlite3.connect(db_path)
+                seen.append(
+                    (
+                        other.execute("SELECT count(*) FROM entries").fetchone()[0],
+                        other.execute(
+                            "SELECT count(*) FROM sqlite_master WHERE name='term_keys_key'"
+                        ).fetchone()[0],
+                    )
+                )
+                other.close()
+            yield entry
+
+    tb.import_entries(entries())
+    assert seen == [(1, 1)]  # the other reader: the entry from before, and the index
+    assert not tb.store.search_index_deferred
+    assert [h.entry.id for h in tb.search("新发展格局")][:1] == [1]
+
+
+@pytest.mark.parametrize("moment", ["rows", "index"])
+def test_sigkill_during_a_bulk_import_leaves_the_pre_import_content(
+    db_path: Path, moment: str
+) -> None:
+    """Killed while key rows go in unindexed, or when the index build starts."""
+    with Termbase(db_path, user="alice", clock=lambda: FIXED_TIME) as tb:
+        tb.add(make_entry())
+    before = _dump(db_path)
+    marker = db_path.with_suffix(".started")
+    script = textwrap.dedent(f"""
+        import time
+        from termbase import Entry, Term, Termbase, merge
+        merge.BULK_INDEX_MIN_TERMS = 100
+        tb = Termbase({str(db_path)!r}, user="importer")
+        moment = {moment!r}
+        def entries():
+            for i in range(2_000):
+                if moment == "rows" and i == 1_200:
+                    assert tb.store.search_index_deferred
+                    open({str(marker)!r}, "w").close()
+                    time.sleep(60)
+                yield Entry(terms=[Term(f"术语{{i}}", "zh-CN"), Term(f"term {{i}}", "en")])
+        class Progress:
+            def __call__(self, n):
+                pass
+            def phase(self, label, total):
+                open({str(marker)!r}, "w").close()
+                time.sleep(60)
+        tb.import_entries(entries(), progress=Progress())
+    """)
+    proc = subprocess.Popen([sys.executable, "-c", script], cwd=REPO)
+    deadline = time.time() + 120
+    while not marker.exists() and time.time() < deadline and proc.poll() is None:
+        time.sleep(0.05)
+    assert marker.exists(), "the import did not reach the moment"
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+    conn = sqlite3.connect(db_path)
+    assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    conn.close()
+    assert _dump(db_path) == before
+    with Termbase(db_path, user="alice") as tb:
+        assert [h.entry.id for h in tb.search("新发展格局")][:1] == [1]
