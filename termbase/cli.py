@@ -41,6 +41,9 @@ LAZY_COMMANDS = {
     "backup": "termbase.cli_admin:backup",
     "restore": "termbase.cli_admin:restore",
     "doctor": "termbase.cli_admin:doctor",
+    "serve": "termbase.cli_server:serve",
+    "user": "termbase.cli_server:user",
+    "login": "termbase.cli_server:login",
 }
 
 

@@ -145,6 +145,25 @@ V4_TM_KEYS = [
         en TEXT NOT NULL)""",
 ]
 
+V5_USERS = [
+    # team mode (termbase serve): people and their roles; a token is kept only as
+    # its scrypt hash (salt and parameters beside it), shown once when issued
+    """CREATE TABLE users (
+        id INTEGER PRIMARY KEY,
+        name TEXT NOT NULL UNIQUE,
+        role TEXT NOT NULL CHECK (role IN ('viewer', 'translator', 'terminologist', 'admin')),
+        created_at TEXT NOT NULL,
+        created_by TEXT NOT NULL DEFAULT '')""",
+    """CREATE TABLE tokens (
+        id INTEGER PRIMARY KEY,
+        user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+        hash TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        revoked_at TEXT NOT NULL DEFAULT '',
+        last_used_at TEXT NOT NULL DEFAULT '')""",
+    "CREATE INDEX tokens_user ON tokens(user_id)",
+]
+
 #: Migrations after which every entry's search keys are rebuilt.
 REINDEX_AFTER = {2}
 
@@ -154,6 +173,7 @@ MIGRATIONS: list[tuple[int, str, list[str]]] = [
     (2, "search index: ranked keys, pinyin, trigram and word FTS5 tables", V2_SEARCH),
     (3, "translation memory: bigram and word postings, key lengths", V3_TM),
     (4, "translation memory: comparison keys of every pair", V4_TM_KEYS),
+    (5, "team mode: users, roles and hashed tokens", V5_USERS),
 ]
 
 LATEST_VERSION = MIGRATIONS[-1][0]
