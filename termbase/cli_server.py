@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import click
 
-from termbase.cli import _echo_json, pass_state
+from termbase.cli_common import echo_json, pass_state
 
 #: Where ``uvicorn`` listens unless told otherwise: this machine only.
 DEFAULT_HOST, DEFAULT_PORT = "127.0.0.1", 8000
@@ -105,7 +105,7 @@ def user_add(state: object, name: str, role: str) -> None:
       termbase user add zhang.min --role terminologist
     """
     from termbase import users
-    from termbase.api import utcnow
+    from termbase.rules import utcnow
 
     tb = state.open()  # type: ignore[attr-defined]
     token = users.add_user(tb.store, name, role, at=utcnow(), by=tb.user)
@@ -124,7 +124,7 @@ def user_token(state: object, name: str) -> None:
       termbase user token zhang.min
     """
     from termbase import users
-    from termbase.api import utcnow
+    from termbase.rules import utcnow
 
     token = users.issue_token(state.open().store, name, at=utcnow())  # type: ignore[attr-defined]
     click.echo(f"New token for {name}, shown this once only:", err=True)
@@ -165,7 +165,7 @@ def user_list(state: object, as_json: bool) -> None:
 
     rows = users.list_users(state.open().store)  # type: ignore[attr-defined]
     if as_json:
-        _echo_json([asdict(r) for r in rows])
+        echo_json([asdict(r) for r in rows])
         return
     if not rows:
         click.echo("No users yet; add one with 'termbase user add NAME --role ROLE'.")
@@ -192,7 +192,7 @@ def user_revoke(state: object, name: str) -> None:
       termbase user revoke li.wei
     """
     from termbase import users
-    from termbase.api import utcnow
+    from termbase.rules import utcnow
 
     count = users.revoke(state.open().store, name, at=utcnow())  # type: ignore[attr-defined]
     click.echo(f"Revoked {count} token{'s' if count != 1 else ''} of {name}.")

@@ -19,7 +19,7 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass, fields, is_dataclass
 from typing import Any
 
-from termbase.model import Entry
+from termbase.model import Entry, entry_to_dict
 
 
 def from_data(cls: Any, data: Any) -> Any:
@@ -72,8 +72,6 @@ def _class(path: str) -> type:
 
 def entry_to(entry: Entry) -> dict[str, Any]:
     """The dict of an :class:`Entry` (enums as their values)."""
-    from termbase.store import entry_to_dict
-
     return entry_to_dict(entry)
 
 

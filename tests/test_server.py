@@ -40,7 +40,7 @@ def template(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, 
 def team(
     template: tuple[Path, dict[str, str]], db_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> dict[str, Any]:
-    monkeypatch.setattr("termbase.api.utcnow", lambda: FIXED_TIME)
+    monkeypatch.setattr("termbase.rules.utcnow", lambda: FIXED_TIME)
     shutil.copyfile(template[0], db_path)
     client = TestClient(create_app(Settings(db=str(db_path))))
     return {"client": client, "tokens": template[1], "db": db_path}

@@ -44,7 +44,7 @@ from starlette.responses import FileResponse, JSONResponse, Response
 from starlette.routing import Route
 
 from termbase import wire
-from termbase.api import Termbase, utcnow
+from termbase.api import Termbase
 from termbase.errors import (
     ConflictError,
     InvalidValueError,
@@ -52,6 +52,7 @@ from termbase.errors import (
     TermbaseError,
 )
 from termbase.ops import OPS, REQUIRED, Op
+from termbase.rules import utcnow
 from termbase.users import Actor, AuthError, Role, authenticate
 
 #: Largest upload accepted (glossaries, TMX files): 64 MiB; `serve --max-upload-mb` changes it.
@@ -106,7 +107,15 @@ class RateLimit:
 
 
 class Facades:
-    """One facade per worker thread on the same database file (SQLite connections are per thread)."""
+    """Facades on the same database file, one per worker thread and acting user.
+
+    SQLite connections are per thread, and a facade records its user in
+    everything it writes (the TM it opens keeps that user too), so a thread
+    keeps a few facades, one per user it served lately.
+    """
+
+    #: Facades a worker thread keeps open (the least recently used is closed).
+    PER_THREAD = 8
 
     def __init__(self, path: str) -> None:
         self.path = path
@@ -115,18 +124,28 @@ class Facades:
         self._lock = threading.Lock()
 
     def get(self, actor: Actor) -> Termbase:
-        """This thread's facade, acting as *actor*."""
-        tb: Termbase | None = getattr(self._local, "tb", None)
+        """This thread's facade acting as *actor*."""
+        mine: dict[str, Termbase] | None = getattr(self._local, "facades", None)
+        if mine is None:
+            mine = self._local.facades = {}
+        tb = mine.pop(actor.name, None)
         if tb is None:
-            tb = Termbase(self.path, seed=False)
-            self._local.tb = tb
+            tb = Termbase(self.path, user=actor.name or ANONYMOUS, seed=False)
             with self._lock:
                 self._all.append(tb)
-        tb.user = actor.name
+            if len(mine) >= self.PER_THREAD:
+                oldest = next(iter(mine))
+                self._close(mine.pop(oldest))
+        mine[actor.name] = tb  # most recently used last
         return tb
 
+    def _close(self, tb: Termbase) -> None:
+        with self._lock:
+            self._all.remove(tb)
+        tb.close()
+
     def close(self) -> None:
-        """Close every thread's facade."""
+        """Close every facade."""
         with self._lock:
             for tb in self._all:
                 tb.close()
