@@ -25,10 +25,15 @@ from termbase.errors import (
     UnsafeFileError,
 )
 from termbase.model import (
+    Actor,
+    ChangeState,
     Context,
     Entry,
     HistoryRecord,
+    ImportBatch,
+    PendingChange,
     Review,
+    Role,
     Segment,
     Source,
     Term,
@@ -37,15 +42,20 @@ from termbase.model import (
 )
 
 __all__ = [
+    "Actor",
+    "ChangeState",
     "ConflictError",
     "Context",
     "DatabaseError",
     "Entry",
     "FormatError",
     "HistoryRecord",
+    "ImportBatch",
     "InvalidValueError",
     "NotFoundError",
+    "PendingChange",
     "Review",
+    "Role",
     "Segment",
     "Source",
     "Term",

@@ -15,9 +15,10 @@ import os
 from collections.abc import Callable, Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
-from termbase import changes, rules
+from termbase import rules
+from termbase.api_moderation import ModerationMixin
 from termbase.errors import InvalidValueError, NotFoundError, TermbaseError
-from termbase.model import Entry, HistoryRecord, Review, Term, TermStatus
+from termbase.model import Entry, HistoryRecord, Review, Role, TermStatus
 from termbase.store import Store
 
 if TYPE_CHECKING:
@@ -35,6 +36,9 @@ ENV_DB = "TERMBASE_DB"
 ENV_USER = "TERMBASE_USER"
 
 SEED_GLOSSARY = "development-and-security.tbx"
+
+#: What ``export --review`` accepts: rejected entries are never exported.
+EXPORT_REVIEWS = ("approved", "proposed", "all")
 
 
 def default_db_path() -> str:
@@ -72,12 +76,15 @@ def seed_glossary_path() -> str:
     )
 
 
-class Termbase:
+class Termbase(ModerationMixin):
     """A termbase on one SQLite file.
 
     Args:
         path: database file; default :func:`default_db_path`.
         user: name recorded in the history; default :func:`default_user`.
+        role: the role of *user* when a method is given no actor (default
+            ``admin``: the owner of a local file).  The writes and their
+            review rules are in :class:`termbase.api_moderation.ModerationMixin`.
         seed: load the seed glossary when the file is created.  Default:
             only for the default database (``path`` not given).
         clock: function returning the current time string (tests fix it).
@@ -88,6 +95,7 @@ class Termbase:
         path: str | os.PathLike[str] | None = None,
         *,
         user: str | None = None,
+        role: Role | str = Role.ADMIN,
         seed: bool | None = None,
         clock: Callable[[], str] | None = None,
     ) -> None:
@@ -96,6 +104,11 @@ class Termbase:
         self.store = Store(db_path)
         self.path = db_path
         self.user = user or default_user()
+        try:
+            self.role = Role(role)
+        except ValueError:
+            choices = ", ".join(r.value for r in Role)
+            raise InvalidValueError(f"unknown role {role!r}; choose one of: {choices}") from None
         self.clock: Callable[[], str] = clock or rules.utcnow
         self._tm: TranslationMemory | None = None
         # (state key, recogniser, build info) of the last automaton loaded
@@ -134,9 +147,16 @@ class Termbase:
         """Audit records, newest first; for one entry when *ref* is given."""
         if ref is None:
             return self.store.history(None, limit)
-        if isinstance(ref, int) or ref.isdigit():
-            return self.store.history(int(ref), limit)  # also for deleted entries
-        return self.store.history(self.store.entry_id_for(ref), limit)
+        if (isinstance(ref, int) or ref.isdigit()) and not self.store.entry_exists(int(ref)):
+            merged_into = self.store.redirect_of(int(ref))
+            if merged_into is None:
+                if not self.store.id_was_used(int(ref)):
+                    raise NotFoundError(f"no entry {ref}; find ids with 'termbase search QUERY'")
+                return self.store.history(int(ref), limit)  # a deleted entry
+            ref = merged_into
+        entry_id = self.store.entry_id_for(ref)
+        # a merged entry's history belongs to the entry it was merged into
+        return self.store.history([entry_id, *self.store.redirects_into(entry_id)], limit)
 
     def stats(self) -> dict[str, Any]:
         """Counts by review state, language, status and subject."""
@@ -147,8 +167,8 @@ class Termbase:
         return self.store.subjects()
 
     def review_queue(self, limit: int = 1000) -> list[int]:
-        """Ids of proposed entries, oldest first."""
-        return self.store.proposed_ids(limit)
+        """Ids of entries waiting for review (proposed, or with a pending change), oldest first."""
+        return self.store.entry_ids_where(review="proposed", with_pending=True, limit=limit)
 
     def search(
         self,
@@ -177,135 +197,6 @@ class Termbase:
             lang=lang,
             source=source,
         )
-
-    # ----------------------------------------------------------------- writes
-    def add(self, entry: Entry, *, actor: str | None = None, comment: str = "") -> Entry:
-        """Store a new entry; returns it with its id and version set."""
-        return changes.add(
-            self.store, entry, now=self.clock(), actor=actor or self.user, comment=comment
-        )
-
-    def update(
-        self, entry: Entry, *, comment: str = "", action: str = "update", actor: str | None = None
-    ) -> Entry:
-        """Save changes to an existing entry.
-
-        ``entry.version`` must be the version that was read; if somebody else
-        saved the entry since, ConflictError says who and when.
-        """
-        return changes.update(
-            self.store,
-            entry,
-            now=self.clock(),
-            actor=actor or self.user,
-            action=action,
-            comment=comment,
-        )
-
-    def _load_for_change(self, ref: int | str, expected_version: int | None) -> Entry:
-        entry = self.store.get_entry(ref)
-        if expected_version is not None and entry.id is not None:
-            self.store.check_version(entry.id, expected_version)
-        return entry
-
-    def delete(
-        self, ref: int | str, *, expected_version: int | None = None, comment: str = ""
-    ) -> None:
-        """Remove an entry (its history stays)."""
-        with self.store.transaction():
-            entry = self._load_for_change(ref, expected_version)
-            assert entry.id is not None
-            self.store.delete_entry(entry.id)
-            changes.record(
-                self.store,
-                entry,
-                "delete",
-                entry,
-                None,
-                now=self.clock(),
-                actor=self.user,
-                comment=comment,
-            )
-
-    def approve(
-        self, ref: int | str, *, comment: str = "", expected_version: int | None = None
-    ) -> Entry:
-        """Mark an entry approved by the current user."""
-        with self.store.transaction():
-            entry = self._load_for_change(ref, expected_version)
-            entry.review = Review.APPROVED
-            entry.reviewer = self.user
-            entry.reviewed_at = self.clock()
-            entry.review_comment = comment
-            return self.update(entry, comment=comment, action="approve")
-
-    def reject(self, ref: int | str, *, reason: str, expected_version: int | None = None) -> Entry:
-        """Mark an entry rejected; a reason is required."""
-        if not reason.strip():
-            raise InvalidValueError("a rejection needs a reason (--reason TEXT)")
-        with self.store.transaction():
-            entry = self._load_for_change(ref, expected_version)
-            entry.review = Review.REJECTED
-            entry.reviewer = self.user
-            entry.reviewed_at = self.clock()
-            entry.review_comment = reason
-            return self.update(entry, comment=reason, action="reject")
-
-    def set_status(
-        self,
-        ref: int | str,
-        term: str | int,
-        status: str | TermStatus,
-        *,
-        lang: str | None = None,
-        note: str | None = None,
-        expected_version: int | None = None,
-    ) -> Entry:
-        """Change the status of one term of an entry.
-
-        *term* is the term's text or id.  Making a term preferred demotes the
-        previous preferred term of the same language to admitted.
-        """
-        new_status = self._status(status)
-        with self.store.transaction():
-            entry = self._load_for_change(ref, expected_version)
-            target = self._find_term(entry, term, lang)
-            old = target.status
-            if new_status is TermStatus.PREFERRED:
-                rules.make_preferred(entry, target)
-            else:
-                target.status = new_status
-            if note is not None:
-                target.note = note
-            comment = f"{target.text!r} ({target.lang}): {old.value} → {new_status.value}"
-            return self.update(entry, comment=comment, action="set-status")
-
-    def add_term(
-        self, ref: int | str, term: Term, *, expected_version: int | None = None, comment: str = ""
-    ) -> Entry:
-        """Add a term (a new rendering with its contexts and source) to an entry."""
-        with self.store.transaction():
-            entry = self._load_for_change(ref, expected_version)
-            if term.status is TermStatus.PREFERRED:
-                rules.make_preferred(entry, term)
-            entry.terms.append(term)
-            return self.update(
-                entry, comment=comment or f"added {term.text!r} ({term.lang})", action="add-term"
-            )
-
-    @staticmethod
-    def _find_term(entry: Entry, term: str | int, lang: str | None) -> Term:
-        for t in entry.terms:
-            if isinstance(term, int) or (isinstance(term, str) and term.isdigit()):
-                if t.id == int(term):
-                    return t
-            elif t.text == term and (lang is None or t.lang.lower().startswith(lang.lower())):
-                return t
-        for t in entry.terms:  # case-insensitive second chance
-            if isinstance(term, str) and t.text.casefold() == term.casefold():
-                return t
-        names = ", ".join(repr(t.text) for t in entry.terms)
-        raise NotFoundError(f"entry {entry.id} has no term {term!r}; its terms are: {names}")
 
     @staticmethod
     def _status(value: str | TermStatus) -> TermStatus:
@@ -343,7 +234,7 @@ class Termbase:
             self.store,
             entries,
             clock=self.clock,
-            actor=actor or self.user,
+            actor=self.actor(actor),
             on_conflict=on_conflict,
             dry_run=dry_run,
             origin=origin,
@@ -395,13 +286,18 @@ class Termbase:
         path: str | os.PathLike[str],
         *,
         format: str | None = None,
-        review: str = "all",
+        review: str = "approved",
         langs: list[str] | None = None,
         subject: str | None = None,
         progress: Callable[[int], None] | None = None,
         **options: Any,
     ) -> int:
         """Export entries to a file; returns how many entries were written.
+
+        *review* is ``approved`` (default), ``proposed`` or ``all`` (both,
+        proposed ones marked in the format's own way).  Rejected entries are
+        never exported: no CAT tool must offer them as terms.  Pending
+        changes are not in the entry tables, so they are never exported either.
 
         Written to a temporary file and renamed at the end, so a failed
         export never leaves half a file.
@@ -413,7 +309,16 @@ class Termbase:
         if not fmt.writes:
             raise InvalidValueError(f"the {fmt.name} format cannot be exported; it is read-only")
         module = fmt.load()
-        entries: Iterable[Entry] = self.entries(review=review, subject=subject)
+        if review not in EXPORT_REVIEWS:
+            raise InvalidValueError(
+                f"unknown --review {review!r} for an export; choose one of: "
+                + ", ".join(EXPORT_REVIEWS)
+            )
+        entries: Iterable[Entry] = (
+            e
+            for e in self.entries(review=None if review == "all" else review, subject=subject)
+            if e.review is not Review.REJECTED
+        )
         if langs:
             entries = _only_langs(entries, langs)
         if progress is not None:

@@ -9,9 +9,11 @@ see the facade.
 
 from __future__ import annotations
 
+import copy
+
 from termbase import rules
 from termbase.errors import NotFoundError
-from termbase.model import Entry, HistoryRecord, entry_to_dict
+from termbase.model import Actor, Entry, HistoryRecord, PendingChange, Review, Role, entry_to_dict
 from termbase.store import Store
 
 
@@ -25,8 +27,9 @@ def record(
     now: str,
     actor: str,
     comment: str = "",
+    batch_id: int | None = None,
 ) -> None:
-    """Add the history record of one change to *entry*."""
+    """Add the history record of one change to *entry* (*batch_id*: the import behind it)."""
     store.add_history(
         HistoryRecord(
             entry_id=entry.id,
@@ -37,6 +40,7 @@ def record(
             before=entry_to_dict(before) if before else None,
             after=entry_to_dict(after) if after else None,
             comment=comment,
+            batch_id=batch_id,
         )
     )
 
@@ -76,3 +80,101 @@ def update(
         store.update_entry(entry)
         record(store, entry, action, before, entry, now=now, actor=actor, comment=comment)
     return entry
+
+
+def save(
+    store: Store,
+    entry: Entry,
+    before: Entry,
+    *,
+    now: str,
+    actor: Actor,
+    action: str,
+    comment: str = "",
+    batch_id: int | None = None,
+    hold: bool = False,
+) -> Entry:
+    """The moderated write: save *entry* (changed from the stored *before*) or hold it.
+
+    * Nothing is written when only bookkeeping differs (:func:`rules.same_content`).
+    * A change to an *approved* entry by someone who does not review, or
+      with *hold* (every import), becomes a :class:`PendingChange`
+      (:func:`propose`); the approved rows stay as they are.
+    * Otherwise the entry is saved with a new version and a history record;
+      ConflictError when *before* is no longer the stored version.
+
+    Returns the entry as stored afterwards.
+    """
+    rules.validate(entry)
+    rules.fill_pinyin(entry)
+    if rules.same_content(before, entry):
+        return before
+    rules.require(actor, Role.TRANSLATOR, "changing an entry")
+    if entry.review is not before.review and action not in ("revert", "accept-change"):
+        rules.require(actor, Role.TERMINOLOGIST, "changing the review state")
+    if before.review is Review.APPROVED and (hold or not actor.can_review):
+        propose(store, entry, before, now=now, actor=actor, comment=comment, batch_id=batch_id)
+        return before
+    if entry.review is Review.APPROVED and before.review is not Review.APPROVED:
+        rules.check_approvable(entry)
+    if entry.id is None:
+        raise NotFoundError("this entry has no id; use add() for new entries")
+    with store.transaction():
+        store.check_version(entry.id, before.version)
+        entry.version = before.version
+        rules.touch(entry, now, actor.name)
+        store.update_entry(entry)
+        record(
+            store,
+            entry,
+            action,
+            before,
+            entry,
+            now=now,
+            actor=actor.name,
+            comment=comment,
+            batch_id=batch_id,
+        )
+    return entry
+
+
+def propose(
+    store: Store,
+    entry: Entry,
+    before: Entry,
+    *,
+    now: str,
+    actor: Actor,
+    comment: str = "",
+    batch_id: int | None = None,
+) -> PendingChange:
+    """Hold *entry* as a proposed revision of the approved *before*, for a reviewer."""
+    assert before.id is not None
+    proposed = copy.deepcopy(entry)
+    proposed.review = Review.APPROVED
+    proposed.version = before.version
+    change = PendingChange(
+        entry_id=before.id,
+        base_version=before.version,
+        proposed=entry_to_dict(proposed),
+        proposed_by=actor.name,
+        proposed_at=now,
+        comment=comment,
+        batch_id=batch_id,
+    )
+    lines = rules.diff(before, proposed)
+    with store.transaction():
+        store.add_pending(change)
+        text = f"change #{change.id} proposed: " + "; ".join(lines)
+        record(
+            store,
+            before,
+            "propose",
+            None,
+            None,
+            now=now,
+            actor=actor.name,
+            comment=text + (f" ({comment})" if comment else ""),
+            batch_id=batch_id,
+        )
+    return change

@@ -65,3 +65,20 @@ class FormatError(TermbaseError):
 
 class UnsafeFileError(FormatError):
     """An XML file with entity declarations, external DTDs or other hostile content."""
+
+
+class ForbiddenError(TermbaseError):
+    """An action the acting user's role does not allow (the server answers 403)."""
+
+    def __init__(self, message: str, *, needed: str = "", role: str = "") -> None:
+        super().__init__(message)
+        self.needed = needed
+        self.role = role
+
+
+class DuplicateError(InvalidValueError):
+    """A new concept whose Chinese term an existing entry already has."""
+
+    def __init__(self, message: str, *, entry_ids: list[int]) -> None:
+        super().__init__(message)
+        self.entry_ids = entry_ids

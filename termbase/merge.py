@@ -11,7 +11,16 @@ entry is then one of:
 ``conflict``   a match where a rendering has another status in the file
                (with ``merge`` the stored status wins and the conflict is
                reported; with ``replace`` the file wins);
-``skipped``    a match left alone because of ``--on-conflict skip``.
+``skipped``    a match left alone because of ``--on-conflict skip``;
+``proposed``   a match that is *approved*: what the file would change
+               (extend or replace) is held as a pending change for a
+               reviewer (:func:`termbase.changes.save`), and the approved
+               entry stays as it is.
+
+Every import is recorded as a batch (``termbase imports``): the entries it
+creates, the history records and the pending changes it writes carry the
+batch id, so that the review queue can filter by it and
+``termbase import --revert BATCH`` can undo it.
 
 The whole import runs in one transaction.  A dry run takes the same path
 and rolls back at the end, so its plan is exactly what a real run does.
@@ -30,7 +39,7 @@ from typing import TYPE_CHECKING, Protocol
 
 from termbase import changes, rules
 from termbase.errors import InvalidValueError
-from termbase.model import Entry, HistoryRecord, TermStatus, is_traditional
+from termbase.model import Actor, Entry, HistoryRecord, Review, TermStatus, is_traditional
 
 if TYPE_CHECKING:
     from termbase.store import Store
@@ -69,6 +78,8 @@ class ImportReport:
     conflicts: int = 0
     skipped: int = 0
     replaced: int = 0
+    proposed: int = 0
+    batch_id: int | None = None
     renderings_added: int = 0
     contexts_added: int = 0
     plan: list[str] = field(default_factory=list)
@@ -90,10 +101,14 @@ class ImportReport:
         ]
         if self.replaced:
             parts.append(f"{self.replaced} replaced")
+        if self.proposed:
+            parts.append(f"{self.proposed} changes to approved entries held for review")
         extra = (
             f"; {self.renderings_added} renderings and {self.contexts_added} contexts "
             "added to existing entries"
         )
+        if self.batch_id is not None and not self.dry_run:
+            extra += f" (import #{self.batch_id})"
         return (
             f"{verb} {self.total} entries from {self.origin or 'input'}: "
             + ", ".join(parts)
@@ -296,7 +311,7 @@ def run_import(
     entries: Iterable[Entry],
     *,
     clock: Callable[[], str],
-    actor: str,
+    actor: Actor | str,
     on_conflict: str = "merge",
     dry_run: bool = False,
     origin: str = "",
@@ -306,6 +321,8 @@ def run_import(
 
     *clock* gives the time of each change and *actor* is who makes them.
     """
+    if isinstance(actor, str):
+        actor = Actor(actor)
     if on_conflict not in ON_CONFLICT:
         raise InvalidValueError(
             f"unknown --on-conflict {on_conflict!r}; choose one of: {', '.join(ON_CONFLICT)}"
@@ -314,6 +331,8 @@ def run_import(
     run = _Run(store, clock, actor, origin, on_conflict, report)
     try:
         with store.transaction():
+            report.batch_id = store.start_batch(origin, actor.name, clock())
+            run.batch.batch_id = report.batch_id
             run.batch.start()
             stream = iter(entries)
             while chunk := list(itertools.islice(stream, LOOKUP_BATCH)):
@@ -327,15 +346,17 @@ def run_import(
             run.batch.flush()
             if store.search_index_deferred and not dry_run:
                 _build_index(store, progress)
+            store.finish_batch(report.batch_id, report.as_dict() | {"plan": report.plan[:20]})
             store.add_history(
                 HistoryRecord(
                     entry_id=None,
                     entry_uuid="",
                     at=clock(),
-                    actor=actor,
+                    actor=actor.name,
                     action="import",
                     after=report.as_dict() | {"plan": report.plan[:20]},
                     comment=report.summary(),
+                    batch_id=report.batch_id,
                 )
             )
             if dry_run:
@@ -370,6 +391,7 @@ class _Batch:
 
     def __init__(self, store: Store) -> None:
         self.store = store
+        self.batch_id: int | None = None  # the import batch that creates them
         self.entries: list[Entry] = []
         self.texts: set[str] = set()
         self.uuids: set[str] = set()
@@ -391,7 +413,7 @@ class _Batch:
             self.flush()
 
     def flush(self) -> None:
-        self.store.insert_entries(self.entries)
+        self.store.insert_entries(self.entries, batch_id=self.batch_id)
         self.written_terms += sum(len(e.terms) for e in self.entries)
         if self.written_terms >= self.bulk_from and not self.store.search_index_deferred:
             self.store.defer_search_index()
@@ -407,7 +429,7 @@ class _Run:
         self,
         store: Store,
         clock: Callable[[], str],
-        actor: str,
+        actor: Actor,
         origin: str,
         on_conflict: str,
         report: ImportReport,
@@ -421,11 +443,40 @@ class _Run:
         self.batch = _Batch(store)
         self.lookups = _Lookups(store)
 
-    def _save(self, entry: Entry, action: str, comment: str) -> None:
+    def _save(self, entry: Entry, before: Entry, action: str, comment: str) -> bool:
+        """Write a change to a stored entry; False when it was held for review (approved)."""
+        report = self.report
         self.lookups.touched(entry)
-        changes.update(
-            self.store, entry, now=self.clock(), actor=self.actor, action=action, comment=comment
+        if before.review is Review.APPROVED:
+            lines = rules.diff(before, entry)
+            if not lines:
+                return False
+            changes.save(
+                self.store,
+                entry,
+                before,
+                now=self.clock(),
+                actor=self.actor,
+                action=action,
+                comment=comment,
+                batch_id=report.batch_id,
+                hold=True,
+            )
+            report.proposed += 1
+            label = before.zh or before.terms[0].text
+            report.note(f"proposed   {label} (#{before.id}): " + "; ".join(lines))
+            return False
+        changes.save(
+            self.store,
+            entry,
+            before,
+            now=self.clock(),
+            actor=self.actor,
+            action=action,
+            comment=comment,
+            batch_id=report.batch_id,
         )
+        return True
 
     def import_one(self, incoming: Entry) -> None:
         """Plan and apply one incoming entry."""
@@ -440,7 +491,7 @@ class _Run:
             incoming.id = None
             rules.validate(incoming)
             rules.fill_pinyin(incoming)
-            rules.stamp_new(incoming, self.clock(), actor, keep_updated=True)
+            rules.stamp_new(incoming, self.clock(), actor.name, keep_updated=True)
             batch.add(incoming)
             self.lookups.touched(incoming)
             report.new += 1
@@ -450,17 +501,27 @@ class _Run:
             report.skipped += 1
             report.note(f"skipped    {label} (exists as #{existing.id})")
             return
+        before = copy.deepcopy(existing)
         if self.on_conflict == "replace":
             incoming.id = existing.id
             incoming.uuid = existing.uuid
             incoming.version = existing.version
             incoming.created_at = existing.created_at
             incoming.created_by = existing.created_by
-            for t in incoming.terms:
-                t.id = None
-            self._save(incoming, "import-replace", f"replaced from {origin}")
-            report.replaced += 1
-            report.note(f"replaced   {label} (#{existing.id})")
+            incoming.review = existing.review  # a file does not review
+            for t in incoming.terms:  # term ids are stable
+                same = next(
+                    (
+                        e
+                        for e in existing.terms
+                        if e.lang.lower() == t.lang.lower() and e.text == t.text
+                    ),
+                    None,
+                )
+                t.id = same.id if same is not None else None
+            if self._save(incoming, before, "import-replace", f"replaced from {origin}"):
+                report.replaced += 1
+                report.note(f"replaced   {label} (#{existing.id})")
             return
         changed, conflicts = _merge_into(existing, incoming, report)
         if conflicts:
@@ -468,8 +529,8 @@ class _Run:
             for c in conflicts:
                 report.note(f"conflict   {label} (#{existing.id}): {c}")
         if changed:
-            self._save(existing, "import-merge", f"merged from {origin}")
-            report.extended += 1
-            report.note(f"extended   {label} (#{existing.id})")
+            if self._save(existing, before, "import-merge", f"merged from {origin}"):
+                report.extended += 1
+                report.note(f"extended   {label} (#{existing.id})")
         elif not conflicts:
             report.identical += 1

@@ -137,6 +137,7 @@ class Context:
     locator: str = ""  # section heading, footnote number, page, line …
     source: Source | None = None
     id: int | None = None
+    text_zh: str = ""  # the Chinese source sentence the English sentence translates
 
 
 @dataclass
@@ -257,6 +258,7 @@ class HistoryRecord:
     after: dict[str, Any] | None = None
     comment: str = ""
     id: int | None = None
+    batch_id: int | None = None  # the import batch behind the change
 
 
 def entry_to_dict(entry: Entry) -> dict[str, Any]:
@@ -267,3 +269,118 @@ def entry_to_dict(entry: Entry) -> dict[str, Any]:
         t["status"] = TermStatus(t["status"]).value
         t["term_type"] = TermType(t["term_type"]).value
     return data
+
+
+def entry_from_dict(data: dict[str, Any]) -> Entry:
+    """The entry of a snapshot made by :func:`entry_to_dict` (history, pending changes).
+
+    Keys a snapshot has but this model does not (a newer or older termbase)
+    are ignored; fields it lacks take their defaults.
+    """
+
+    def pick(cls: Any, d: dict[str, Any]) -> dict[str, Any]:
+        return {k: v for k, v in d.items() if k in cls.__dataclass_fields__}
+
+    def source(d: dict[str, Any] | None) -> Source | None:
+        return Source(**pick(Source, d)) if d else None
+
+    terms = []
+    for t in data.get("terms", []):
+        contexts = [
+            Context(**{**pick(Context, c), "source": source(c.get("source"))})
+            for c in t.get("contexts", [])
+        ]
+        fields = {k: v for k, v in pick(Term, t).items() if k not in ("contexts", "source")}
+        terms.append(Term(**fields, contexts=contexts, source=source(t.get("source"))))
+    fields = {k: v for k, v in pick(Entry, data).items() if k not in ("terms", "sources")}
+    return Entry(
+        terms=terms,
+        sources=[Source(**pick(Source, s)) for s in data.get("sources", [])],
+        **fields,
+    )
+
+
+class Role(str, enum.Enum):
+    """What a user may do, lowest first (the team server's roles)."""
+
+    VIEWER = "viewer"
+    TRANSLATOR = "translator"
+    TERMINOLOGIST = "terminologist"
+    ADMIN = "admin"
+
+    @property
+    def level(self) -> int:
+        """Position in the order viewer < translator < terminologist < admin."""
+        return list(Role).index(self)
+
+    def at_least(self, other: Role) -> bool:
+        """True when this role may do everything *other* may."""
+        return self.level >= other.level
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who acts on the termbase, and whether their decisions are reviews.
+
+    A reviewer (terminologist or admin) changes approved content directly;
+    anybody else's change to an approved entry is held as a
+    :class:`PendingChange` until a reviewer accepts it.
+    """
+
+    name: str
+    role: Role = Role.TERMINOLOGIST
+
+    @property
+    def can_review(self) -> bool:
+        """True for terminologists and admins."""
+        return self.role.at_least(Role.TERMINOLOGIST)
+
+    @property
+    def can_propose(self) -> bool:
+        """True for everybody but viewers."""
+        return self.role.at_least(Role.TRANSLATOR)
+
+
+class ChangeState(str, enum.Enum):
+    """Where a proposed change to an approved entry stands."""
+
+    PENDING = "pending"
+    ACCEPTED = "accepted"
+    REJECTED = "rejected"
+    WITHDRAWN = "withdrawn"  # its import batch was reverted
+
+
+@dataclass
+class PendingChange:
+    """A proposed revision of an approved entry, waiting for a reviewer.
+
+    ``proposed`` is the whole entry as proposed, in the history snapshot
+    form (:func:`termbase.store.entry_to_dict`); ``base_version`` the
+    entry version it was made from.
+    """
+
+    entry_id: int
+    base_version: int
+    proposed: dict[str, Any]
+    proposed_by: str = ""
+    proposed_at: str = ""
+    comment: str = ""
+    batch_id: int | None = None
+    state: ChangeState = ChangeState.PENDING
+    decided_by: str = ""
+    decided_at: str = ""
+    reason: str = ""
+    id: int | None = None
+
+
+@dataclass
+class ImportBatch:
+    """One import run: which file, who, when, and what it did."""
+
+    origin: str
+    actor: str
+    at: str
+    counts: dict[str, Any] = field(default_factory=dict)
+    reverted_at: str = ""
+    reverted_by: str = ""
+    id: int | None = None

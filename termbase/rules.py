@@ -9,17 +9,36 @@ applies the same rules through these functions, so each rule has one copy:
 * :func:`stamp_new` / :func:`touch` — who created or changed an entry, when,
   and its version;
 * :func:`make_preferred` — making a rendering preferred demotes the language's
-  previous preferred rendering to admitted.
+  previous preferred rendering to admitted, and says so for the history;
+* :func:`require` — what the acting user's role allows;
+* :func:`check_approvable` — approving needs a usable Chinese term and a usable
+  English rendering;
+* :func:`check_keeps_usable` — the last usable term of a language is not
+  deprecated (nor deleted from an approved entry);
+* :func:`same_content` — a change that changes nothing writes nothing;
+* :func:`diff` — a change described for the review queue and the history;
+* :func:`absorb` — joining a second concept into a first (``merge``).
 
 No I/O and no SQL here; the time and the acting user are arguments.
 """
 
 from __future__ import annotations
 
+import copy
 import datetime as _dt
+from typing import Any
 
-from termbase.errors import InvalidValueError
-from termbase.model import Entry, Term, TermStatus, is_chinese, is_traditional
+from termbase.errors import ForbiddenError, InvalidValueError
+from termbase.model import (
+    Actor,
+    Entry,
+    Role,
+    Term,
+    TermStatus,
+    is_chinese,
+    is_english,
+    is_traditional,
+)
 
 
 def utcnow() -> str:
@@ -93,12 +112,230 @@ def preferred_in(entry: Entry, lang: str, *, besides: Term | None = None) -> Ter
     )
 
 
-def make_preferred(entry: Entry, term: Term) -> None:
+def make_preferred(entry: Entry, term: Term) -> list[str]:
     """Make *term* (of *entry*, or about to join it) preferred, demoting the other one.
 
     A language has one preferred term: the one that held the place becomes
-    admitted.
+    admitted.  Returns what changed, one line per term, for the history.
     """
+    lines = []
+    if term.status is not TermStatus.PREFERRED:
+        lines.append(f"{term.text!r} ({term.lang}): {term.status.value} → preferred")
     while (other := preferred_in(entry, term.lang, besides=term)) is not None:
         other.status = TermStatus.ADMITTED
+        lines.append(f"{other.text!r} ({other.lang}): preferred → admitted")
     term.status = TermStatus.PREFERRED
+    return lines
+
+
+def require(actor: Actor, needed: Role, what: str) -> None:
+    """Raise ForbiddenError unless *actor*'s role is at least *needed*."""
+    if not actor.role.at_least(needed):
+        raise ForbiddenError(
+            f"{what} needs the {needed.value} role (you are {actor.role.value})",
+            needed=needed.value,
+            role=actor.role.value,
+        )
+
+
+#: Statuses a translator may use a term with.
+USABLE = (TermStatus.PREFERRED, TermStatus.ADMITTED)
+
+#: Entry fields a person edits (the rest is bookkeeping: ids, versions, who and when).
+EDITABLE_FIELDS = ("subject", "definition", "definition_zh", "note")
+
+#: Term fields compared and shown in a diff (contexts and source separately).
+TERM_FIELDS = ("text", "lang", "status", "term_type", "pos", "note", "pinyin")
+
+
+def family(lang: str) -> str:
+    """The language a term counts for: ``zh`` (simplified), ``zh-Hant``, ``en`` or the tag."""
+    if is_chinese(lang):
+        return "zh-Hant" if is_traditional(lang) else "zh"
+    if is_english(lang):
+        return "en"
+    return lang.lower()
+
+
+def usable(term: Term) -> bool:
+    """True for a preferred or admitted term."""
+    return term.status in USABLE
+
+
+def check_approvable(entry: Entry) -> None:
+    """Raise InvalidValueError unless *entry* has a usable Chinese and English term."""
+    ref = f"entry #{entry.id}" if entry.id is not None else "the entry"
+    for lang, name in (("zh", "Chinese term"), ("en", "English rendering")):
+        if not any(usable(t) and family(t.lang) == lang for t in entry.terms):
+            raise InvalidValueError(
+                f"{ref} cannot be approved: it has no preferred or admitted {name}; "
+                f"add one first (termbase add-term {entry.id or 'ID'} TEXT --lang {lang})"
+            )
+
+
+def check_keeps_usable(entry: Entry, term: Term, new_status: TermStatus | None) -> None:
+    """Refuse to make *term* unusable (or remove it, *new_status* None) when it is the last.
+
+    The last usable term of a language stays usable: deprecate it only after
+    adding its replacement.
+    """
+    if not usable(term) or (new_status is not None and new_status in USABLE):
+        return
+    lang = family(term.lang)
+    others = [t for t in entry.terms if t is not term and usable(t) and family(t.lang) == lang]
+    if not others and lang in ("zh", "en"):
+        what = "deprecate" if new_status is not None else "delete"
+        raise InvalidValueError(
+            f"cannot {what} {term.text!r}: it is the last usable {lang} term of entry "
+            f"#{entry.id}; add its replacement first (termbase add-term {entry.id} TEXT "
+            f"--lang {lang})"
+        )
+
+
+def set_status(entry: Entry, target: Term, status: TermStatus) -> list[str]:
+    """Give *target* *status* under the rules above; returns the history lines (none: no-op)."""
+    if status is target.status:
+        return []
+    check_keeps_usable(entry, target, status)
+    if status is TermStatus.PREFERRED:
+        return make_preferred(entry, target)
+    line = f"{target.text!r} ({target.lang}): {target.status.value} → {status.value}"
+    target.status = status
+    return [line]
+
+
+def _term_view(term: Term) -> dict[str, Any]:
+    view: dict[str, Any] = {f: getattr(term, f) for f in TERM_FIELDS}
+    view["status"] = term.status.value
+    view["term_type"] = term.term_type.value
+    view["contexts"] = [
+        (c.text, c.text_zh, c.locator, _source_key(c.source)) for c in term.contexts
+    ]
+    view["source"] = _source_key(term.source)
+    return view
+
+
+def _source_key(source: Any) -> tuple[str, ...] | None:
+    return None if source is None else (*source.key(), source.note)
+
+
+def content(entry: Entry) -> dict[str, Any]:
+    """What a reviewer decides about: the fields, terms and sources (no bookkeeping)."""
+    return {
+        **{f: getattr(entry, f) for f in EDITABLE_FIELDS},
+        "review": entry.review.value,
+        "terms": [_term_view(t) for t in entry.terms],
+        "sources": [_source_key(s) for s in entry.sources],
+    }
+
+
+def same_content(a: Entry, b: Entry) -> bool:
+    """True when *a* and *b* differ in bookkeeping only (a change that changes nothing)."""
+    return content(a) == content(b)
+
+
+def _label(term: Term) -> str:
+    return f"{term.lang} {term.text!r}"
+
+
+def diff(before: Entry, after: Entry) -> list[str]:
+    """Lines describing how *after* differs from *before* (``+`` added, ``-`` removed, ``~``)."""
+    lines = []
+    for f in EDITABLE_FIELDS:
+        old, new = getattr(before, f), getattr(after, f)
+        if old != new:
+            lines.append(f"~ {f}: {old!r} → {new!r}")
+    if before.review is not after.review:
+        lines.append(f"~ review: {before.review.value} → {after.review.value}")
+    old_by_id = {t.id: t for t in before.terms if t.id is not None}
+    matched: set[int] = set()
+    for term in after.terms:
+        old = old_by_id.get(term.id) if term.id is not None else None
+        if old is None:
+            old = next(
+                (
+                    t
+                    for t in before.terms
+                    if id(t) not in matched
+                    and t.lang.lower() == term.lang.lower()
+                    and t.text == term.text
+                ),
+                None,
+            )
+        if old is None:
+            lines.append(f"+ {_label(term)} ({term.status.value})")
+            for ctx in term.contexts:
+                lines.append(f"+   context: {ctx.text}")
+            continue
+        matched.add(id(old))
+        was, now = _term_view(old), _term_view(term)
+        for f in TERM_FIELDS:
+            if was[f] != now[f]:
+                lines.append(f"~ {_label(old)} {f}: {was[f]!r} → {now[f]!r}")
+        old_ctx = {c[0] for c in was["contexts"]}
+        new_ctx = {c[0] for c in now["contexts"]}
+        lines.extend(f"+ {_label(term)} context: {c}" for c in sorted(new_ctx - old_ctx))
+        lines.extend(f"- {_label(term)} context: {c}" for c in sorted(old_ctx - new_ctx))
+        if was["source"] != now["source"]:
+            lines.append(f"~ {_label(term)} source: {term.source.title if term.source else '—'}")
+    for term in before.terms:
+        if id(term) not in matched and not any(
+            (t.id is not None and t.id == term.id)
+            or (t.lang.lower() == term.lang.lower() and t.text == term.text)
+            for t in after.terms
+        ):
+            lines.append(f"- {_label(term)} ({term.status.value})")
+    old_src = {s.key() for s in before.sources}
+    lines.extend(f"+ source: {s.title}" for s in after.sources if s.key() not in old_src)
+    new_src = {s.key() for s in after.sources}
+    lines.extend(f"- source: {s.title}" for s in before.sources if s.key() not in new_src)
+    return lines
+
+
+def absorb(keep: Entry, other: Entry) -> list[str]:
+    """Join concept *other* into *keep* in place; returns what changed, for the history.
+
+    Terms of *other* keep their ids (they move); a term both entries have is
+    kept once, with the contexts of both.  A second preferred term of a
+    language becomes admitted.  Empty fields of *keep* take *other*'s values;
+    two different non-empty notes are both kept.
+    """
+    lines = []
+    for f in EDITABLE_FIELDS:
+        mine, theirs = getattr(keep, f), getattr(other, f)
+        if theirs and not mine:
+            setattr(keep, f, theirs)
+        elif theirs and theirs != mine and f in ("note", "definition", "definition_zh"):
+            setattr(keep, f, f"{mine}\n{theirs}")
+    for term in other.terms:
+        same = next(
+            (t for t in keep.terms if t.lang.lower() == term.lang.lower() and t.text == term.text),
+            None,
+        )
+        if same is None:
+            moved = copy.deepcopy(term)
+            if moved.status is TermStatus.PREFERRED and any(
+                t.status is TermStatus.PREFERRED and t.lang.lower() == moved.lang.lower()
+                for t in keep.terms
+            ):
+                moved.status = TermStatus.ADMITTED
+                lines.append(f"{moved.text!r} ({moved.lang}): preferred → admitted (merged)")
+            keep.terms.append(moved)
+            lines.append(f"+ {_label(moved)} from #{other.id}")
+            continue
+        seen = {c.text for c in same.contexts}
+        for ctx in term.contexts:
+            if ctx.text not in seen:
+                same.contexts.append(copy.deepcopy(ctx))
+                seen.add(ctx.text)
+        for f in ("note", "pos", "pinyin"):
+            if not getattr(same, f) and getattr(term, f):
+                setattr(same, f, getattr(term, f))
+        if same.source is None and term.source is not None:
+            same.source = copy.deepcopy(term.source)
+    known = {s.key() for s in keep.sources}
+    for src in other.sources:
+        if src.key() not in known:
+            keep.sources.append(copy.deepcopy(src))
+            known.add(src.key())
+    return lines

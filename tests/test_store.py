@@ -119,7 +119,10 @@ def test_set_status_demotes_previous_preferred(tb: Termbase) -> None:
     statuses = {t.text: t.status for t in got.terms}
     assert statuses["new development dynamic"] is TermStatus.PREFERRED
     assert statuses["new development pattern"] is TermStatus.ADMITTED
-    assert tb.history(e.id)[0].comment == "'new development dynamic' (en): admitted → preferred"
+    assert tb.history(e.id)[0].comment == (
+        "'new development dynamic' (en): admitted → preferred; "
+        "'new development pattern' (en): preferred → admitted"
+    )
 
 
 def test_bad_values_are_clear(tb: Termbase) -> None:

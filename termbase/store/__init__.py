@@ -44,6 +44,7 @@ from termbase.model import (
 )
 from termbase.store._chunks import IN_BATCH, in_batches, marks
 from termbase.store.migrations import LATEST_VERSION, MIGRATIONS, REINDEX_AFTER
+from termbase.store.moderation import ModerationStore
 
 if TYPE_CHECKING:
     from termbase.store.index import SearchIndex
@@ -54,6 +55,9 @@ _STATUSES = {s.value: s for s in TermStatus}
 _TYPES = {t.value: t for t in TermType}
 
 BUSY_TIMEOUT_MS = 30_000
+
+#: Ids per ``IN (...)`` query (well under SQLite's limit of host parameters).
+CHUNK = 500
 
 
 def _entry_columns(entry: Entry) -> tuple[Any, ...]:
@@ -75,7 +79,7 @@ def _entry_columns(entry: Entry) -> tuple[Any, ...]:
     )
 
 
-class Store:
+class Store(ModerationStore):
     """One SQLite database file holding a termbase (and its translation memory)."""
 
     def __init__(self, path: str | os.PathLike[str], *, create: bool = True) -> None:
@@ -278,25 +282,54 @@ class Store:
         self.insert_entries([entry])
         return entry.id or 0
 
-    def insert_entries(self, entries: list[Entry]) -> None:
+    def insert_entries(
+        self, entries: list[Entry], *, batch_id: int | None = None, keep_ids: bool = False
+    ) -> None:
         """Insert new entries with their terms, contexts, sources and search keys.
 
         An import's batch: one bulk insert per table (:meth:`_insert_rows`,
         ``executemany`` for the search keys) rather than several statements
-        per entry.  Ids are given explicitly (the largest id plus one, as
-        SQLite would), which is safe inside the write transaction.
+        per entry.  Ids come from :meth:`allocate_ids`, so an id once used
+        (by a deleted or merged entry) is never handed out again; with
+        *keep_ids* the entries and terms keep the ids they carry (an
+        undelete).  *batch_id* records the import batch that created them.
         """
         if not entries:
             return
-        with self.transaction() as conn:
-            first = conn.execute("SELECT coalesce(max(id), 0) + 1 FROM entries").fetchone()[0]
+        with self.transaction():
+            if keep_ids:
+                if any(entry.id is None for entry in entries):
+                    raise NotFoundError("keep_ids needs entries that carry their id")
+            else:
+                first = self.allocate_ids("entries", len(entries))
+                for number, entry in enumerate(entries):
+                    entry.id = first + number
             rows = []
-            for number, entry in enumerate(entries):
-                entry.id = first + number
+            for entry in entries:
                 entry.version = max(entry.version, 1)
-                rows.append((entry.id, *_entry_columns(entry), entry.version))
+                rows.append((entry.id, *_entry_columns(entry), entry.version, batch_id))
             self._insert_rows("entries", rows)
-            self._write_children(entries)
+            self._write_children(entries, keep_term_ids=keep_ids)
+
+    def allocate_ids(self, table: str, count: int) -> int:
+        """The first of *count* fresh ids for *table* (``entries`` or ``terms``).
+
+        Never below an id the table holds nor below any id handed out before
+        (``id_counters``), so the history of an id belongs to one row forever.
+        """
+        if table not in ("entries", "terms"):
+            raise ValueError(f"no id counter for {table}")
+        with self.transaction() as conn:
+            row = conn.execute("SELECT last FROM id_counters WHERE name=?", (table,)).fetchone()
+            last = int(row[0]) if row else 0
+            highest = conn.execute(f"SELECT coalesce(max(id), 0) FROM {table}").fetchone()[0]
+            first = max(last, int(highest)) + 1
+            conn.execute(
+                "INSERT INTO id_counters(name, last) VALUES (?, ?) "
+                "ON CONFLICT(name) DO UPDATE SET last=excluded.last",
+                (table, first + count - 1),
+            )
+        return first
 
     def _insert_rows(self, table: str, rows: list[tuple[Any, ...]], ignore: bool = False) -> None:
         """Bulk insert of whole rows, in the table's column order, by ``executemany``.
@@ -317,7 +350,15 @@ class Store:
             self.conn.executemany(f"{verb} INTO {table} VALUES ({marks})", rows)
 
     def update_entry(self, entry: Entry) -> None:
-        """Overwrite the stored entry with *entry* (version already checked and bumped)."""
+        """Overwrite the stored entry with *entry* (version already checked and bumped).
+
+        Terms keep their ids: a term of *entry* whose id exists is updated in
+        place (and moved to this entry if it belonged to another, as a merge
+        does), a term without one is inserted with a fresh id, and stored
+        terms that *entry* no longer lists are deleted.
+        """
+        from termbase.store import index
+
         if entry.id is None:
             raise NotFoundError("cannot update an entry that has no id; add it first")
         with self.transaction() as conn:
@@ -330,8 +371,28 @@ class Store:
             if cur.rowcount == 0:
                 raise NotFoundError(f"no entry with id {entry.id}")
             conn.execute("DELETE FROM entry_sources WHERE entry_id=?", (entry.id,))
-            self._delete_terms(entry.id)
-            self._write_children([entry])
+            wanted = [t.id for t in entry.terms if t.id is not None]
+            existing: set[int] = set()
+            for start in range(0, len(wanted), CHUNK):
+                chunk = wanted[start : start + CHUNK]
+                marks = ",".join("?" * len(chunk))
+                existing.update(
+                    r[0] for r in conn.execute(f"SELECT id FROM terms WHERE id IN ({marks})", chunk)
+                )
+            index.delete_entry(conn, entry.id)
+            stored = conn.execute("SELECT id FROM terms WHERE entry_id=?", (entry.id,)).fetchall()
+            conn.executemany(
+                "DELETE FROM terms WHERE id=?", [(r[0],) for r in stored if r[0] not in existing]
+            )
+            for term_id in existing:
+                conn.execute("DELETE FROM contexts WHERE term_id=?", (term_id,))
+            # a term moved here from another entry leaves that entry's index
+            own = {r[0] for r in stored}
+            index.delete_terms(conn, sorted(t for t in existing if t not in own))
+            for term in entry.terms:
+                if term.id is not None and term.id not in existing:
+                    term.id = None
+            self._write_children([entry], keep_term_ids=True, existing=existing)
 
     def _delete_terms(self, entry_id: int) -> None:
         from termbase.store import index
@@ -339,42 +400,65 @@ class Store:
         index.delete_entry(self.conn, entry_id)
         self.conn.execute("DELETE FROM terms WHERE entry_id=?", (entry_id,))
 
-    def _write_children(self, entries: list[Entry]) -> None:
-        """Terms, contexts, sources and search keys of *entries* (which have ids)."""
+    def _write_children(
+        self,
+        entries: list[Entry],
+        *,
+        keep_term_ids: bool = False,
+        existing: set[int] | None = None,
+    ) -> None:
+        """Terms, contexts, sources and search keys of *entries* (which have ids).
+
+        Terms without an id get fresh ones; with *keep_term_ids* a term keeps
+        the id it has, and the rows of the *existing* term ids are updated.
+        """
         from termbase.store import index
 
         conn = self.conn
-        term_id = conn.execute("SELECT coalesce(max(id), 0) + 1 FROM terms").fetchone()[0]
+        existing = existing or set()
+        fresh = sum(1 for e in entries for t in e.terms if t.id is None or not keep_term_ids)
+        term_id = self.allocate_ids("terms", fresh) if fresh else 0
         ctx_id = conn.execute("SELECT coalesce(max(id), 0) + 1 FROM contexts").fetchone()[0]
-        links, terms, contexts = [], [], []
+        links, terms, contexts, updates = [], [], [], []
         for entry in entries:
             assert entry.id is not None
             for pos, source in enumerate(entry.sources):
                 links.append((entry.id, self._source_id(source), pos))
             for pos, term in enumerate(entry.terms):
-                term.id = term_id
-                term_id += 1
-                terms.append(
-                    (
-                        term.id,
-                        entry.id,
-                        pos,
-                        term.lang,
-                        term.text,
-                        term.status.value,
-                        term.term_type.value,
-                        term.pos,
-                        term.note,
-                        term.pinyin,
-                        self._source_id(term.source),
-                    )
+                if term.id is None or not keep_term_ids:
+                    term.id = term_id
+                    term_id += 1
+                row = (
+                    term.id,
+                    entry.id,
+                    pos,
+                    term.lang,
+                    term.text,
+                    term.status.value,
+                    term.term_type.value,
+                    term.pos,
+                    term.note,
+                    term.pinyin,
+                    self._source_id(term.source),
                 )
+                if term.id in existing:
+                    updates.append((*row[1:], term.id))
+                else:
+                    terms.append(row)
                 for cpos, ctx in enumerate(term.contexts):
                     ctx.id = ctx_id
                     ctx_id += 1
                     source_id = self._source_id(ctx.source)
-                    contexts.append((ctx.id, term.id, cpos, ctx.text, ctx.locator, source_id))
+                    contexts.append(
+                        (ctx.id, term.id, cpos, ctx.text, ctx.locator, source_id, ctx.text_zh)
+                    )
         self._insert_rows("entry_sources", links, ignore=True)
+        if updates:
+            conn.executemany(
+                "UPDATE terms SET entry_id=?, position=?, lang=?, text=?, status=?, term_type=?, "
+                "pos=?, note=?, pinyin=?, source_id=? WHERE id=?",
+                updates,
+            )
         self._insert_rows("terms", terms)
         self._insert_rows("contexts", contexts)
         index.index_entries(conn, entries)
@@ -393,9 +477,16 @@ class Store:
         return None if row is None else int(row[0])
 
     def entry_id_for(self, ref: int | str) -> int:
-        """Resolve an id, a numeric string or a uuid to an entry id."""
+        """Resolve an id, a numeric string or a uuid to an entry id.
+
+        The id of an entry merged into another resolves to the surviving entry.
+        """
         if isinstance(ref, int) or (isinstance(ref, str) and ref.isdigit()):
             row = self.conn.execute("SELECT id FROM entries WHERE id=?", (int(ref),)).fetchone()
+            if row is None:
+                merged_into = self.redirect_of(int(ref))
+                if merged_into is not None and self.entry_exists(merged_into):
+                    return merged_into
         else:
             row = self.conn.execute("SELECT id FROM entries WHERE uuid=?", (ref,)).fetchone()
         if row is None:
@@ -454,7 +545,7 @@ class Store:
                 tmarks = marks(len(tchunk))
                 crows.extend(
                     cur.execute(
-                        "SELECT id, term_id, text, locator, source_id FROM contexts "
+                        "SELECT id, term_id, text, locator, source_id, text_zh FROM contexts "
                         f"WHERE term_id IN ({tmarks}) ORDER BY term_id, position",
                         tchunk,
                     )
@@ -471,7 +562,9 @@ class Store:
             contexts: dict[int, list[Context]] = {}
             for c in crows:
                 contexts.setdefault(c[1], []).append(
-                    Context(text=c[2], locator=c[3], source=sources.get(c[4]), id=c[0])
+                    Context(
+                        text=c[2], locator=c[3], source=sources.get(c[4]), id=c[0], text_zh=c[5]
+                    )
                 )
             for t in trows:
                 entry = result.get(t[1])
@@ -614,7 +707,7 @@ class Store:
         with self.transaction() as conn:
             conn.execute(
                 "INSERT INTO history(entry_id, entry_uuid, at, actor, action, before, after, "
-                "comment) VALUES (?,?,?,?,?,?,?,?)",
+                "comment, batch_id) VALUES (?,?,?,?,?,?,?,?,?)",
                 (
                     record.entry_id,
                     record.entry_uuid,
@@ -624,17 +717,22 @@ class Store:
                     json.dumps(record.before, ensure_ascii=False) if record.before else None,
                     json.dumps(record.after, ensure_ascii=False) if record.after else None,
                     record.comment,
+                    record.batch_id,
                 ),
             )
 
-    def history(self, entry_id: int | None = None, limit: int = 50) -> list[HistoryRecord]:
-        """Audit records, newest first (for one entry or for all)."""
+    def history(
+        self, entry_id: int | list[int] | None = None, limit: int = 50
+    ) -> list[HistoryRecord]:
+        """Audit records, newest first (for one entry, for several, or for all)."""
         if entry_id is None:
             rows = self.conn.execute("SELECT * FROM history ORDER BY id DESC LIMIT ?", (limit,))
         else:
+            ids = [entry_id] if isinstance(entry_id, int) else entry_id[:CHUNK]
+            marks = ",".join("?" * len(ids))
             rows = self.conn.execute(
-                "SELECT * FROM history WHERE entry_id=? ORDER BY id DESC LIMIT ?",
-                (entry_id, limit),
+                f"SELECT * FROM history WHERE entry_id IN ({marks}) ORDER BY id DESC LIMIT ?",
+                (*ids, limit),
             )
         return [
             HistoryRecord(
@@ -647,6 +745,7 @@ class Store:
                 before=json.loads(r["before"]) if r["before"] else None,
                 after=json.loads(r["after"]) if r["after"] else None,
                 comment=r["comment"],
+                batch_id=r["batch_id"],
             )
             for r in rows
         ]

@@ -235,6 +235,18 @@ def key_rows(conn: sqlite3.Connection) -> int:
     return int(conn.execute("SELECT max(rowid) FROM term_keys").fetchone()[0] or 0)
 
 
+def delete_terms(conn: sqlite3.Connection, term_ids: list[int]) -> None:
+    """Remove the search keys of the terms *term_ids* (terms moving to another entry)."""
+    for term_id in term_ids:
+        rows = conn.execute(
+            "SELECT term_id, rank FROM term_keys WHERE term_id=? AND kind='n'", (term_id,)
+        ).fetchall()
+        rowids = [(fts_rowid(t, rank),) for t, rank in rows]
+        conn.executemany("DELETE FROM term_tri WHERE rowid=?", rowids)
+        conn.executemany("DELETE FROM term_words WHERE rowid=?", rowids)
+        conn.execute("DELETE FROM term_keys WHERE term_id=?", (term_id,))
+
+
 def clear_all(conn: sqlite3.Connection) -> None:
     """Remove every search key (before a full rebuild)."""
     conn.execute("DELETE FROM term_keys")

@@ -162,6 +162,59 @@ V5_USERS = [
         revoked_at TEXT NOT NULL DEFAULT '',
         last_used_at TEXT NOT NULL DEFAULT '')""",
     "CREATE INDEX tokens_user ON tokens(user_id)",
+V6_MODERATION = [
+    # ids are handed out from these counters, never from max(id) + 1, so that
+    # the id of a deleted or merged entry (and the history that names it) is
+    # never given to another concept; seeded with the highest id ever used,
+    # history included
+    """CREATE TABLE id_counters (
+        name TEXT PRIMARY KEY,
+        last INTEGER NOT NULL)""",
+    """INSERT INTO id_counters(name, last) SELECT 'entries', max(
+        coalesce((SELECT max(id) FROM entries), 0),
+        coalesce((SELECT max(entry_id) FROM history), 0))""",
+    "INSERT INTO id_counters(name, last) SELECT 'terms', coalesce(max(id), 0) FROM terms",
+    # an entry merged into another: its old id keeps answering with the new one
+    """CREATE TABLE entry_redirects (
+        old_id INTEGER PRIMARY KEY,
+        new_id INTEGER NOT NULL,
+        at TEXT NOT NULL DEFAULT '',
+        actor TEXT NOT NULL DEFAULT '')""",
+    # one row per import run: file, who, when, what it did
+    """CREATE TABLE import_batches (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        origin TEXT NOT NULL DEFAULT '',
+        actor TEXT NOT NULL DEFAULT '',
+        at TEXT NOT NULL DEFAULT '',
+        counts TEXT NOT NULL DEFAULT '{}',
+        reverted_at TEXT NOT NULL DEFAULT '',
+        reverted_by TEXT NOT NULL DEFAULT '')""",
+    # a proposed revision of an approved entry: the whole entry as proposed
+    # (JSON, the history snapshot form), waiting for a reviewer's decision;
+    # the approved content in the tables is untouched until it is accepted
+    """CREATE TABLE pending_changes (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        entry_id INTEGER NOT NULL,
+        base_version INTEGER NOT NULL,
+        proposed TEXT NOT NULL,
+        proposed_by TEXT NOT NULL DEFAULT '',
+        proposed_at TEXT NOT NULL DEFAULT '',
+        comment TEXT NOT NULL DEFAULT '',
+        batch_id INTEGER,
+        state TEXT NOT NULL DEFAULT 'pending'
+            CHECK (state IN ('pending', 'accepted', 'rejected', 'withdrawn')),
+        decided_by TEXT NOT NULL DEFAULT '',
+        decided_at TEXT NOT NULL DEFAULT '',
+        reason TEXT NOT NULL DEFAULT '')""",
+    "CREATE INDEX pending_changes_entry ON pending_changes(entry_id, state)",
+    "CREATE INDEX pending_changes_batch ON pending_changes(batch_id)",
+    # the import batch that created an entry, and the one behind a history record
+    "ALTER TABLE entries ADD COLUMN batch_id INTEGER",
+    "CREATE INDEX entries_batch ON entries(batch_id)",
+    "ALTER TABLE history ADD COLUMN batch_id INTEGER",
+    "CREATE INDEX history_batch ON history(batch_id)",
+    # the Chinese source sentence beside an English context sentence
+    "ALTER TABLE contexts ADD COLUMN text_zh TEXT NOT NULL DEFAULT ''",
 ]
 
 #: Migrations after which every entry's search keys are rebuilt.
@@ -174,6 +227,7 @@ MIGRATIONS: list[tuple[int, str, list[str]]] = [
     (3, "translation memory: bigram and word postings, key lengths", V3_TM),
     (4, "translation memory: comparison keys of every pair", V4_TM_KEYS),
     (5, "team mode: users, roles and hashed tokens", V5_USERS),
+    (6, "moderation: id counters, redirects, import batches, pending changes", V6_MODERATION),
 ]
 
 LATEST_VERSION = MIGRATIONS[-1][0]
