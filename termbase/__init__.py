@@ -18,6 +18,8 @@ from termbase.api import Termbase, default_db_path, default_user
 from termbase.errors import (
     ConflictError,
     DatabaseError,
+    DuplicateError,
+    ForbiddenError,
     FormatError,
     InvalidValueError,
     NotFoundError,
@@ -47,7 +49,9 @@ __all__ = [
     "ConflictError",
     "Context",
     "DatabaseError",
+    "DuplicateError",
     "Entry",
+    "ForbiddenError",
     "FormatError",
     "HistoryRecord",
     "ImportBatch",

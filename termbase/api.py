@@ -34,6 +34,7 @@ if TYPE_CHECKING:
 #: Environment variables read by :func:`default_db_path` and :func:`default_user`.
 ENV_DB = "TERMBASE_DB"
 ENV_USER = "TERMBASE_USER"
+ENV_ROLE = "TERMBASE_ROLE"
 
 SEED_GLOSSARY = "development-and-security.tbx"
 
@@ -368,16 +369,25 @@ class Termbase(ModerationMixin):
     def doctor(self, *, repair: bool = False) -> list[str]:
         """Integrity and consistency problems, each with how to fix it ([] when healthy).
 
+        Likely duplicate concepts (:meth:`likely_duplicates`) are listed too.
+
         With *repair*, first creates missing indexes again and rebuilds the
         search index (the repairs that need no human decision).
         """
         if repair:
             self.store.schema_problems(repair=True)
             self.store.reindex()
+        duplicates = [
+            f"likely duplicate: entries {', '.join(f'#{i}' for i in ids)} share the Chinese "
+            f"term {key}; join them with 'termbase merge {ids[0]} {ids[1]}', or give each its "
+            "subject field if they are distinct concepts"
+            for key, ids in self.likely_duplicates()
+        ]
         return (
             self.store.integrity_problems()
             + self.store.schema_problems()
             + self.store.consistency_problems()
+            + duplicates
         )
 
     @staticmethod

@@ -844,7 +844,7 @@ class ModerationMixin:
             current = self.store.get_entry(ref)
             assert current.id is not None
             want = current.version - 1 if to_version is None else to_version
-            snapshots = {}
+            snapshots: dict[int, dict[str, Any]] = {}
             for record in self.store.history(current.id, limit=10_000):
                 for snap in (record.after, record.before):
                     if snap and snap.get("id") == current.id and "version" in snap:
@@ -947,7 +947,7 @@ class ModerationMixin:
             )
         with self.store.transaction():
             created = self.store.get_entries(self.store.batch_created_ids(batch_id))
-            touched = [e.id for e in created if e.version != 1]
+            touched = [e.id or 0 for e in created if e.version != 1]
             restores = []
             for history_id, entry_id in self.store.batch_history_ids(batch_id):
                 record = next(

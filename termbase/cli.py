@@ -13,7 +13,7 @@ from typing import Any
 
 import click
 
-from termbase.api import ENV_DB, ENV_USER, Termbase, default_db_path
+from termbase.api import ENV_DB, ENV_ROLE, ENV_USER, EXPORT_REVIEWS, Termbase, default_db_path
 from termbase.cli_common import (
     State,
     dry_run_option,
@@ -25,7 +25,7 @@ from termbase.cli_common import (
     progress_bar,
 )
 from termbase.errors import TermbaseError
-from termbase.model import Context, Entry, Source, Term, TermStatus, TermType
+from termbase.model import Context, Entry, Role, Source, Term, TermStatus, TermType
 
 STATUSES = [s.value for s in TermStatus]
 REVIEWS = ["proposed", "approved", "rejected"]
@@ -44,6 +44,18 @@ LAZY_COMMANDS = {
     "serve": "termbase.cli_server:serve",
     "user": "termbase.cli_server:user",
     "login": "termbase.cli_server:login",
+    "approve": "termbase.cli_review:approve",
+    "reject": "termbase.cli_review:reject",
+    "review": "termbase.cli_review:review",
+    "edit": "termbase.cli_review:edit",
+    "edit-term": "termbase.cli_review:edit_term",
+    "add-term": "termbase.cli_review:add_term",
+    "delete-term": "termbase.cli_review:delete_term",
+    "delete": "termbase.cli_review:delete",
+    "undelete": "termbase.cli_review:undelete",
+    "revert": "termbase.cli_review:revert",
+    "merge": "termbase.cli_review:merge",
+    "imports": "termbase.cli_review:imports",
 }
 
 
@@ -105,9 +117,18 @@ class _Group(click.Group):
     show_envvar=True,
     help="Name recorded in the history. Default: your login name.",
 )
+@click.option(
+    "--role",
+    type=click.Choice([r.value for r in Role]),
+    envvar=ENV_ROLE,
+    show_envvar=True,
+    default=Role.ADMIN.value,
+    show_default=True,
+    help="Your role: a translator's changes to approved entries wait for a reviewer.",
+)
 @click.version_option(package_name="termbase")
 @click.pass_context
-def cli(ctx: click.Context, db: str | None, user: str | None) -> None:
+def cli(ctx: click.Context, db: str | None, user: str | None, role: str) -> None:
     """termbase: a Chinese–English termbase and translation memory.
 
     Run without a command to open the terminal app.
@@ -118,7 +139,7 @@ def cli(ctx: click.Context, db: str | None, user: str | None) -> None:
       termbase --db my.sqlite add 高水平安全 "high-level security" --subject "national security"
       termbase approve 12 --comment "official usage"
     """
-    state = State(db, user)
+    state = State(db, user, role)
     ctx.obj = state
     ctx.call_on_close(state.close)
     if ctx.invoked_subcommand is None:
@@ -186,6 +207,18 @@ def init(state: State, empty: bool) -> None:
     help="An English abbreviation of the concept (repeatable), e.g. GDI.",
 )
 @click.option("--approve", "approve_now", is_flag=True, help="Approve the entry at once.")
+@click.option(
+    "--into",
+    metavar="ID",
+    help="Add the renderings to existing entry ID instead of creating a concept.",
+)
+@click.option(
+    "--new",
+    "force_new",
+    is_flag=True,
+    help="Create a distinct concept even though an entry has the same Chinese term "
+    "(a homograph, e.g. of another subject).",
+)
 @pass_state
 def add(
     state: State,
@@ -204,8 +237,14 @@ def add(
     source_url: str,
     abbreviation: tuple[str, ...],
     approve_now: bool,
+    into: str | None,
+    force_new: bool,
 ) -> None:
     """Add a concept: a Chinese term and its English rendering(s).
+
+    An entry with the same Chinese term (after folding traditional/simplified,
+    width and spaces) is never duplicated by accident: the command stops and
+    names it; add the renderings to it with --into ID, or pass --new.
 
     \b
     Example:
@@ -235,7 +274,16 @@ def add(
     entry = Entry(
         terms=terms, subject=subject, definition=definition, sources=[source] if source else []
     )
-    entry = tb.add(entry)
+    if into is not None:
+        from termbase.cli_review import report_write
+
+        before = tb.get(into)
+        entry = tb.add(entry, into=into)
+        report_write(tb, before, entry, "added to")
+        if approve_now:
+            tb.approve(entry.id or 0)
+        return
+    entry = tb.add(entry, new=force_new)
     if approve_now:
         entry = tb.approve(entry.id or 0)
     click.echo(
@@ -333,40 +381,6 @@ def search(
 
 
 # ------------------------------------------------------------------ review
-@cli.command()
-@click.argument("entry_id")
-@click.option("--comment", default="", help="Why it is approved.")
-@expected_version_option(
-    "Fail if the entry is no longer at this version (someone else changed it)."
-)
-@pass_state
-def approve(state: State, entry_id: str, comment: str, expected: int | None) -> None:
-    """Approve an entry.
-
-    \b
-    Example:
-      termbase approve 12 --comment "matches the official translation"
-    """
-    entry = state.open().approve(entry_id, comment=comment, expected_version=expected)
-    click.echo(f"Approved #{entry.id} {entry.zh} (version {entry.version}, by {entry.reviewer}).")
-
-
-@cli.command()
-@click.argument("entry_id")
-@click.option("--reason", required=True, help="Why it is rejected (required).")
-@expected_version_option()
-@pass_state
-def reject(state: State, entry_id: str, reason: str, expected: int | None) -> None:
-    """Reject an entry, with a reason.
-
-    \b
-    Example:
-      termbase reject 40 --reason "not a set formulation"
-    """
-    entry = state.open().reject(entry_id, reason=reason, expected_version=expected)
-    click.echo(f"Rejected #{entry.id} {entry.zh} (version {entry.version}, by {entry.reviewer}).")
-
-
 @cli.command("set-status")
 @click.argument("entry_id")
 @click.argument("term")
@@ -456,7 +470,7 @@ def stats(state: State, as_json: bool) -> None:
 
 # ---------------------------------------------------------- import / export
 @cli.command("import")
-@click.argument("file", type=click.Path(dir_okay=True))
+@click.argument("file", type=click.Path(dir_okay=True), required=False)
 @click.option("--format", "fmt", help="File format (default: from the content or extension).")
 @dry_run_option("Print the merge plan and write nothing.")
 @click.option(
@@ -474,11 +488,18 @@ def stats(state: State, as_json: bool) -> None:
     is_flag=True,
     help="CSV/TSV, XLSX, CC-CEDICT: skip malformed rows instead of stopping.",
 )
+@click.option(
+    "--revert",
+    "revert_batch",
+    type=int,
+    metavar="BATCH",
+    help="Undo import BATCH (see 'termbase imports') instead of importing a file.",
+)
 @json_option("Print the report as JSON.")
 @pass_state
 def import_(
     state: State,
-    file: str,
+    file: str | None,
     fmt: str | None,
     dry_run: bool,
     on_conflict: str,
@@ -486,18 +507,35 @@ def import_(
     columns: str | None,
     encoding: str | None,
     skip_bad_lines: bool,
+    revert_batch: int | None,
     as_json: bool,
 ) -> None:
     """Import a glossary: TBX, TMX, PO, CSV/TSV, XLSX or CC-CEDICT.
 
     The import is one transaction: if the file fails half-way, nothing is
     stored.  With --dry-run the plan is printed and nothing is written.
+    What a file would change in an approved entry is held for review
+    ('termbase review'); every import is recorded ('termbase imports') and
+    can be undone with --revert BATCH until its entries are reviewed further.
 
     \b
     Examples:
       termbase import glossary.tbx --dry-run
       termbase import terms.csv --columns zh,en,note --on-conflict skip
+      termbase import --revert 3
     """
+    if revert_batch is not None:
+        done = state.open().revert_import(revert_batch)
+        if as_json:
+            echo_json(done)
+        else:
+            click.echo(
+                f"Reverted import #{revert_batch}: {done['deleted']} entries deleted, "
+                f"{done['restored']} restored, {done['withdrawn']} proposed changes withdrawn."
+            )
+        return
+    if file is None:
+        raise click.UsageError("give the FILE to import, or --revert BATCH")
     options: dict[str, Any] = {}
     if columns:
         options["columns"] = columns
@@ -530,10 +568,12 @@ def import_(
 @click.option("--format", "fmt", help="tbx, tbx2008, tmx, po, csv, tsv, xlsx (default: extension).")
 @click.option(
     "--review",
-    type=click.Choice(["approved", "all"]),
-    default="all",
+    type=click.Choice(list(EXPORT_REVIEWS)),
+    default="approved",
     show_default=True,
-    help="Export only approved entries, or all.",
+    help="approved entries only; proposed ones only; or all (proposed ones marked: TBX note, "
+    "PO fuzzy, TMX x-review prop, CSV review column, OmegaT comment). Rejected entries "
+    "are never exported.",
 )
 @click.option("--lang", "langs", help="Languages to export, comma-separated (e.g. zh,en).")
 @click.option("--subject", help="Only entries of this subject field.")
@@ -543,12 +583,15 @@ def export(
 ) -> None:
     """Export the termbase to a file that CAT tools load.
 
-    Deprecated renderings are written as deprecated/forbidden where the
-    format can say so, never as ordinary translations.
+    Approved entries only, unless --review says otherwise.  Deprecated
+    renderings are written as deprecated/forbidden where the format can say
+    so, never as ordinary translations; rejected entries and changes still
+    waiting for review are never written.
 
     \b
     Examples:
-      termbase export glossary.tbx --review approved
+      termbase export glossary.tbx
+      termbase export review.po --review all         # proposed entries marked fuzzy
       termbase export glossary.tbx --format tbx2008      # for OmegaT and Weblate
       termbase export glossary.txt --format tsv          # OmegaT glossary
     """

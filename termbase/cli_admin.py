@@ -62,5 +62,5 @@ def doctor(state: State, repair: bool) -> None:
         click.echo(f"{tb.path}: no problems found.")
         return
     for problem in problems:
-        click.echo(f"problem: {problem}")
+        click.echo(problem if problem.startswith("likely duplicate:") else f"problem: {problem}")
     raise SystemExit(1)

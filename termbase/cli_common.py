@@ -24,15 +24,16 @@ F = TypeVar("F", bound=Callable[..., Any])
 class State:
     """The database and user the command line was given; opens the Termbase once."""
 
-    def __init__(self, db: str | None, user: str | None) -> None:
+    def __init__(self, db: str | None, user: str | None, role: str = "admin") -> None:
         self.db = db
         self.user = user
+        self.role = role
         self.termbase: Termbase | None = None
 
     def open(self) -> Termbase:
-        """The Termbase of ``--db`` / ``--user`` (opened on first use)."""
+        """The Termbase of ``--db`` / ``--user`` / ``--role`` (opened on first use)."""
         if self.termbase is None:
-            self.termbase = Termbase(self.db, user=self.user)
+            self.termbase = Termbase(self.db, user=self.user, role=self.role)
         return self.termbase
 
     def close(self) -> None:

@@ -161,7 +161,7 @@ def test_sigkill_during_export_leaves_no_half_written_file(tmp_path: Path) -> No
         def slow(n):
             import time
             time.sleep(0.002)
-        tb.export_file({str(target)!r}, progress=slow)
+        tb.export_file({str(target)!r}, review="all", progress=slow)
     """)
     proc = subprocess.Popen([sys.executable, "-c", script], cwd=REPO)
     deadline = time.time() + 60

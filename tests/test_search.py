@@ -168,6 +168,7 @@ def test_nothing_found(tb: Termbase) -> None:
 
 def test_index_follows_changes(tb: Termbase) -> None:
     entry = tb.search("银行")[0].entry
+    tb.add_term(entry.id, Term("banking house", "en"))  # the last usable one stays usable
     tb.set_status(entry.id, "bank", "deprecated")
     assert tb.search("bank")[0].term.status is TermStatus.DEPRECATED
     tb.set_status(entry.id, "bank", "preferred")
