@@ -303,8 +303,10 @@ def test_every_official_source_has_a_url_and_a_date(build: ModuleType, raw: dict
         assert source["url"].startswith("http") and source["date"], key
     # "official" is a ranked source, never free text
     for r in _renderings(raw):
-        assert "official" not in r.get("note", "").lower() or r.get("sources") or any(
-            "quotes" in c for c in r.get("contexts", [])
+        assert (
+            "official" not in r.get("note", "").lower()
+            or r.get("sources")
+            or any("quotes" in c for c in r.get("contexts", []))
         ), r["en"]
 
 
@@ -322,7 +324,10 @@ def test_every_preferred_rendering_cites_a_source(raw: dict[str, Any]) -> None:
 
 
 def test_superseded_renderings_carry_their_dates(raw: dict[str, Any]) -> None:
-    by = {e["zh"]: {r["en"]: r for r in e.get("renderings", []) + e.get("abbreviations", [])} for e in raw["entries"]}
+    by = {
+        e["zh"]: {r["en"]: r for r in e.get("renderings", []) + e.get("abbreviations", [])}
+        for e in raw["entries"]
+    }
     wanted = {
         "一带一路倡议": ("One Belt, One Road", "OBOR"),
         "总体国家安全观": ("overall national security outlook",),
@@ -342,15 +347,23 @@ def test_superseded_renderings_carry_their_dates(raw: dict[str, Any]) -> None:
 
 
 def test_the_corrected_renderings(entries: list[Entry]) -> None:
-    assert _by_zh(entries, "中央财经委员会").en == "Central Commission for Financial and Economic Affairs"
+    assert (
+        _by_zh(entries, "中央财经委员会").en
+        == "Central Commission for Financial and Economic Affairs"
+    )
     assert _by_zh(entries, "高水平对外开放").en == "high-standard opening up"
-    assert _by_zh(entries, "全体人民共同富裕的现代化").en == "modernization of common prosperity for all"
+    assert (
+        _by_zh(entries, "全体人民共同富裕的现代化").en
+        == "modernization of common prosperity for all"
+    )
     decision = _by_zh(entries, "中共中央关于全面深化改革若干重大问题的决定").en
     assert decision.endswith("Comprehensively Deepening the Reform")
     assert _by_zh(entries, "逢山开道、遇水架桥")
     security_risks = _by_zh(entries, "防范化解各类安全风险")
     assert security_risks.en == "forestall and defuse various security risks"
-    assert all("hegemony" not in c.text for t in _by_zh(entries, "霸权主义").en_terms for c in t.contexts)
+    assert all(
+        "hegemony" not in c.text for t in _by_zh(entries, "霸权主义").en_terms for c in t.contexts
+    )
     title = _by_zh(entries, "新时代的中国国家安全").en_terms[0]
     assert all("National Security in the New Era" in c.text for c in title.contexts)
     prosperity = [t.text for t in _by_zh(entries, "共同富裕").en_terms]
@@ -363,7 +376,10 @@ def test_the_corrected_renderings(entries: list[Entry]) -> None:
         ("长臂管辖", "chángbì guǎnxiá"),
         ("反制裁、反干涉、反“长臂管辖”机制", "fǎn zhìcái fǎn gānshè fǎn chángbì guǎnxiá jīzhì"),
         ("长治久安", "chángzhìjiǔ'ān"),
-        ("经济快速发展和社会长期稳定两大奇迹", "jīngjì kuàisù fāzhǎn hé shèhuì chángqī wěndìng liǎng dà qíjì"),
+        (
+            "经济快速发展和社会长期稳定两大奇迹",
+            "jīngjì kuàisù fāzhǎn hé shèhuì chángqī wěndìng liǎng dà qíjì",
+        ),
         ("对世界经济增长的贡献率", "duì shìjiè jīngjì zēngzhǎng de gòngxiànlǜ"),
         ("行稳致远", "xíng wěn zhìyuǎn"),
         ("发展和安全并重", "fāzhǎn hé ānquán bìngzhòng"),
@@ -371,14 +387,19 @@ def test_the_corrected_renderings(entries: list[Entry]) -> None:
         ("以人民安全为宗旨", "yǐ rénmín ānquán wéi zōngzhǐ"),
         ("全球南方的当然成员", "quánqiú nánfāng de dāngrán chéngyuán"),
         ("党治国理政的重大原则", "dǎng zhìguó lǐzhèng de zhòngdà yuánzé"),
-        ("推动全球治理体系朝着更加公正合理的方向发展", "tuīdòng quánqiú zhìlǐ tǐxì cháozhe gèngjiā gōngzhèng hélǐ de fāngxiàng fāzhǎn"),
+        (
+            "推动全球治理体系朝着更加公正合理的方向发展",
+            "tuīdòng quánqiú zhìlǐ tǐxì cháozhe gèngjiā gōngzhèng hélǐ de fāngxiàng fāzhǎn",
+        ),
     ],
 )
 def test_heteronym_readings(entries: list[Entry], zh: str, pinyin: str) -> None:
     assert _by_zh(entries, zh).pinyin == pinyin
 
 
-def test_entry_types_and_phraseology(build: ModuleType, raw: dict[str, Any], entries: list[Entry]) -> None:
+def test_entry_types_and_phraseology(
+    build: ModuleType, raw: dict[str, Any], entries: list[Entry]
+) -> None:
     types = Counter(e["type"] for e in raw["entries"])
     assert set(types) <= set(build.ENTRY_TYPES)
     assert types["set-formulation"] > 50 and types["event"] >= 10 and types["institution"] >= 10
@@ -408,7 +429,9 @@ def test_no_context_starts_in_the_middle_of_a_sentence(entries: list[Entry]) -> 
                 if c.text[0] in SUPERSCRIPTS:
                     continue  # a footnote
                 before = joined[: joined.find(c.text)].rstrip(" ")
-                assert not before or before[-1] in ".!?:;”\"’)\n—" or before[-1] in SUPERSCRIPTS, c.text
+                assert not before or before[-1] in '.!?:;”"’)\n—' or before[-1] in SUPERSCRIPTS, (
+                    c.text
+                )
 
 
 # ------------------------------------------------------------------ validation
@@ -457,13 +480,23 @@ def _entry(**changes: Any) -> dict[str, Any]:
         (
             {
                 "renderings": [
-                    {"en": "x", "status": "preferred", "from": "2021", "until": "2020", "sources": ["bri"]},
+                    {
+                        "en": "x",
+                        "status": "preferred",
+                        "from": "2021",
+                        "until": "2020",
+                        "sources": ["bri"],
+                    },
                 ]
             },
             "'from' 2021 is after 'until' 2020",
         ),
         (
-            {"renderings": [{"en": "x", "status": "preferred", "from": "May 2020", "sources": ["bri"]}]},
+            {
+                "renderings": [
+                    {"en": "x", "status": "preferred", "from": "May 2020", "sources": ["bri"]}
+                ]
+            },
             "'from' must be YYYY, YYYY-MM or YYYY-MM-DD",
         ),
         (

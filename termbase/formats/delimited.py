@@ -27,7 +27,8 @@ concept: the preferred rendering in ``en``, the other usable renderings in
 ``alternatives`` and the deprecated ones in ``deprecated``.  Any other
 extension (or ``dialect="tsv"``) writes an OmegaT glossary: one
 ``source<TAB>target<TAB>comment`` line per preferred or admitted rendering,
-never a deprecated one.  Cells that a spreadsheet would run as a formula
+never a deprecated one; the comment says ``proposed`` for an entry not yet
+approved.  Cells that a spreadsheet would run as a formula
 (leading ``=``, ``+``, ``-``, ``@``, tab or CR) are prefixed with ``'``; on
 reading a file that this module wrote, the prefix is removed again.
 """
@@ -753,6 +754,8 @@ def tsv_lines(entry: Entry) -> list[tuple[str, str, str]]:
         if t.status not in (TermStatus.PREFERRED, TermStatus.ADMITTED):
             continue
         parts = [] if t.status is TermStatus.PREFERRED else ["admitted"]
+        if entry.review is Review.PROPOSED:
+            parts.insert(0, "proposed")  # not yet approved: OmegaT shows the comment
         if t.note:
             parts.append(t.note)
         if deprecated and t.status is TermStatus.PREFERRED:
