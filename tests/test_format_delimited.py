@@ -218,8 +218,8 @@ def test_omegat_tsv_export(tmp_path: Path) -> None:
         "新发展格局\tnew development pattern\n"
         "新发展格局\tnew development dynamic\tadmitted; informal use\n"
         "国务院新闻办公室\tState Council Information Office\t"
-        "avoid: Information Office of China's State Council\n"
-        "高质量发展\thigh-quality development\n"
+        "proposed; avoid: Information Office of China's State Council\n"
+        "高质量发展\thigh-quality development\tproposed\n"
     )
     back = list(delimited.read(path))
     assert [(t.text, t.status.value, t.note) for t in back[0].en_terms] == [

@@ -125,7 +125,9 @@ def offered(tb: Termbase, tmp_path: Path, review: str) -> dict[str, list[tuple[s
     got["omegat-tsv"] = [(tgt, comment) for _, tgt, comment in omegat_tsv(files["tsv"])]
     sheet = openpyxl.load_workbook(files["xlsx"]).active
     header = [c.value for c in next(sheet.iter_rows(max_row=1))]
-    xrows = [dict(zip(header, (c.value for c in row))) for row in sheet.iter_rows(min_row=2)]
+    xrows = [
+        dict(zip(header, (c.value for c in row), strict=True)) for row in sheet.iter_rows(min_row=2)
+    ]
     got["xlsx"] = [(r["en"], r["review"]) for r in xrows]
     v3 = etree.parse(str(files["tbx"]))
     got["tbx-v3"] = [

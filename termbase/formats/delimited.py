@@ -576,12 +576,16 @@ def read(path: str | os.PathLike[str], **options: Any) -> Iterator[Entry]:
 
 def _regroup(entries: Iterable[Entry]) -> Iterator[Entry]:
     """Our own OmegaT TSV: consecutive lines of one Chinese term are one concept;
-    a comment starting ``admitted`` marks an admitted rendering, ``avoid: …``
+    a comment starting ``proposed`` marks an entry not yet approved (the others
+    are approved), ``admitted`` an admitted rendering, ``avoid: …``
     lists deprecated ones (dropped: they are in no target cell)."""
     current: Entry | None = None
     for entry in entries:
         parts = [x for x in entry.note.split("; ") if x] if entry.note else []
         status = TermStatus.PREFERRED
+        entry.review = Review.APPROVED
+        if parts and parts[0] == "proposed":
+            entry.review, parts = Review.PROPOSED, parts[1:]
         if parts and parts[0] == "admitted":
             status, parts = TermStatus.ADMITTED, parts[1:]
         parts = [x for x in parts if not x.startswith("avoid: ")]
