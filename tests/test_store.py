@@ -73,9 +73,10 @@ def test_pinyin_is_pypinyins_phrase_reading_however_often_a_word_recurs(tb: Term
             got = tb.add(Entry(terms=[Term(text, "zh-CN")], note=str(round_)))
             want = "".join(s[0] for s in pinyin(text.replace("〇", "零"), style=Style.TONE))
             assert got.terms[0].pinyin.replace(" ", "") == want, text
-    assert tb.get(tb.add(Entry(terms=[Term("重要", "zh-CN")], note="x")).id or 0).terms[
-        0
-    ].pinyin == "zhòngyào"
+    assert (
+        tb.get(tb.add(Entry(terms=[Term("重要", "zh-CN")], note="x")).id or 0).terms[0].pinyin
+        == "zhòngyào"
+    )
     assert tb.add(Entry(terms=[Term("重新", "zh-CN")], note="y")).terms[0].pinyin == "chóngxīn"
 
 
