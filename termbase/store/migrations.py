@@ -162,6 +162,8 @@ V5_USERS = [
         revoked_at TEXT NOT NULL DEFAULT '',
         last_used_at TEXT NOT NULL DEFAULT '')""",
     "CREATE INDEX tokens_user ON tokens(user_id)",
+]
+
 V6_MODERATION = [
     # ids are handed out from these counters, never from max(id) + 1, so that
     # the id of a deleted or merged entry (and the history that names it) is
