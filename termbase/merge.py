@@ -120,10 +120,6 @@ class ImportReport:
         return {k: getattr(self, k) for k in self.__dataclass_fields__}
 
 
-class _DryRun(Exception):
-    """Raised to roll back a dry run."""
-
-
 def _reading(pinyin: str) -> str:
     """Pinyin compared for identity: tones kept, case, spaces and apostrophes ignored."""
     return unicodedata.normalize("NFC", "".join(c for c in pinyin.lower() if c.isalpha()))
@@ -329,40 +325,35 @@ def run_import(
         )
     report = ImportReport(origin=origin, dry_run=dry_run)
     run = _Run(store, clock, actor, origin, on_conflict, report)
-    try:
-        with store.transaction():
-            report.batch_id = store.start_batch(origin, actor.name, clock())
-            run.batch.batch_id = report.batch_id
-            run.batch.start()
-            stream = iter(entries)
-            while chunk := list(itertools.islice(stream, LOOKUP_BATCH)):
-                run.batch.flush()  # the look-ups see every entry written so far
-                run.lookups.prefetch(chunk)
-                for incoming in chunk:
-                    report.total += 1
-                    run.import_one(incoming)
-                    if progress is not None:
-                        progress(1)
-            run.batch.flush()
-            if store.search_index_deferred and not dry_run:
-                _build_index(store, progress)
-            store.finish_batch(report.batch_id, report.as_dict() | {"plan": report.plan[:20]})
-            store.add_history(
-                HistoryRecord(
-                    entry_id=None,
-                    entry_uuid="",
-                    at=clock(),
-                    actor=actor.name,
-                    action="import",
-                    after=report.as_dict() | {"plan": report.plan[:20]},
-                    comment=report.summary(),
-                    batch_id=report.batch_id,
-                )
+    with store.transaction(dry_run=dry_run):
+        report.batch_id = store.start_batch(origin, actor.name, clock())
+        run.batch.batch_id = report.batch_id
+        run.batch.start()
+        stream = iter(entries)
+        while chunk := list(itertools.islice(stream, LOOKUP_BATCH)):
+            run.batch.flush()  # the look-ups see every entry written so far
+            run.lookups.prefetch(chunk)
+            for incoming in chunk:
+                report.total += 1
+                run.import_one(incoming)
+                if progress is not None:
+                    progress(1)
+        run.batch.flush()
+        if store.search_index_deferred and not dry_run:
+            _build_index(store, progress)
+        store.finish_batch(report.batch_id, report.as_dict() | {"plan": report.plan[:20]})
+        store.add_history(
+            HistoryRecord(
+                entry_id=None,
+                entry_uuid="",
+                at=clock(),
+                actor=actor.name,
+                action="import",
+                after=report.as_dict() | {"plan": report.plan[:20]},
+                comment=report.summary(),
+                batch_id=report.batch_id,
             )
-            if dry_run:
-                raise _DryRun
-    except _DryRun:
-        pass
+        )
     return report
 
 

@@ -35,11 +35,11 @@ import functools
 import gc
 import hashlib
 import json
+import logging
 import operator
 import os
 import re
 import struct
-import sys
 import tempfile
 import time
 from array import array
@@ -58,6 +58,10 @@ if TYPE_CHECKING:
 #: Bumped when the cache layout changes.
 CACHE_MAGIC = b"termbase-automaton\n"
 CACHE_VERSION = 3
+
+#: The library reports through logging, never by printing (without a logging
+#: configuration, Python shows warnings on stderr).
+_log = logging.getLogger(__name__)
 
 _EN_TOKEN = re.compile("[A-Za-z0-9]+(?:['’][A-Za-z]+)?|\x00")
 
@@ -590,5 +594,5 @@ def _write_cache(path: str, data: bytes) -> int:
         os.replace(tmp, path)
         return len(data)
     except OSError as exc:
-        print(f"termbase: cannot cache the term automaton: {exc}", file=sys.stderr)
+        _log.warning("termbase: cannot cache the term automaton: %s", exc)
         return 0

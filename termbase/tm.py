@@ -39,6 +39,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from termbase.errors import InvalidValueError
+from termbase.lang import HAN
 from termbase.model import Segment, is_chinese
 
 if TYPE_CHECKING:
@@ -85,7 +86,6 @@ EN_MODE = "en"
 
 _WORD = re.compile(r"\w+(?:['’]\w+)*|[^\w\s]")
 _SPACE = re.compile(r"\s+")
-_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f]")
 _VOCAB: dict[str, str] = {}
 _VOCAB_BASE = 0x100
 _VOCAB_SIZE = 0x110000 - _VOCAB_BASE
@@ -210,7 +210,7 @@ def segment_hash(seg: Segment) -> str:
 
 def query_mode(text: str) -> str:
     """``zh`` when *text* contains a Han character, else ``en``."""
-    return ZH_MODE if _HAN.search(text) else EN_MODE
+    return ZH_MODE if HAN.search(text) else EN_MODE
 
 
 def sides(seg: Segment) -> dict[str, str]:
@@ -220,8 +220,8 @@ def sides(seg: Segment) -> dict[str, str]:
         ``{"zh": "source"|"target", "en": "source"|"target"}``; a side is
         Chinese when its language tag is (else when its text has Han characters).
     """
-    src_zh = is_chinese(seg.source_lang) if seg.source_lang else bool(_HAN.search(seg.source))
-    tgt_zh = is_chinese(seg.target_lang) if seg.target_lang else bool(_HAN.search(seg.target))
+    src_zh = is_chinese(seg.source_lang) if seg.source_lang else bool(HAN.search(seg.source))
+    tgt_zh = is_chinese(seg.target_lang) if seg.target_lang else bool(HAN.search(seg.target))
     if tgt_zh and not src_zh:
         return {ZH_MODE: "target", EN_MODE: "source"}
     if src_zh and not tgt_zh:
@@ -375,10 +375,6 @@ def _term_dict(t: TermInText) -> dict[str, Any]:
     }
 
 
-class _DryRun(Exception):
-    """Raised inside the import transaction to roll a dry run back."""
-
-
 # ------------------------------------------------------------------- memory
 class TranslationMemory:
     """The translation memory of one termbase (``Termbase.tm``).
@@ -433,7 +429,7 @@ class TranslationMemory:
         now = self.clock()
         user = self.user
         try:
-            with self.store.transaction():
+            with self.store.transaction(dry_run=dry_run):
                 self._catch_up()
                 pending: dict[str, array[int]] = {}
                 lengths: list[tuple[int, int, int, int, int]] = []
@@ -460,10 +456,6 @@ class TranslationMemory:
                     report.added += 1
                     lengths.append(_index_segment(seg, new_id, pending, keys))
                 self._flush(pending, lengths, keys)
-                if dry_run:
-                    raise _DryRun
-        except _DryRun:
-            pass
         finally:
             self._writes += 1
         return report
@@ -990,7 +982,7 @@ def _hit_from_entry(
     entry: Any, start: int, end: int, written: str, other: str
 ) -> TermInText | None:
     """A :class:`TermInText` for *written* found at *start*–*end*, from its entry."""
-    want_zh = not bool(_HAN.search(written))
+    want_zh = not bool(HAN.search(written))
     same = [t for t in entry.terms if is_chinese(t.lang) != want_zh]
     folded = _fold(written)
     term = next((t for t in same if _fold(t.text) == folded), same[0] if same else None)

@@ -39,6 +39,7 @@ from lxml import etree
 from termbase.errors import FormatError, InvalidValueError, UnsafeFileError
 from termbase.formats import _xml, _xmlout
 from termbase.formats._io import atomic_output
+from termbase.lang import HAN
 from termbase.model import (
     Context,
     Entry,
@@ -121,7 +122,6 @@ _DCT_ADMIN = {"source", "customerSubset", "projectSubset"}
 _UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 
 _SOURCE_FIELDS = ("title", "author", "publisher", "date", "url", "note")
-_HAN = re.compile(r"[\u3400-\u9fff\U00020000-\U0003134f]")
 _LATIN = re.compile(r"[A-Za-z]")
 #: Characters XML 1.0 cannot carry (C0 controls but tab/newline/CR, U+FFFE/U+FFFF).
 
@@ -311,7 +311,7 @@ class _Reader:
         script) goes to definition_zh, anything else to definition; a second one to the note."""
         text = _text(descrip)
         lang = normalise_lang(_xml.lang_of(descrip))
-        chinese = is_chinese(lang) if lang else bool(_HAN.search(text)) and not _LATIN.search(text)
+        chinese = is_chinese(lang) if lang else bool(HAN.search(text)) and not _LATIN.search(text)
         if chinese and not entry.definition_zh:
             entry.definition_zh = text
         elif not chinese and not entry.definition and (not lang or is_english(lang)):

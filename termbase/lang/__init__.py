@@ -33,7 +33,10 @@ _PUNCT = str.maketrans(
     }
 )
 
-_HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff\U00020000-\U0003134f]")
+#: Han characters: CJK Unified Ideographs with extension A, compatibility
+#: ideographs, and the supplementary planes' extensions B and later.  The one
+#: definition of "a Han character" in termbase.
+HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f]")
 
 
 def fold(text: str) -> str:
@@ -43,12 +46,12 @@ def fold(text: str) -> str:
 
 def has_han(text: str) -> bool:
     """True when *text* contains a Han character."""
-    return bool(_HAN.search(text))
+    return bool(HAN.search(text))
 
 
 def han_positions(text: str) -> list[int]:
     """Indexes of the Han characters of *text*."""
-    return [m.start() for m in _HAN.finditer(text)]
+    return [m.start() for m in HAN.finditer(text)]
 
 
 @functools.lru_cache(maxsize=1)

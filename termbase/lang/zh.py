@@ -7,15 +7,9 @@ pypinyin and OpenCC are imported on first use only (pypinyin alone costs
 from __future__ import annotations
 
 import functools
-import re
 from typing import Any
 
-_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f]")
-
-
-def has_han(text: str) -> bool:
-    """True when *text* contains at least one Han character."""
-    return bool(_HAN.search(text))
+from termbase.lang import has_han
 
 
 @functools.lru_cache(maxsize=2)

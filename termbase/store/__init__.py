@@ -168,27 +168,53 @@ class Store(ModerationStore):
         self.conn.close()
 
     @contextlib.contextmanager
-    def transaction(self) -> Iterator[sqlite3.Connection]:
-        """One write transaction; nested calls join the outer one."""
+    def transaction(self, *, dry_run: bool = False) -> Iterator[sqlite3.Connection]:
+        """One write transaction; nested calls join the outer one.
+
+        With *dry_run*, what is written inside is rolled back at the end (a
+        savepoint when nested), so a dry run takes exactly the path of the
+        real thing and leaves nothing behind.
+        """
         with self._lock:
+            deferred = self._deferred_index  # restored when a savepoint rolls back
             if self._depth == 0:
                 self.conn.execute("BEGIN IMMEDIATE")
+            elif dry_run:
+                self.conn.execute("SAVEPOINT dry_run")
             self._depth += 1
             try:
                 yield self.conn
             except BaseException:
                 self._depth -= 1
                 if self._depth == 0:
-                    self.conn.execute("ROLLBACK")
-                    self._source_cache.clear()  # may name rows that were rolled back
-                    self._deferred_index = None  # the DROP INDEX was rolled back too
+                    self._roll_back()
+                elif dry_run:
+                    self._roll_back_savepoint(deferred)
                 raise
             else:
+                if dry_run:
+                    self._depth -= 1
+                    if self._depth == 0:
+                        self._roll_back()
+                    else:
+                        self._roll_back_savepoint(deferred)
+                    return
                 if self._depth == 1 and self._deferred_index is not None:
                     self.build_search_index()  # never commit without the search index
                 self._depth -= 1
                 if self._depth == 0:
                     self.conn.execute("COMMIT")
+
+    def _roll_back(self) -> None:
+        self.conn.execute("ROLLBACK")
+        self._source_cache.clear()  # may name rows that were rolled back
+        self._deferred_index = None  # the DROP INDEX was rolled back too
+
+    def _roll_back_savepoint(self, deferred: str | None) -> None:
+        self.conn.execute("ROLLBACK TO dry_run")
+        self.conn.execute("RELEASE dry_run")
+        self._source_cache.clear()
+        self._deferred_index = deferred
 
     @property
     def schema_version(self) -> int:
