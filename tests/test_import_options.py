@@ -146,14 +146,20 @@ def test_export_lang_keeps_only_the_languages_asked_for(
     with Termbase(db_path, seed=False) as tb:
         tb.add_term(stored, Term("新發展格局", "zh-Hant", TermStatus.PREFERRED))
     out = tmp_path / "zh-only.tbx"
-    assert run("export", str(out), "--lang", "zh").output == f"Exported 1 entries to {out}.\n"
+    assert (
+        run("export", str(out), "--lang", "zh", "--review", "all").output
+        == f"Exported 1 entries to {out}.\n"
+    )
     text = out.read_text(encoding="utf-8")
     assert "新发展格局" in text and "新發展格局" in text
     assert "new development pattern" not in text
     both = tmp_path / "zh-en.csv"
-    run("export", str(both), "--lang", "zh-CN,en")
+    run("export", str(both), "--lang", "zh-CN,en", "--review", "all")
     text = both.read_text(encoding="utf-8")
     assert "新发展格局" in text and "new development pattern" in text
     assert "新發展格局" not in text
     none = tmp_path / "fr.csv"
-    assert run("export", str(none), "--lang", "fr").output == f"Exported 0 entries to {none}.\n"
+    assert (
+        run("export", str(none), "--lang", "fr", "--review", "all").output
+        == f"Exported 0 entries to {none}.\n"
+    )
