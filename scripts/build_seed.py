@@ -191,8 +191,10 @@ def _dates(path: Path, where: str, raw: dict[str, Any]) -> None:
     for field in ("from", "until"):
         value = raw.get(field)
         if value is not None and not (isinstance(value, str) and _DATE.match(value)):
-            raise _fail(path, where, f"'{field}' must be YYYY, YYYY-MM or YYYY-MM-DD, not {value!r}")
-    if raw.get("from") and raw.get("until") and raw["from"][:len(raw["until"])] > raw["until"]:
+            raise _fail(
+                path, where, f"'{field}' must be YYYY, YYYY-MM or YYYY-MM-DD, not {value!r}"
+            )
+    if raw.get("from") and raw.get("until") and raw["from"][: len(raw["until"])] > raw["until"]:
         raise _fail(path, where, f"'from' {raw['from']} is after 'until' {raw['until']}")
 
 
@@ -275,9 +277,7 @@ def _entry(
     traditional = raw.get("traditional") or to_traditional(zh)
     if traditional != zh:
         terms.append(Term(traditional, ZH_HANT, TermStatus.PREFERRED, TermType.VARIANT))
-    renderings = [
-        _term(path, where, r, sources, ranks, False) for r in raw.get("renderings", [])
-    ]
+    renderings = [_term(path, where, r, sources, ranks, False) for r in raw.get("renderings", [])]
     preferred = [r for r in renderings if r.term.status is TermStatus.PREFERRED]
     if renderings and len(preferred) != 1:
         raise _fail(path, where, f"needs exactly one preferred rendering (has {len(preferred)})")
@@ -333,7 +333,12 @@ def load_seed_source(path: Path | str = SOURCE_FILE) -> list[Entry]:
     entries: list[Entry] = []
     seen: set[str] = set()
     for raw in data.get("phraseology", []):
-        _entry(path, dict(raw, type="term", review="proposed", note="Doubt: phraseology"), sources, ranks)
+        _entry(
+            path,
+            dict(raw, type="term", review="proposed", note="Doubt: phraseology"),
+            sources,
+            ranks,
+        )
     for raw in data["entries"]:
         entry = _entry(path, raw, sources, ranks)
         if entry.zh in seen:

@@ -17,9 +17,10 @@ from typing import TYPE_CHECKING, Any
 
 from termbase import rules
 from termbase.api_moderation import ModerationMixin
-from termbase.errors import InvalidValueError, NotFoundError, TermbaseError
+from termbase.errors import InvalidValueError, NotFoundError, OutputError, TermbaseError
+from termbase.fileio import STDOUT, check_output, unique_path
 from termbase.model import Entry, HistoryRecord, Review, Role, TermStatus
-from termbase.store import Store
+from termbase.store import Store, check_backup
 
 if TYPE_CHECKING:
     from termbase.extract import Candidate
@@ -89,6 +90,11 @@ class Termbase(ModerationMixin):
         seed: load the seed glossary when the file is created.  Default:
             only for the default database (``path`` not given).
         clock: function returning the current time string (tests fix it).
+        create: create the file when it does not exist (``False``: a missing
+            file is a DatabaseError naming it, so a mistyped path is noticed).
+        readonly: open without the right to write (searches work, writes
+            raise ReadOnlyError).  A file that cannot be written is opened so
+            anyway.
     """
 
     def __init__(
@@ -99,10 +105,12 @@ class Termbase(ModerationMixin):
         role: Role | str = Role.ADMIN,
         seed: bool | None = None,
         clock: Callable[[], str] | None = None,
+        create: bool = True,
+        readonly: bool = False,
     ) -> None:
         db_path = os.fspath(path) if path is not None else default_db_path()
         is_new = db_path == ":memory:" or not os.path.exists(db_path)
-        self.store = Store(db_path)
+        self.store = Store(db_path, create=create, readonly=readonly)
         self.path = db_path
         self.user = user or default_user()
         try:
@@ -269,7 +277,7 @@ class Termbase(ModerationMixin):
             raise InvalidValueError(f"the {fmt.name} format cannot be imported")
         module = fmt.load()
         if on_conflict == "replace" and not dry_run and self.path != ":memory:":
-            self.backup(f"{self.path}.before-import.bak")
+            self.store.backup(unique_path(f"{self.path}.before-import"))
         entries = module.read(p, **options)
         if source_name:
             entries = _with_source(entries, source_name)
@@ -291,6 +299,7 @@ class Termbase(ModerationMixin):
         langs: list[str] | None = None,
         subject: str | None = None,
         progress: Callable[[int], None] | None = None,
+        force: bool = False,
         **options: Any,
     ) -> int:
         """Export entries to a file; returns how many entries were written.
@@ -300,12 +309,14 @@ class Termbase(ModerationMixin):
         never exported: no CAT tool must offer them as terms.  Pending
         changes are not in the entry tables, so they are never exported either.
 
-        Written to a temporary file and renamed at the end, so a failed
-        export never leaves half a file.
+        Written as :mod:`termbase.fileio` says: a failed export never leaves
+        half a file, ``-`` is standard output, devices and pipes are streamed
+        to.  The open database is never written over; another SQLite file
+        only with *force*.
         """
         from termbase import formats
 
-        p = os.fspath(path)
+        p = self.output_target(path, force=force)
         fmt = formats.info(format or formats.for_extension(p))
         if not fmt.writes:
             raise InvalidValueError(f"the {fmt.name} format cannot be exported; it is read-only")
@@ -326,43 +337,43 @@ class Termbase(ModerationMixin):
             entries = _counting(entries, progress)
         return int(module.write(entries, p, **{**fmt.write_options, **options}))
 
-    def backup(self, target: str | os.PathLike[str]) -> str:
+    def output_target(self, path: str | os.PathLike[str], *, force: bool = False) -> str:
+        """*path* as a str if an export or backup may write it, else OutputError.
+
+        The rule is :func:`termbase.fileio.check_output` with this database.
+        """
+        return check_output(path, databases=[self.path], force=force)
+
+    def backup(self, target: str | os.PathLike[str], *, force: bool = False) -> str:
         """Copy the database to *target* (safe while others use it).
 
-        Written to a temporary name and renamed, so *target* is either the
-        complete backup or untouched.
+        An existing *target* is replaced only with *force* (never the open
+        database).  Written to a unique temporary name and renamed, so
+        *target* is either the complete backup or untouched.
         """
-        final = os.fspath(target)
-        if os.path.isdir(final):
-            raise InvalidValueError(f"{final}: is a directory; give a file name for the backup")
-        tmp = f"{final}.part"
-        try:
-            self.store.backup(tmp)
-            os.replace(tmp, final)
-        except BaseException:
-            if os.path.exists(tmp):
-                os.unlink(tmp)
-            raise
-        return final
+        final = self.output_target(target, force=force)
+        if final == STDOUT:
+            raise OutputError("a backup is a database file; give a file name, not -")
+        if os.path.lexists(final) and not force:
+            raise OutputError(
+                f"{final}: already exists; choose a new name, or pass --force to replace it"
+            )
+        return self.store.backup(final)
 
     def restore(self, source: str | os.PathLike[str]) -> str:
         """Replace the database with the backup *source*; returns the safety copy's path.
 
-        The backup is checked first (a termbase file, not newer than this
-        version, passing SQLite's integrity check); the current content is
-        saved beside the database before it is replaced.
+        The backup is opened read-only and checked first (a termbase file,
+        not newer than this version, passing SQLite's integrity check); it is
+        never modified.  The current content is first saved to a new,
+        uniquely named safety copy beside the database (``DB.before-restore-
+        TIME.bak``), which no later restore overwrites.
         """
         src = os.fspath(source)
-        checked = Store(src, create=False)
-        try:
-            problems = checked.integrity_problems()
-        finally:
-            checked.close()
-        if problems:
-            raise InvalidValueError(
-                f"{src}: the backup is damaged ({problems[0]}); choose another backup"
-            )
-        safety = self.backup(f"{self.path}.before-restore.bak")
+        if self.path != ":memory:" and os.path.exists(src) and os.path.samefile(src, self.path):
+            raise InvalidValueError(f"{src}: is the open database itself; choose a backup file")
+        check_backup(src)
+        safety = self.store.backup(unique_path(f"{self.path}.before-restore"))
         self.store.restore_from(src)
         return safety
 

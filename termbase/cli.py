@@ -139,7 +139,8 @@ def cli(ctx: click.Context, db: str | None, user: str | None, role: str) -> None
       termbase --db my.sqlite add 高水平安全 "high-level security" --subject "national security"
       termbase approve 12 --comment "official usage"
     """
-    state = State(db, user, role)
+    named = ctx.get_parameter_source("db") is click.core.ParameterSource.COMMANDLINE
+    state = State(db, user, role, create=not named)
     ctx.obj = state
     ctx.call_on_close(state.close)
     if ctx.invoked_subcommand is None:
@@ -162,7 +163,7 @@ def init(state: State, empty: bool) -> None:
     Example:
       termbase --db project.sqlite init
     """
-    path = state.db or default_db_path()
+    path = state.db if state.db is not None else default_db_path()
     if os.path.exists(path):
         raise click.ClickException(
             f"{path} already exists; use it as it is, or choose another --db"
@@ -577,9 +578,16 @@ def import_(
 )
 @click.option("--lang", "langs", help="Languages to export, comma-separated (e.g. zh,en).")
 @click.option("--subject", help="Only entries of this subject field.")
+@click.option("--force", is_flag=True, help="Replace FILE even if it is an SQLite database.")
 @pass_state
 def export(
-    state: State, file: str, fmt: str | None, review: str, langs: str | None, subject: str | None
+    state: State,
+    file: str,
+    fmt: str | None,
+    review: str,
+    langs: str | None,
+    subject: str | None,
+    force: bool,
 ) -> None:
     """Export the termbase to a file that CAT tools load.
 
@@ -587,6 +595,8 @@ def export(
     renderings are written as deprecated/forbidden where the format can say
     so, never as ordinary translations; rejected entries and changes still
     waiting for review are never written.
+    FILE is written whole or not at all; - writes to standard output.  The
+    open database is never overwritten, another SQLite file only with --force.
 
     \b
     Examples:
@@ -599,9 +609,15 @@ def export(
     lang_list = [x.strip() for x in langs.split(",") if x.strip()] if langs else None
     with progress_bar(f"Exporting {os.path.basename(file)}") as progress:
         count = tb.export_file(
-            file, format=fmt, review=review, langs=lang_list, subject=subject, progress=progress
+            file,
+            format=fmt,
+            review=review,
+            langs=lang_list,
+            subject=subject,
+            progress=progress,
+            force=force,
         )
-    click.echo(f"Exported {count} entries to {file}.")
+    click.echo(f"Exported {count} entries to {file}.", err=file == "-")
 
 
 # --------------------------------------------------------------------- tui

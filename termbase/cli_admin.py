@@ -9,16 +9,19 @@ from termbase.cli_common import State, pass_state
 
 @click.command()
 @click.argument("file", type=click.Path(dir_okay=False))
+@click.option("--force", is_flag=True, help="Replace FILE if it exists.")
 @pass_state
-def backup(state: State, file: str) -> None:
+def backup(state: State, file: str, force: bool) -> None:
     """Copy the database to FILE (safe while the terminal app is open).
+
+    An existing FILE is replaced only with --force.
 
     \b
     Example:
       termbase backup ~/termbase-2026-11-28.sqlite
     """
     tb = state.open()
-    tb.backup(file)
+    tb.backup(file, force=force)
     click.echo(f"Backed up {tb.stats()['entries']} entries to {file}.")
 
 
@@ -29,6 +32,10 @@ def backup(state: State, file: str) -> None:
 def restore(state: State, file: str, yes: bool) -> None:
     """Replace the database with the backup FILE (the current one is kept aside).
 
+    FILE is checked (a sound termbase) and never changed.  The current
+    content is first saved as DB.before-restore-TIME.bak, a new file each
+    time, so a restore can always be undone.
+
     \b
     Example:
       termbase restore ~/termbase-2026-11-28.sqlite
@@ -36,8 +43,8 @@ def restore(state: State, file: str, yes: bool) -> None:
     tb = state.open()
     if not yes:
         click.confirm(
-            f"Replace {tb.path} with {file}? The current content is saved as "
-            f"{tb.path}.before-restore.bak",
+            f"Replace {tb.path} with {file}? The current content is saved first as "
+            f"{tb.path}.before-restore-<time>.bak",
             abort=True,
         )
     safety = tb.restore(file)

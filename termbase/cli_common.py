@@ -22,18 +22,26 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 
 class State:
-    """The database and user the command line was given; opens the Termbase once."""
+    """The database and user the command line was given; opens the Termbase once.
 
-    def __init__(self, db: str | None, user: str | None, role: str = "admin") -> None:
+    A database named with ``--db`` must exist (*create* False: a typo is an
+    error naming the path, not a new empty database); only ``init``, the
+    default database and ``$TERMBASE_DB`` create one.
+    """
+
+    def __init__(
+        self, db: str | None, user: str | None, role: str = "admin", *, create: bool = True
+    ) -> None:
         self.db = db
         self.user = user
         self.role = role
+        self.create = create
         self.termbase: Termbase | None = None
 
     def open(self) -> Termbase:
         """The Termbase of ``--db`` / ``--user`` / ``--role`` (opened on first use)."""
         if self.termbase is None:
-            self.termbase = Termbase(self.db, user=self.user, role=self.role)
+            self.termbase = Termbase(self.db, user=self.user, role=self.role, create=self.create)
         return self.termbase
 
     def close(self) -> None:

@@ -89,16 +89,17 @@ def import_(
 
 @tm.command(name="export")
 @click.argument("file", type=click.Path(dir_okay=False))
+@click.option("--force", is_flag=True, help="Replace FILE even if it is an SQLite database.")
 @pass_state
-def export(state: State, file: str) -> None:
+def export(state: State, file: str, force: bool) -> None:
     """Write every pair to FILE as TMX 1.4b (streamed; written whole or not at all).
 
     \b
     Example:
       termbase tm export memory.tmx
     """
-    count = state.open().tm.export_file(file)
-    click.echo(f"{file}: wrote {count} pairs")
+    count = state.open().tm.export_file(file, force=force)
+    click.echo(f"{file}: wrote {count} pairs", err=file == "-")
 
 
 @tm.command(name="match")

@@ -42,6 +42,19 @@ class DatabaseError(TermbaseError):
     """The database file cannot be opened, is damaged, or is from a newer version."""
 
 
+class OutputError(TermbaseError):
+    """A file cannot be written there: a missing or read-only folder, a full disk, or a
+    path that would destroy data (the open database, another SQLite file)."""
+
+
+class LockedError(DatabaseError):
+    """The database is busy: another process holds its write lock."""
+
+
+class ReadOnlyError(DatabaseError):
+    """The database can be read but not written (read-only file, folder or medium)."""
+
+
 class FormatError(TermbaseError):
     """A file that cannot be read as the format it claims to be.
 

@@ -40,7 +40,6 @@ import operator
 import os
 import re
 import struct
-import tempfile
 import time
 from array import array
 from collections.abc import Iterable, Iterator, Sequence
@@ -587,12 +586,13 @@ def load_or_build(store: Store, db_path: str) -> tuple[Recognizer, BuildInfo]:
 
 def _write_cache(path: str, data: bytes) -> int:
     """Write atomically; a read-only folder just means no cache (returns 0)."""
+    from termbase.errors import OutputError
+    from termbase.fileio import atomic_output
+
     try:
-        fd, tmp = tempfile.mkstemp(prefix=".automaton-", dir=os.path.dirname(path) or ".")
-        with os.fdopen(fd, "wb") as fh:
+        with atomic_output(path, "wb") as fh:
             fh.write(data)
-        os.replace(tmp, path)
         return len(data)
-    except OSError as exc:
+    except OutputError as exc:
         _log.warning("termbase: cannot cache the term automaton: %s", exc)
         return 0

@@ -502,10 +502,17 @@ class TranslationMemory:
         report.path = os.fspath(path)
         return report
 
-    def export_file(self, path: str | os.PathLike[str], **options: Any) -> int:
-        """Write every pair to a TMX 1.4b file (streamed); returns how many."""
-        from termbase import formats
+    def export_file(
+        self, path: str | os.PathLike[str], *, force: bool = False, **options: Any
+    ) -> int:
+        """Write every pair to a TMX 1.4b file (streamed); returns how many.
 
+        The same output rules as :meth:`termbase.Termbase.export_file`.
+        """
+        from termbase import formats
+        from termbase.fileio import check_output
+
+        path = check_output(path, databases=[self.store.path], force=force)
         module = formats.get("tmx")
         return int(module.write_segments(self._tables.iter_segments(), path, **options))
 

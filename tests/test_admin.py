@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from termbase import InvalidValueError, Termbase
+from termbase import OutputError, Termbase
 from termbase.cli import cli
 
 from .conftest import FIXED_TIME, make_entry
@@ -47,13 +47,13 @@ def test_restore_refuses_a_non_database(tb: Termbase, tmp_path: Path) -> None:
     bogus = tmp_path / "bogus.sqlite"
     bogus.write_text("hello")
     tb.add(make_entry())
-    with pytest.raises(Exception, match="cannot open the database"):
+    with pytest.raises(Exception, match="not a termbase"):
         tb.restore(bogus)
     assert tb.stats()["entries"] == 1
 
 
 def test_backup_to_a_directory_is_refused(tb: Termbase, tmp_path: Path) -> None:
-    with pytest.raises(InvalidValueError, match="is a directory"):
+    with pytest.raises(OutputError, match="is a directory"):
         tb.backup(tmp_path)
 
 

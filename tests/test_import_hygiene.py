@@ -22,7 +22,10 @@ def test_import_termbase_does_not_import_textual() -> None:
 
 
 def test_search_path_imports_nothing_slow(tmp_path) -> None:
+    from termbase import Termbase
+
     db = tmp_path / "h.sqlite"
+    Termbase(db).close()  # --db names an existing database
     code = (
         "from termbase.cli import cli\n"
         f"try:\n    cli(['--db', {str(db)!r}, 'search', '发展'], standalone_mode=False)\n"

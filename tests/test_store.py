@@ -196,7 +196,7 @@ def test_newer_file_is_refused(tmp_path: Path) -> None:
 def test_garbage_file_is_refused(tmp_path: Path) -> None:
     path = tmp_path / "garbage.sqlite"
     path.write_bytes(b"this is not a database" * 100)
-    with pytest.raises(DatabaseError, match="cannot open the database"):
+    with pytest.raises(DatabaseError, match="not a termbase database"):
         Store(path)
 
 

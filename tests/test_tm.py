@@ -228,6 +228,7 @@ def test_cli_match_search_import(tmp_path: Path) -> None:
     tsv = tmp_path / "pairs.tsv"
     tsv.write_text("".join(f"{zh}\t{en}\n" for zh, en in PAIRS), encoding="utf-8")
     runner = CliRunner()
+    assert runner.invoke(cli, ["--db", db, "init", "--empty"]).exit_code == 0
     result = runner.invoke(cli, ["--db", db, "tm", "import", str(tsv)])
     assert result.exit_code == 0, result.output
     assert result.output == f"{tsv}: read 4 pairs; added 4, 0 duplicates counted, 0 skipped\n"

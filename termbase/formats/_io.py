@@ -1,64 +1,30 @@
-"""Shared file helpers for format modules: atomic output and text decoding.
+"""Shared file helpers for format modules: output and text decoding.
 
-``atomic_output`` writes to a temporary file next to the target and renames
-it into place only when the writer finished, so an interrupted export never
-leaves half a file.  ``open_text`` decodes a text file whose encoding is
-not declared: BOM first (UTF-8, UTF-16LE/BE), then strict UTF-8, then
+Writers use :func:`termbase.fileio.atomic_output` (re-exported here): an
+interrupted export never leaves half a file.  ``open_text`` decodes a text
+file whose encoding is not declared: BOM first (UTF-8, UTF-32LE/BE, UTF-16LE/BE;
+UTF-32 before UTF-16 because the UTF-32LE mark begins with the UTF-16LE one), then strict UTF-8, then
 GB18030 (a superset of GBK/GB2312, what Chinese Excel exports use).
 """
 
 from __future__ import annotations
 
 import codecs
-import contextlib
 import io
 import os
-import tempfile
-from collections.abc import Iterator
-from typing import IO
 
 from termbase.errors import FormatError
+from termbase.fileio import atomic_output
+
+__all__ = ["atomic_output", "check_readable_file", "detect_encoding", "open_text", "read_text"]
 
 _BOMS = (
     (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
     (codecs.BOM_UTF16_LE, "utf-16"),
     (codecs.BOM_UTF16_BE, "utf-16"),
 )
-
-
-@contextlib.contextmanager
-def atomic_output(
-    path: str | os.PathLike[str],
-    mode: str = "w",
-    encoding: str | None = "utf-8",
-    newline: str | None = None,
-) -> Iterator[IO]:
-    """Open a temporary file beside *path*; on success rename it to *path*.
-
-    On any exception the temporary file is removed and *path* is untouched.
-    """
-    target = os.fspath(path)
-    directory = os.path.dirname(os.path.abspath(target))
-    if os.path.isdir(target):
-        raise FormatError("is a directory, not a file; give a file name to write", path=target)
-    fd, tmp = tempfile.mkstemp(prefix=".termbase-", suffix=".part", dir=directory)
-    umask = os.umask(0)
-    os.umask(umask)
-    os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes 0600; give the file the usual mode
-    try:
-        if "b" in mode:
-            fh: IO = os.fdopen(fd, mode)
-        else:
-            fh = os.fdopen(fd, mode, encoding=encoding, newline=newline)
-        with fh:
-            yield fh
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, target)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
 
 
 def detect_encoding(head: bytes, declared: str | None = None) -> str:

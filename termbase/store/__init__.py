@@ -28,10 +28,18 @@ import json
 import os
 import sqlite3
 import threading
+import urllib.parse
 from collections.abc import Callable, Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
-from termbase.errors import ConflictError, DatabaseError, NotFoundError
+from termbase.errors import (
+    ConflictError,
+    DatabaseError,
+    LockedError,
+    NotFoundError,
+    ReadOnlyError,
+)
+from termbase.fileio import SQLITE_MAGIC, atomic_path, unique_path
 from termbase.model import (
     Context,
     Entry,
@@ -79,38 +87,195 @@ def _entry_columns(entry: Entry) -> tuple[Any, ...]:
     )
 
 
+def _check_path(path: str, create: bool) -> bool:
+    """Refuse paths that are not (or cannot become) a database file; True when new."""
+    if not path:
+        raise DatabaseError("no database file given (--db is empty); give the path of a file")
+    if path == ":memory:":
+        return True
+    if not os.path.exists(path):
+        if os.path.islink(path):
+            raise DatabaseError(f"{path}: is a link to nothing; point --db at a database file")
+        if not create:
+            raise DatabaseError(
+                f"{path}: no such database; check the path, or create it with "
+                f"'termbase --db {path} init'"
+            )
+        parent = os.path.dirname(os.path.abspath(path))
+        try:
+            os.makedirs(parent, exist_ok=True)
+        except OSError as exc:
+            raise DatabaseError(f"{path}: cannot create its folder ({exc.strerror})") from exc
+        return True
+    if os.path.isdir(path):
+        raise DatabaseError(f"{path}: is a directory; give the path of a database file")
+    if not os.path.isfile(path):
+        raise DatabaseError(
+            f"{path}: is not a regular file (a device or a pipe); give the path of a database file"
+        )
+    size = os.path.getsize(path)
+    if size == 0:
+        if not create:
+            raise DatabaseError(
+                f"{path}: is empty (0 bytes), not a termbase; create one with "
+                f"'termbase --db {path} init' after removing it"
+            )
+        return True
+    with open(path, "rb") as fh:
+        head = fh.read(len(SQLITE_MAGIC))
+    if head != SQLITE_MAGIC:
+        raise DatabaseError(
+            f"{path}: is not a termbase database (not an SQLite file); termbase leaves it "
+            "untouched. Point --db at a termbase file"
+        )
+    return False
+
+
+def _writable(path: str) -> bool:
+    """Can this process write the database and create its -wal/-shm files?"""
+    folder = os.path.dirname(os.path.abspath(path))
+    return os.access(path, os.W_OK) and os.access(folder, os.W_OK)
+
+
+def _connect(path: str, *, readonly: bool) -> sqlite3.Connection:
+    """A connection with the busy timeout; read-only ones cannot write by any means."""
+    if readonly and path != ":memory:":
+        uri = "file:" + urllib.parse.quote(os.path.abspath(path)) + "?mode=ro"
+        conn = sqlite3.connect(
+            uri,
+            uri=True,
+            timeout=BUSY_TIMEOUT_MS / 1000,
+            isolation_level=None,
+            check_same_thread=False,
+        )
+        try:
+            conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        except sqlite3.OperationalError:
+            # a WAL database in a read-only folder: its -shm cannot be made; read the
+            # file as it is (immutable), which is what a read-only medium holds anyway
+            conn.close()
+            conn = sqlite3.connect(
+                uri + "&immutable=1", uri=True, isolation_level=None, check_same_thread=False
+            )
+    else:
+        conn = sqlite3.connect(
+            path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None, check_same_thread=False
+        )
+    conn.row_factory = sqlite3.Row
+    conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    conn.execute("PRAGMA foreign_keys = ON")
+    return conn
+
+
+#: Tables every termbase has had since schema 1.
+_CORE_TABLES = ("migrations", "entries", "terms", "history")
+
+
+def termbase_problem(conn: sqlite3.Connection, version: int, *, new: bool) -> str:
+    """Why the open file is not a termbase this version can use ('' when it is)."""
+    tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+    if version < 0:
+        return (
+            f"records schema version {version}, which no termbase writes: another program "
+            "changed it. Restore a backup with 'termbase restore FILE'"
+        )
+    if version == 0:
+        if not tables:
+            return ""  # an empty SQLite file: a new termbase
+        shown = ", ".join(sorted(tables)[:5]) + (" …" if len(tables) > 5 else "")
+        return (
+            f"is an SQLite database of another application (tables {shown}), not a termbase; "
+            "termbase does not change it. Point --db at a termbase file"
+        )
+    if version > LATEST_VERSION:
+        return (
+            f"this database was written by a newer termbase (schema {version}; this version "
+            f"knows up to {LATEST_VERSION}). Upgrade termbase (pip install -U termbase) to open it"
+        )
+    missing = [t for t in _CORE_TABLES if t not in tables]
+    if missing:
+        return (
+            f"is not a termbase database, or a damaged one (no table {', '.join(missing)}); "
+            "termbase does not change it. Run 'termbase doctor' on it, or restore a backup"
+        )
+    applied = conn.execute("SELECT max(version) FROM migrations").fetchone()[0] or 0
+    if applied != version:
+        return (
+            f"records schema version {version} but its tables are at version {applied}: "
+            "another program changed the version number. Restore a backup with "
+            "'termbase restore FILE'"
+        )
+    return ""
+
+
+def _open_error(path: str, exc: sqlite3.DatabaseError) -> DatabaseError:
+    """What an SQLite error on opening *path* really means, with what to do."""
+    text = str(exc)
+    if "locked" in text or "busy" in text:
+        return LockedError(
+            f"{path}: the database is locked by another process (an import, a restore, the "
+            f"terminal app?) and stayed locked for {BUSY_TIMEOUT_MS // 1000} s; try again "
+            "when it has finished"
+        )
+    if "readonly" in text or "read-only" in text:
+        return ReadOnlyError(f"{path}: the database is read-only here ({text})")
+    if "unable to open" in text:
+        return DatabaseError(
+            f"{path}: cannot open the file ({text}); check that it and its folder can be read"
+        )
+    return DatabaseError(
+        f"{path}: the database file is damaged ({text}); run 'termbase --db {path} doctor' "
+        "for what can be saved, or restore a backup with 'termbase restore FILE'"
+    )
+
+
+def check_backup(path: str) -> int:
+    """Raise DatabaseError unless *path* is a sound termbase file; returns its schema.
+
+    Opened read-only: nothing is written into the file, not even a -wal.
+    """
+    if os.path.isfile(path) and os.path.getsize(path) == 0:
+        raise DatabaseError(f"{path}: is empty (0 bytes), not a backup; nothing was restored")
+    _check_path(path, create=False)
+    try:
+        conn = _connect(path, readonly=True)
+    except sqlite3.DatabaseError as exc:
+        raise _open_error(path, exc) from exc
+    try:
+        version = int(conn.execute("PRAGMA user_version").fetchone()[0])
+        problem = termbase_problem(conn, version, new=False)
+        if not problem and version == 0:
+            problem = "is an empty SQLite file, not a termbase backup"
+        if not problem:
+            bad = [r[0] for r in conn.execute("PRAGMA integrity_check") if r[0] != "ok"]
+            if bad:
+                problem = f"is damaged ({bad[0]})"
+    except sqlite3.DatabaseError as exc:
+        problem = f"is damaged ({exc})"
+    finally:
+        conn.close()
+    if problem:
+        raise DatabaseError(f"{path}: {problem}; nothing was restored. Choose another backup")
+    return version
+
+
 class Store(ModerationStore):
     """One SQLite database file holding a termbase (and its translation memory)."""
 
-    def __init__(self, path: str | os.PathLike[str], *, create: bool = True) -> None:
+    def __init__(
+        self, path: str | os.PathLike[str], *, create: bool = True, readonly: bool = False
+    ) -> None:
         self.path = os.fspath(path)
-        if self.path != ":memory:":
-            if os.path.isdir(self.path):
-                raise DatabaseError(
-                    f"{self.path}: is a directory; give the path of a database file"
-                )
-            if not create and not os.path.exists(self.path):
-                raise DatabaseError(
-                    f"{self.path}: no such database; run 'termbase init' or check --db"
-                )
-            parent = os.path.dirname(os.path.abspath(self.path))
-            os.makedirs(parent, exist_ok=True)
+        self.readonly = readonly
+        self._checked = False  # quick_check passed (run before the first write)
+        new = _check_path(self.path, create)
+        if not new and not readonly and not _writable(self.path):
+            self.readonly = True  # still searchable; writes say why they cannot happen
         try:
-            self.conn = sqlite3.connect(
-                self.path,
-                timeout=BUSY_TIMEOUT_MS / 1000,
-                isolation_level=None,
-                check_same_thread=False,
-            )
-            self.conn.row_factory = sqlite3.Row
-            self.conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-            self.conn.execute("PRAGMA foreign_keys = ON")
+            self.conn = _connect(self.path, readonly=self.readonly)
             version = self.conn.execute("PRAGMA user_version").fetchone()[0]
         except sqlite3.DatabaseError as exc:
-            raise DatabaseError(
-                f"{self.path}: cannot open the database ({exc}); is it a termbase file? "
-                "Restore a backup with 'termbase restore FILE' or point --db elsewhere"
-            ) from exc
+            raise _open_error(self.path, exc) from exc
         self._lock = threading.RLock()
         self._depth = 0
         self._db: Any = None
@@ -121,18 +286,25 @@ class Store(ModerationStore):
         self._source_cache: dict[tuple[str, str, str, str, str], int] = {}
         # the search-key index statement while a bulk load has dropped it (None: in place)
         self._deferred_index: str | None = None
-        if version > LATEST_VERSION:
+        try:
+            problem = termbase_problem(self.conn, version, new=new)
+        except sqlite3.DatabaseError as exc:
             self.conn.close()
-            raise DatabaseError(
-                f"{self.path}: this database was written by a newer termbase (schema "
-                f"{version}; this version knows up to {LATEST_VERSION}). Upgrade termbase "
-                "(pip install -U termbase) to open it"
-            )
-        with contextlib.suppress(sqlite3.DatabaseError):
-            if self.path != ":memory:":
+            raise _open_error(self.path, exc) from exc
+        if problem:
+            self.conn.close()
+            raise DatabaseError(f"{self.path}: {problem}")
+        if not self.readonly and self.path != ":memory:":
+            with contextlib.suppress(sqlite3.DatabaseError):
                 self.conn.execute("PRAGMA journal_mode = WAL")
         self.migrated_from = version
         if version < LATEST_VERSION:
+            if self.readonly:
+                self.conn.close()
+                raise ReadOnlyError(
+                    f"{self.path}: the database needs an upgrade to schema {LATEST_VERSION} "
+                    "but cannot be written (read-only); copy it somewhere writable first"
+                )
             self._migrate(version)
 
     # ------------------------------------------------------------------ basics
@@ -174,22 +346,34 @@ class Store(ModerationStore):
         With *dry_run*, what is written inside is rolled back at the end (a
         savepoint when nested), so a dry run takes exactly the path of the
         real thing and leaves nothing behind.
+
+        The first write of a connection runs SQLite's ``quick_check`` first:
+        nothing is written into a damaged file.  Lock and permission failures
+        become :class:`LockedError` / :class:`ReadOnlyError` saying what to do.
         """
         with self._lock:
             deferred = self._deferred_index  # restored when a savepoint rolls back
             if self._depth == 0:
-                self.conn.execute("BEGIN IMMEDIATE")
+                self._before_first_write()
+                try:
+                    self.conn.execute("BEGIN IMMEDIATE")
+                except sqlite3.OperationalError as exc:
+                    raise (self._write_error(exc) or exc) from exc
             elif dry_run:
                 self.conn.execute("SAVEPOINT dry_run")
             self._depth += 1
             try:
                 yield self.conn
-            except BaseException:
+            except BaseException as exc:
                 self._depth -= 1
                 if self._depth == 0:
                     self._roll_back()
                 elif dry_run:
                     self._roll_back_savepoint(deferred)
+                if isinstance(exc, sqlite3.OperationalError) and self._depth == 0:
+                    better = self._write_error(exc)
+                    if better is not None:
+                        raise better from exc
                 raise
             else:
                 if dry_run:
@@ -203,10 +387,59 @@ class Store(ModerationStore):
                     self.build_search_index()  # never commit without the search index
                 self._depth -= 1
                 if self._depth == 0:
-                    self.conn.execute("COMMIT")
+                    try:
+                        self.conn.execute("COMMIT")
+                    except sqlite3.OperationalError as exc:
+                        with contextlib.suppress(sqlite3.Error):
+                            self.conn.execute("ROLLBACK")
+                        raise (self._write_error(exc) or exc) from exc
+
+    def _before_first_write(self) -> None:
+        if self.readonly:
+            raise ReadOnlyError(
+                f"{self.path}: the database is read-only (the file or its folder cannot be "
+                "written); searching works, changes do not. Copy it somewhere writable, or "
+                "ask for write permission"
+            )
+        if self._checked or self.path == ":memory:":
+            return
+        problems = self.quick_check()
+        if problems:
+            raise DatabaseError(
+                f"{self.path}: the database is damaged ({problems[0]}); nothing was written. "
+                f"Run 'termbase --db {self.path} doctor' to see what can be saved"
+            )
+        self._checked = True
+
+    def quick_check(self) -> list[str]:
+        """SQLite's ``quick_check`` ([] when the file's structure is sound)."""
+        try:
+            rows = self.conn.execute("PRAGMA quick_check").fetchall()
+        except sqlite3.DatabaseError as exc:
+            return [str(exc)]
+        return [r[0] for r in rows if r[0] != "ok"]
+
+    def _write_error(self, exc: sqlite3.OperationalError) -> Exception | None:
+        """*exc* as what the user can do about it (None: no better words for it)."""
+        text = str(exc)
+        if "locked" in text or "busy" in text:
+            return LockedError(
+                f"{self.path}: another process (an import, a restore, the terminal app?) held "
+                f"the write lock for {BUSY_TIMEOUT_MS // 1000} s; nothing was written. Try "
+                "again when it has finished"
+            )
+        if "readonly" in text or "read-only" in text:
+            return ReadOnlyError(
+                f"{self.path}: the database cannot be written ({text}); nothing was written. "
+                "Check the permissions of the file and its folder"
+            )
+        if "disk is full" in text or "disk I/O" in text:
+            return DatabaseError(f"{self.path}: {text}; nothing was written. Free some space")
+        return None
 
     def _roll_back(self) -> None:
-        self.conn.execute("ROLLBACK")
+        with contextlib.suppress(sqlite3.Error):  # SQLite may have rolled back already
+            self.conn.execute("ROLLBACK")
         self._source_cache.clear()  # may name rows that were rolled back
         self._deferred_index = None  # the DROP INDEX was rolled back too
 
@@ -223,7 +456,7 @@ class Store(ModerationStore):
 
     def _migrate(self, current: int) -> None:
         if current > 0 and self.path != ":memory:":
-            self.backup(f"{self.path}.before-v{LATEST_VERSION}.bak")
+            self.backup(unique_path(f"{self.path}.before-v{LATEST_VERSION}"))
         for version, name, statements in MIGRATIONS:
             if version <= current:
                 continue
@@ -247,13 +480,20 @@ class Store(ModerationStore):
         return [(r[0], r[1], r[2]) for r in rows]
 
     def backup(self, target: str) -> str:
-        """Copy the database to *target* with SQLite's online backup API."""
-        dest = sqlite3.connect(target)
-        try:
-            with dest:
-                self.conn.backup(dest)
-        finally:
-            dest.close()
+        """Copy the database to *target* with SQLite's online backup API.
+
+        Written to a unique temporary file beside *target* and renamed
+        (:func:`termbase.fileio.atomic_path`): *target* is the complete copy
+        or as it was.
+        """
+        with atomic_path(target) as tmp:
+            dest = sqlite3.connect(tmp)
+            try:
+                with dest:
+                    self.conn.backup(dest)
+                dest.execute("PRAGMA journal_mode = DELETE")  # a single file, no -wal
+            finally:
+                dest.close()
         return target
 
     # ----------------------------------------------------------------- sources
@@ -814,17 +1054,26 @@ class Store(ModerationStore):
         return [r[0] for r in rows]
 
     def restore_from(self, source_path: str) -> None:
-        """Replace this database's content with the database at *source_path*.
+        """Replace this database's content with the termbase at *source_path*.
 
-        Uses SQLite's online backup API into the open connection, so other
-        connections see either the old or the new content, never a mix.
+        The source is opened read-only and never changed.  SQLite's online
+        backup API copies it into the open connection, so other connections
+        see either the old or the new content, never a mix.  A backup from an
+        older termbase is then upgraded like any opened file.
         """
         self._source_cache.clear()
-        src = sqlite3.connect(source_path)
+        src = _connect(source_path, readonly=True)
         try:
-            src.backup(self.conn)
+            with self._lock:
+                src.backup(self.conn)
+        except sqlite3.OperationalError as exc:
+            raise (self._write_error(exc) or exc) from exc
         finally:
             src.close()
+        self._checked = False
+        version = self.schema_version
+        if version < LATEST_VERSION:
+            self._migrate(version)
 
     # ------------------------------------------------------------ bulk loading
     def term_count(self) -> int:
