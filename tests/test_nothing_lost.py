@@ -36,7 +36,7 @@ def _checkpointed_sha(path: Path) -> str:
 def db(tmp_path: Path) -> Path:
     path = tmp_path / "p.db"
     with Termbase(path, user="alice", clock=lambda: FIXED_TIME) as tb:
-        tb.add(make_entry())
+        tb.approve(tb.add(make_entry()).id or 0)  # exports carry approved entries
     return path
 
 
