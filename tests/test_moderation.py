@@ -364,7 +364,10 @@ def test_migration_of_a_database_made_by_the_schema_4_release(tmp_path: Path) ->
     conn.close()
     with Termbase(path, user="alice", clock=lambda: FIXED_TIME) as tb:
         assert tb.store.schema_version == LATEST_VERSION
-        assert Path(f"{path}.before-v{LATEST_VERSION}.bak").exists()
+        assert (
+            len(list(Path(path).parent.glob(f"{Path(path).name}.before-v{LATEST_VERSION}-*.bak")))
+            == 1
+        )
         stats = tb.stats()
         assert {k: stats[k] for k in before} == before  # nothing lost
         entry = tb.get(1)
