@@ -105,7 +105,7 @@ def test_on_conflict_replace_takes_the_file_and_keeps_a_backup(
         entry = tb.get(stored)
         assert entry.note == ""  # the file's entry replaced the stored one
         assert tb.history(stored, limit=1)[0].action == "import-replace"
-    assert Path(f"{db_path}.before-import.bak").exists()
+    assert len(list(db_path.parent.glob(f"{db_path.name}.before-import-*.bak"))) == 1
 
 
 def test_on_conflict_merge_reports_the_status_conflict_and_keeps_ours(
