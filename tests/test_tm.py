@@ -359,3 +359,27 @@ def test_unindexed_counts_what_the_next_match_indexes(tb: Termbase) -> None:
     assert tb.tm.unindexed() == stored  # every pair needs its keys, the last its postings too
     tb.tm.match("安全")
     assert tb.tm.unindexed() == 0
+
+
+def test_word_table_is_bounded_and_never_reuses_a_code() -> None:
+    from termbase.tm.keys import WordCodes
+
+    table = WordCodes(limit=3)
+    with table.in_use():
+        codes = [table.code(w) for w in ("a", "b", "c", "d", "e")]
+        assert len(set(codes)) == 5  # past the limit inside an operation: still distinct
+        with table.in_use():  # another operation running: the table is kept
+            assert table.code("a") == codes[0]
+    with table.in_use():  # no operation running and over the limit: emptied
+        assert table.codes == {}
+        assert table.code("z") == codes[0]  # numbering starts again, on an empty table
+
+
+def test_indexing_pairs_adds_no_words_to_the_table(tb: Termbase) -> None:
+    from termbase.tm.keys import WORDS
+
+    before = len(WORDS.codes)
+    pairs = [Segment(f"第{i}句", f"sentence number {i} unlike any zyx{i}") for i in range(50)]
+    tb.tm.import_segments(pairs)
+    assert len(WORDS.codes) == before
+    assert tb.tm.match("sentence number 7 unlike any zyx7", limit=1)[0].score == 100

@@ -1,4 +1,4 @@
-"""The translation memory: sentence pairs, fuzzy matches, concordance.
+"""The translation memory: sentence pairs, fuzzy matches, concordance (the memory itself).
 
 Contract (see ``docs/tm.md`` for the scoring model):
 
@@ -26,14 +26,9 @@ Contract (see ``docs/tm.md`` for the scoring model):
 
 from __future__ import annotations
 
-import hashlib
 import heapq
-import math
 import os
-import re
-import unicodedata
 from array import array
-from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -41,38 +36,34 @@ from typing import TYPE_CHECKING, Any
 from termbase.errors import InvalidValueError
 from termbase.lang import HAN
 from termbase.model import Segment, is_chinese
+from termbase.tm.candidates import CandidateIndex, index_segment, indexed_upto
+from termbase.tm.keys import (
+    WORDS,
+    ZH_MODE,
+    Analysis,
+    DiffPiece,
+    _fold,
+    analyse,
+    comparison_key,
+    diff,
+    key_only,
+    query_mode,
+    score,
+    segment_hash,
+    sides,
+    stored_to_key,
+)
 
 if TYPE_CHECKING:
-    import numpy as np
-
     from termbase.recognize import Recognizer
     from termbase.store import Store
-    from termbase.store.tm import SegmentTables
 
-# ------------------------------------------------------------ named constants
-#: Points taken off when texts differ only in case, character width or spacing.
-FORMATTING_PENALTY = 1
 #: Default and floor of the score threshold (percent).
 DEFAULT_MIN_SCORE = 70
 #: Candidates fetched and rescored per round of stage two.
 CANDIDATE_BATCH = 200
 #: Stage two never rescores more than this many candidates (a latency cap).
 MAX_RESCORED = 2000
-#: Stage one counts shared keys over the query's rarest keys only, adding
-#: keys (rarest first) while their posting lists hold at most this many ids
-#: in total; the commoner keys (发展, "the") are assumed shared, so the score
-#: bound stays an upper bound.  The exact rescoring still sees every unit.
-POSTINGS_BUDGET = 100_000
-#: ... but at least this many keys are always counted.
-RESCUE_GRAMS = 4
-#: The candidates with the best bounds, at most this many, then have their
-#: bound made exact by looking the common keys up for them alone; the rest
-#: are dropped.
-REFINE_LIMIT = 5000
-#: Keys in more pairs than this are not looked up while refining (assumed shared).
-REFINE_MAX_POSTINGS = 100_000
-#: Bytes of posting arrays kept in memory between queries.
-POSTINGS_CACHE_BYTES = 256 * 1024 * 1024
 #: The CLI and the TUI announce the indexing that a match must do first
 #: (pairs written by an older version or another program) from this many pairs.
 ANNOUNCE_INDEXING = 10_000
@@ -81,183 +72,8 @@ CONCORDANCE_BATCH = 200
 #: Concordance checks at most this many candidate pairs (a latency cap).
 CONCORDANCE_MAX_CHECKED = 20000
 
-ZH_MODE = "zh"
-EN_MODE = "en"
-
-_WORD = re.compile(r"\w+(?:['’]\w+)*|[^\w\s]")
-_SPACE = re.compile(r"\s+")
-_VOCAB: dict[str, str] = {}
-_VOCAB_BASE = 0x100
-_VOCAB_SIZE = 0x110000 - _VOCAB_BASE
-
-
-# ------------------------------------------------------------------ analysis
-@dataclass(frozen=True)
-class Analysis:
-    """A text reduced to what scoring compares.
-
-    Attributes:
-        key: one character per unit (a Chinese character, or an English word
-            or punctuation mark encoded as one character), normalised.
-        spans: ``(start, end)`` of each unit in the original text.
-        grams: the index keys of the text.
-    """
-
-    key: str
-    spans: tuple[tuple[int, int], ...]
-    grams: frozenset[str]
-
-
-def _fold(text: str) -> str:
-    return unicodedata.normalize("NFKC", text).casefold()
-
-
-def _word_char(word: str) -> str:
-    code = _VOCAB.get(word)
-    if code is None:
-        code = chr(_VOCAB_BASE + len(_VOCAB) % _VOCAB_SIZE)
-        _VOCAB[word] = code
-    return code
-
-
-def analyse(text: str, mode: str) -> Analysis:
-    """Comparison key, unit spans and index keys of *text* in *mode* (``zh``/``en``)."""
-    chars: list[str] = []
-    spans: list[tuple[int, int]] = []
-    grams: set[str] = set()
-    if mode == ZH_MODE:
-        for i, ch in enumerate(text):
-            if ch.isspace():
-                continue
-            for folded in _fold(ch):
-                if not folded.isspace():
-                    chars.append(folded)
-                    spans.append((i, i + 1))
-        if len(chars) == 1:
-            grams.add("z " + chars[0])
-        grams.update("z " + chars[i] + chars[i + 1] for i in range(len(chars) - 1))
-    else:
-        for m in _WORD.finditer(text):
-            word = _fold(m.group())
-            chars.append(_word_char(word))
-            spans.append(m.span())
-            if word[0].isalnum() or word[-1].isalnum():
-                grams.add("e " + word)
-    return Analysis("".join(chars), tuple(spans), frozenset(grams))
-
-
-def key_only(text: str, mode: str) -> str:
-    """The comparison key of :func:`comparison_key` without the index keys (faster)."""
-    folded = _fold(text)
-    if mode == ZH_MODE:
-        return _SPACE.sub("", folded)
-    vocab = _VOCAB
-    return "".join([vocab.get(w) or _word_char(w) for w in _WORD.findall(folded)])
-
-
-def comparison_key(text: str, mode: str) -> tuple[str, frozenset[str]]:
-    """The comparison key and index keys of *text*, fast (no spans).
-
-    Same units as :func:`analyse`: Chinese characters without white space,
-    or English words and punctuation marks, NFKC-normalised and case-folded.
-    """
-    key, grams, _stored = _keys(text, mode)
-    return key, grams
-
-
-def _keys(text: str, mode: str) -> tuple[str, frozenset[str], str]:
-    """:func:`comparison_key` plus the form kept in ``tm_keys`` (see :func:`stored_to_key`)."""
-    folded = _fold(text)
-    if mode == ZH_MODE:
-        key = _SPACE.sub("", folded)
-        if len(key) == 1:
-            return key, frozenset(("z " + key,)), key
-        return key, frozenset(["z " + key[i : i + 2] for i in range(len(key) - 1)]), key
-    words = _WORD.findall(folded)
-    key = "".join([_word_char(w) for w in words])
-    grams = frozenset(["e " + w for w in words if w[0].isalnum() or w[-1].isalnum()])
-    return key, grams, " ".join(words)
-
-
-def stored_to_key(stored: str, mode: str) -> str:
-    """The comparison key from its stored form.
-
-    A Chinese key is stored as it is; an English one as its case-folded
-    words joined by spaces (no word holds a space), because the one
-    character per word of a key is numbered per process.
-    """
-    if mode == ZH_MODE or not stored:
-        return stored
-    vocab = _VOCAB
-    return "".join([vocab.get(w) or _word_char(w) for w in stored.split(" ")])
-
-
-def normalise(text: str) -> str:
-    """NFC, white space collapsed and stripped: the identity used for duplicates."""
-    return _SPACE.sub(" ", unicodedata.normalize("NFC", text)).strip()
-
-
-def segment_hash(seg: Segment) -> str:
-    """The de-duplication key of a pair: languages plus normalised texts."""
-    parts = (
-        seg.source_lang.lower(),
-        seg.target_lang.lower(),
-        normalise(seg.source),
-        normalise(seg.target),
-    )
-    return hashlib.sha1("\x1f".join(parts).encode("utf-8")).hexdigest()
-
-
-def query_mode(text: str) -> str:
-    """``zh`` when *text* contains a Han character, else ``en``."""
-    return ZH_MODE if HAN.search(text) else EN_MODE
-
-
-def sides(seg: Segment) -> dict[str, str]:
-    """Which side of *seg* is compared with Chinese and with English queries.
-
-    Returns:
-        ``{"zh": "source"|"target", "en": "source"|"target"}``; a side is
-        Chinese when its language tag is (else when its text has Han characters).
-    """
-    src_zh = is_chinese(seg.source_lang) if seg.source_lang else bool(HAN.search(seg.source))
-    tgt_zh = is_chinese(seg.target_lang) if seg.target_lang else bool(HAN.search(seg.target))
-    if tgt_zh and not src_zh:
-        return {ZH_MODE: "target", EN_MODE: "source"}
-    if src_zh and not tgt_zh:
-        return {ZH_MODE: "source", EN_MODE: "target"}
-    return {ZH_MODE: "source", EN_MODE: "source" if not src_zh else "target"}
-
-
-def score(query_key: str, query_text: str, match_key: str, match_text: str) -> int:
-    """The CAT-tool percentage of a match for a query, from their comparison keys."""
-    from rapidfuzz.distance import Levenshtein
-
-    longest = max(len(query_key), len(match_key))
-    if longest == 0:
-        return 100 if query_text.strip() == match_text.strip() else 0
-    distance = Levenshtein.distance(query_key, match_key)
-    if distance == 0:
-        return 100 if query_text.strip() == match_text.strip() else 100 - FORMATTING_PENALTY
-    return min(99, math.floor(100 * (1 - distance / longest) + 1e-9))
-
 
 # ----------------------------------------------------------------- results
-@dataclass
-class DiffPiece:
-    """One stretch of the alignment between a query and a match.
-
-    ``op`` is ``equal``, ``replace``, ``delete`` (only in the query) or
-    ``insert`` (only in the match); spans index the original texts.
-    """
-
-    op: str
-    query: str
-    match: str
-    query_span: tuple[int, int]
-    match_span: tuple[int, int]
-
-
 @dataclass
 class TermInText:
     """A termbase term found in a text, with its renderings in the other language."""
@@ -399,13 +215,9 @@ class TranslationMemory:
         self.user = user
         self.recognizer = recognizer
         self._tables = store.segments
-        self._cache: OrderedDict[str, np.ndarray] = OrderedDict()
-        self._cache_bytes = 0
-        self._lengths: dict[str, np.ndarray] = {}
-        self._size_cache: dict[str, int] = {}
+        self._index = CandidateIndex(self._tables)
         self._seen_version: tuple[int, int] | None = None
         self._writes = 0
-        self._counts: np.ndarray | None = None
 
     # ------------------------------------------------------------- writing
     def add(self, segment: Segment) -> Segment:
@@ -430,7 +242,7 @@ class TranslationMemory:
         user = self.user
         try:
             with self.store.transaction(dry_run=dry_run):
-                self._catch_up()
+                self._index.catch_up()
                 pending: dict[str, array[int]] = {}
                 lengths: list[tuple[int, int, int, int, int]] = []
                 keys: list[tuple[int, str, str]] = []
@@ -454,8 +266,8 @@ class TranslationMemory:
                         continue
                     seg.id = new_id
                     report.added += 1
-                    lengths.append(_index_segment(seg, new_id, pending, keys))
-                self._flush(pending, lengths, keys)
+                    lengths.append(index_segment(seg, new_id, pending, keys))
+                self._index.flush(pending, lengths, keys)
         finally:
             self._writes += 1
         return report
@@ -529,55 +341,11 @@ class TranslationMemory:
         return self._tables.counts()
 
     # ------------------------------------------------------------- indexing
-    def _flush(
-        self,
-        pending: dict[str, array[int]],
-        lengths: list[tuple[int, int, int, int, int]],
-        keys: list[tuple[int, str, str]],
-    ) -> None:
-        import numpy as np
-
-        if pending:
-            self._tables.append_postings(pending)
-        self._tables.put_keys(keys)
-        if not lengths:
-            return
-        top = max(row[0] for row in lengths)
-        ids = np.fromiter((r[0] for r in lengths), dtype=np.int64, count=len(lengths))
-        for col, name in enumerate(("zh_len", "zh_grams", "en_len", "en_grams"), start=1):
-            old = self._tables.get_meta(name) or b""
-            arr = np.zeros(max(top + 1, len(old) // 2), dtype="<u2")
-            arr[: len(old) // 2] = np.frombuffer(old, dtype="<u2")
-            values = np.fromiter((r[col] for r in lengths), dtype=np.int64, count=len(lengths))
-            arr[ids] = np.minimum(values, 65535)
-            self._tables.set_meta(name, arr.tobytes())
-        self._tables.set_meta("indexed_upto", str(top).encode())
-        self._tables.set_meta("keys_upto", str(top).encode())
-        self._invalidate()
-
-    def _catch_up(self) -> None:
-        """Index segments stored without this module (older schema, other writers)."""
-        done, keys_done = _indexed_upto(self._tables)
-        if keys_done < done:
-            # pairs indexed before tm_keys existed (schema 3): add their keys
-            keys: list[tuple[int, str, str]] = []
-            for seg in self._tables.iter_segments(keys_done):
-                if (seg.id or 0) > done:
-                    break
-                _index_segment(seg, seg.id or 0, {}, keys)
-                if len(keys) >= 10_000:
-                    self._tables.put_keys(keys)
-                    keys.clear()
-            self._tables.put_keys(keys)
-            self._tables.set_meta("keys_upto", str(done).encode())
-        if self._tables.max_segment_id() <= done:
-            return
-        pending: dict[str, array[int]] = {}
-        keys = []
-        lengths = [
-            _index_segment(s, s.id or 0, pending, keys) for s in self._tables.iter_segments(done)
-        ]
-        self._flush(pending, lengths, keys)
+    def unindexed(self) -> int:
+        """How many stored pairs the next match or search will index first
+        (written by other code, or before this version's index): a large
+        number means a wait worth announcing."""
+        return self._index.unindexed()
 
     def indexing_to_announce(self) -> int:
         """:meth:`unindexed` when it is :data:`ANNOUNCE_INDEXING` or more (a wait
@@ -585,25 +353,14 @@ class TranslationMemory:
         waiting = self.unindexed()
         return waiting if waiting >= ANNOUNCE_INDEXING else 0
 
-    def unindexed(self) -> int:
-        """How many stored pairs the next match or search will index first
-        (written by other code, or before this version's index): a large
-        number means a wait worth announcing."""
-        done, keys_done = _indexed_upto(self._tables)
-        newest = self._tables.max_segment_id()
-        upto = max(newest - done, 0)
-        return upto + self._tables.segment_count(keys_done, done)
-
     def reindex(self) -> None:
         """Bring the index up to date with the stored pairs."""
         with self.store.transaction():
-            self._catch_up()
+            self._index.catch_up()
 
     def _invalidate(self) -> None:
-        self._cache.clear()
-        self._cache_bytes = 0
-        self._size_cache = {}
-        self._lengths = {}
+        """Forget what is cached of the index (it changed, or may have)."""
+        self._index.invalidate()
         self._seen_version = None
 
     def _refresh(self) -> None:
@@ -611,145 +368,12 @@ class TranslationMemory:
         if version == self._seen_version:
             return
         self._invalidate()
-        done, keys_done = _indexed_upto(self._tables)
+        done, keys_done = indexed_upto(self._tables)
         if self._tables.max_segment_id() > done or keys_done < done:
             self.reindex()
         self._seen_version = (self._tables.data_version(), self._writes)
 
-    def _meta_array(self, name: str) -> np.ndarray:
-        import numpy as np
-
-        arr = self._lengths.get(name)
-        if arr is None:
-            raw = self._tables.get_meta(name) or b""
-            arr = np.frombuffer(raw, dtype="<u2").astype(np.int32)
-            self._lengths[name] = arr
-        return arr
-
-    def _sizes(self, grams: Iterable[str]) -> dict[str, int]:
-        """How many pairs hold each of *grams* (absent grams left out), cached."""
-        cache = self._size_cache
-        missing = [g for g in grams if g not in cache]
-        if missing:
-            found = self._tables.posting_sizes(missing)
-            for gram in missing:
-                cache[gram] = found.get(gram, 0)
-            if len(cache) > 200_000:
-                cache.clear()
-        return {g: cache[g] for g in grams if cache.get(g)}
-
-    def _postings(self, grams: Iterable[str]) -> dict[str, np.ndarray]:
-        import numpy as np
-
-        found: dict[str, np.ndarray] = {}
-        missing = []
-        for gram in grams:
-            arr = self._cache.get(gram)
-            if arr is None:
-                missing.append(gram)
-            else:
-                self._cache.move_to_end(gram)
-                found[gram] = arr
-        for gram, blob in self._tables.postings(missing).items():
-            arr = np.frombuffer(blob, dtype="<i4")
-            found[gram] = arr
-            self._cache[gram] = arr
-            self._cache_bytes += arr.nbytes
-        while self._cache_bytes > POSTINGS_CACHE_BYTES and self._cache:
-            _, old = self._cache.popitem(last=False)
-            self._cache_bytes -= old.nbytes
-        return found
-
     # ------------------------------------------------------------- matching
-    def candidates(self, key: str, grams: frozenset[str], mode: str, min_score: int) -> Any:
-        """Stage one: candidate ids with an upper bound of their score, best bound first.
-
-        A Levenshtein edit removes at most two character bigrams (one word)
-        of a text, so ``d ≥ (distinct keys of either text − shared) / UNIT``
-        and ``score ≤ 100 × (1 − d / max length)``.  Keys skipped as too
-        common are assumed shared, so the bound stays an upper bound.
-
-        Returns:
-            ``(ids, bounds)`` numpy arrays sorted by bound, descending.
-        """
-        import numpy as np
-
-        empty = (np.zeros(0, dtype=np.int64), np.zeros(0))
-        if not grams:
-            return empty
-        lengths = self._meta_array(f"{mode}_len")
-        gram_counts = self._meta_array(f"{mode}_grams")
-        sizes = self._sizes(grams)
-        if not sizes:
-            return empty
-        chosen: list[str] = []
-        budget = 0
-        for gram in sorted(sizes, key=lambda g: (sizes[g], g)):
-            if len(chosen) >= RESCUE_GRAMS and budget + sizes[gram] > POSTINGS_BUDGET:
-                break
-            chosen.append(gram)
-            budget += sizes[gram]
-        kept = list(self._postings(chosen).values())
-        skipped = len(sizes) - len(kept)
-        # one counter per pair, kept between queries and cleared where used:
-        # a fresh million-entry array per query costs page faults and zeroing
-        counts = self._counts
-        if counts is None or len(counts) != len(lengths):
-            counts = self._counts = np.zeros(len(lengths), dtype=np.uint16)
-        for arr in kept:  # ids are unique within one key's postings
-            counts[arr[arr < len(counts)]] += 1
-        qlen = len(key)
-        ratio = max(min_score, 1) / 100
-        unit = 2.0 if mode == ZH_MODE else 1.0
-        # A pair reaches min_score only if it shares enough keys, whatever its
-        # length (at most qlen / ratio): the bound below with the longest
-        # admissible length.  Pairs sharing fewer are never looked at.
-        most_edits = math.floor((1 - ratio) * qlen / ratio + 1e-9)
-        least_shared = math.ceil(len(grams) - unit * most_edits - skipped)
-        if least_shared > 1:
-            touched = np.concatenate(kept)
-            touched = touched[touched < len(counts)]
-            ids = np.unique(touched[counts[touched] >= least_shared])
-            shared = counts[ids].astype(np.int64)
-            counts[touched] = 0
-        else:
-            ids = np.flatnonzero(counts)
-            shared = counts[ids].astype(np.int64)
-            counts[ids] = 0
-        cand_len = lengths[ids]
-        fits = (cand_len >= math.ceil(qlen * ratio - 1e-9)) & (cand_len <= qlen / ratio + 1e-9)
-        ids, shared = ids[fits], shared[fits]
-        if ids.size == 0:
-            return empty
-
-        def bound(ids: np.ndarray, shared: np.ndarray) -> np.ndarray:
-            missing = np.maximum(len(grams) - shared, gram_counts[ids] - shared).clip(min=0)
-            longest = np.maximum(lengths[ids], qlen).astype(np.float64)
-            result: np.ndarray = 100 * (1 - np.ceil(missing / unit) / longest)
-            return result
-
-        bounds = bound(ids, shared + skipped)
-        keep = bounds >= min_score
-        ids, bounds, shared = ids[keep], bounds[keep], shared[keep]
-        if skipped and ids.size:
-            # refine the most promising: look the common keys up for them only
-            if ids.size > REFINE_LIMIT:
-                top = np.argpartition(-bounds, REFINE_LIMIT - 1)[:REFINE_LIMIT]
-                top.sort()  # ids ascending: the look-ups below walk the arrays in order
-                ids, shared = ids[top], shared[top]
-            shared = shared.copy()
-            taken = set(chosen)
-            common = [g for g in sizes if g not in taken and sizes[g] <= REFINE_MAX_POSTINGS]
-            skipped -= len(common)
-            for arr in self._postings(common).values():
-                pos = np.searchsorted(arr, ids).clip(max=len(arr) - 1)
-                shared += arr[pos] == ids
-            bounds = bound(ids, shared + skipped)
-            keep = bounds >= min_score
-            ids, bounds = ids[keep], bounds[keep]
-        order = np.argsort(-bounds, kind="stable")
-        return ids[order], bounds[order]
-
     def match(
         self,
         text: str,
@@ -770,6 +394,10 @@ class TranslationMemory:
             min_score: leave out matches below this percentage (0–100).
             with_terms: list the termbase terms found in each match.
         """
+        with WORDS.in_use():
+            return self._match(text, limit, min_score, with_terms)
+
+    def _match(self, text: str, limit: int, min_score: int, with_terms: bool) -> list[TMMatch]:
         if limit < 1:
             raise InvalidValueError("--limit must be at least 1")
         if not 0 <= min_score <= 100:
@@ -777,7 +405,7 @@ class TranslationMemory:
         self._refresh()
         mode = query_mode(text)
         key, grams = comparison_key(text, mode)
-        ids, bounds = self.candidates(key, grams, mode, min_score)
+        ids, bounds = self._index.candidates(key, grams, mode, min_score)
         scored: list[tuple[int, int]] = []  # (score, id), every candidate at min_score or more
         floor = min_score
         start = 0
@@ -852,6 +480,10 @@ class TranslationMemory:
             raise InvalidValueError("give a word or phrase to search for")
         if limit < 1:
             raise InvalidValueError("--limit must be at least 1")
+        with WORDS.in_use():
+            return self._concordance(query, limit)
+
+    def _concordance(self, query: str, limit: int) -> list[ConcordanceHit]:
         import numpy as np
 
         self._refresh()
@@ -862,7 +494,7 @@ class TranslationMemory:
         if mode == ZH_MODE and len(wanted.key) == 1:
             ids = np.array(self._tables.like_ids(query.strip(), limit * 20), dtype=np.int64)
         else:
-            found = self._postings(grams)
+            found = self._index.postings(grams)
             if len(found) < len(grams) or not grams:
                 return []
             ordered = sorted(found.values(), key=len)
@@ -903,68 +535,6 @@ class TranslationMemory:
                 if hit is not None:
                     hits.append(hit)
         return hits
-
-
-def _index_segment(
-    seg: Segment,
-    seg_id: int,
-    pending: dict[str, array[int]],
-    keys: list[tuple[int, str, str]],
-) -> tuple[int, int, int, int, int]:
-    """Add *seg*'s index keys to *pending* and its stored keys to *keys*.
-
-    Returns:
-        ``(id, zh_len, zh_grams, en_len, en_grams)``.
-    """
-    which = sides(seg)
-    out = [seg_id]
-    stored = []
-    for mode in (ZH_MODE, EN_MODE):
-        text = seg.source if which[mode] == "source" else seg.target
-        key, grams, kept = _keys(text, mode)
-        for gram in grams:
-            ids = pending.get(gram)
-            if ids is None:
-                ids = pending[gram] = array("i")
-            ids.append(seg_id)
-        out += [max(len(key), 1), max(len(grams), 1)]
-        stored.append(kept)
-    keys.append((seg_id, stored[0], stored[1]))
-    return out[0], out[1], out[2], out[3], out[4]
-
-
-def _indexed_upto(tables: SegmentTables) -> tuple[int, int]:
-    """The highest pair id in the candidate index, and in ``tm_keys``."""
-    raw = tables.get_meta("indexed_upto")
-    done = int(raw) if raw else 0
-    raw = tables.get_meta("keys_upto")
-    return done, int(raw) if raw else 0
-
-
-def diff(query: Analysis, query_text: str, match: Analysis, match_text: str) -> list[DiffPiece]:
-    """Alignment of *query* and *match* as pieces of the original texts."""
-    from rapidfuzz.distance import Levenshtein
-
-    pieces: list[DiffPiece] = []
-
-    def cut(text: str, spans: tuple[tuple[int, int], ...], a: int, b: int) -> tuple[int, int]:
-        if a >= b:
-            pos = spans[a][0] if a < len(spans) else len(text)
-            return (pos, pos)
-        return (spans[a][0], spans[b - 1][1])
-
-    for op in Levenshtein.opcodes(query.key, match.key):
-        qs = cut(query_text, query.spans, op.src_start, op.src_end)
-        ms = cut(match_text, match.spans, op.dest_start, op.dest_end)
-        if op.tag != "equal" and pieces and pieces[-1].op != "equal":
-            last = pieces.pop()  # one change, not a run of small ones
-            qs, ms = (last.query_span[0], qs[1]), (last.match_span[0], ms[1])
-        tag = op.tag
-        if tag != "equal":
-            tag = "replace" if qs[0] < qs[1] and ms[0] < ms[1] else tag
-            tag = "insert" if qs[0] == qs[1] else "delete" if ms[0] == ms[1] else tag
-        pieces.append(DiffPiece(tag, query_text[qs[0] : qs[1]], match_text[ms[0] : ms[1]], qs, ms))
-    return pieces
 
 
 def _concordance_hit(seg: Segment, mode: str, wanted: Analysis) -> ConcordanceHit | None:
