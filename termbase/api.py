@@ -402,11 +402,12 @@ class Termbase(ModerationMixin):
         )
 
     @staticmethod
-    def format_names() -> list[str]:
-        """The names ``import_file`` and ``export_file`` accept as ``format``."""
+    def format_names(*, reading: bool = False, writing: bool = False) -> list[str]:
+        """The names ``import_file`` (*reading*) and ``export_file`` (*writing*) accept
+        as ``format``."""
         from termbase import formats
 
-        return formats.names()
+        return formats.names(reading=reading, writing=writing)
 
     # ------------------------------------------------------ other services
     @property

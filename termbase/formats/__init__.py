@@ -146,9 +146,14 @@ FORMATS: tuple[Format, ...] = (
 _BY_NAME: dict[str, Format] = {f.name: f for f in FORMATS}
 
 
-def names() -> list[str]:
-    """Every registered format name."""
-    return list(_BY_NAME)
+def names(*, reading: bool = False, writing: bool = False) -> list[str]:
+    """Every registered format name; only those that read (or write) glossaries
+    when *reading* (or *writing*) is set."""
+    return [
+        n
+        for n, f in _BY_NAME.items()
+        if (f.reads or not reading) and (f.writes or not writing)
+    ]
 
 
 def info(name: str) -> Format:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterable
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from textual import on, work
@@ -10,7 +12,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Grid, Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Button, Input, Label, ProgressBar, Select, Static
+from textual.widgets import Button, DirectoryTree, Input, Label, ProgressBar, Select, Static
 
 from termbase.errors import TermbaseError
 from termbase.lang import has_han
@@ -258,15 +260,42 @@ class EditEntryModal(_Form):
         return {field_id: self.value(field_id) for field_id, _l, _p in self.FIELDS}
 
 
+class FileTree(DirectoryTree):
+    """A file picker: the folders and files under a directory, hidden ones left out."""
+
+    def filter_paths(self, paths: Iterable[Path]) -> Iterable[Path]:
+        return [p for p in paths if not p.name.startswith(".")]
+
+
+def path_error(exc: OSError | ValueError, path: str) -> str:
+    """What went wrong with the file *path*, in words (never a traceback)."""
+    if isinstance(exc, OSError):
+        folder = os.path.dirname(os.path.abspath(path))
+        if isinstance(exc, FileNotFoundError) and not os.path.isdir(folder):
+            return f"{path}: the folder {folder} does not exist; pick or type another path"
+        reason = exc.strerror or str(exc)
+        return f"{path}: {reason}; pick or type another path"
+    return f"{path}: {exc}; type another path"
+
+
 class TransferModal(ModalScreen[None]):
-    """Import or export a file: plan first (import), then run with a progress bar."""
+    """Import or export a file: type a path or pick one, see the plan (import), then run.
 
-    BINDINGS = [Binding("escape", "close", "Close")]
+    The file list and the plan share the middle of the dialog and scroll; the
+    result line and the buttons stay visible at every terminal size.
+    """
 
-    def __init__(self, mode: str) -> None:
+    BINDINGS = [
+        Binding("escape", "close", "Close"),
+        Binding("ctrl+b", "browse", "Browse files", priority=True),
+    ]
+
+    def __init__(self, mode: str, start: str | None = None) -> None:
         super().__init__()
         self.mode = mode  # "import" | "export"
+        self.start = start or os.getcwd()  # where the file picker opens
         self.planned: tuple[str, str | None] | None = None  # the file whose plan is shown
+        self.result = ""  # what the last run reported (the result line)
 
     @property
     def tb_app(self) -> TermbaseApp:
@@ -277,22 +306,28 @@ class TransferModal(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         title = "Import a glossary" if self.mode == "import" else "Export the termbase"
-        names = self.tb_app.tb.format_names()
-        choices = [("from the file name", "")] + [(n, n) for n in names]
-        with Vertical(classes="dialog form"):
-            yield Label(title, classes="question")
-            yield Input(placeholder="path of the file", id="path")
-            yield Select(choices, value="", allow_blank=False, id="format")
-            if self.mode == "export":
-                yield Select(
-                    [("all entries", "all"), ("approved only", "approved")],
-                    value="all",
-                    allow_blank=False,
-                    id="review",
-                )
-            yield Static("", id="plan")
-            yield ProgressBar(id="progress", show_eta=False)
+        usable = self.tb_app.tb.format_names(
+            reading=self.mode == "import", writing=self.mode == "export"
+        )
+        choices = [("format: auto", "")] + [(n, n) for n in usable]
+        with Vertical(classes="dialog transfer"):
+            yield Label(f"{title} · type a path or pick a file (ctrl+b)", classes="question")
+            with Horizontal(id="path-row"):
+                yield Input(placeholder="path of the file", id="path")
+                yield Select(choices, value="", allow_blank=False, id="format")
+                if self.mode == "export":
+                    yield Select(
+                        [("all entries", "all"), ("approved only", "approved")],
+                        value="all",
+                        allow_blank=False,
+                        id="review",
+                    )
+            yield FileTree(self.start, id="tree")
+            with VerticalScroll(id="plan-box", classes="hidden"):
+                yield Static("", id="plan")
+            yield ProgressBar(id="progress", show_eta=False, classes="hidden")
             yield Label("", id="error", classes="error")
+            yield Label("", id="result")
             with Horizontal(classes="buttons"):
                 if self.mode == "import":
                     yield Button("Show plan", variant="primary", id="run")
@@ -308,6 +343,28 @@ class TransferModal(ModalScreen[None]):
         fmt = str(self.query_one("#format", Select).value or "") or None
         return path, fmt
 
+    def show_plan(self, show: bool) -> None:
+        """Show the plan (True) or the file picker (False) in the middle of the dialog."""
+        self.query_one("#plan-box").set_class(not show, "hidden")
+        self.query_one("#tree").set_class(show, "hidden")
+
+    def action_browse(self) -> None:
+        self.show_plan(False)
+        self.query_one("#tree", FileTree).focus()
+
+    @on(DirectoryTree.FileSelected, "#tree")
+    def file_picked(self, event: DirectoryTree.FileSelected) -> None:
+        self.query_one("#path", Input).value = str(event.path)
+        self.query_one("#run", Button).focus()
+
+    @on(DirectoryTree.DirectorySelected, "#tree")
+    def folder_picked(self, event: DirectoryTree.DirectorySelected) -> None:
+        """Export: keep the file name typed so far, in the folder picked."""
+        if self.mode != "export":
+            return
+        name = os.path.basename(self.params()[0]) or "termbase.tbx"
+        self.query_one("#path", Input).value = str(event.path / name)
+
     @on(Input.Changed, "#path")
     @on(Select.Changed, "#format")
     def params_changed(self) -> None:
@@ -322,17 +379,19 @@ class TransferModal(ModalScreen[None]):
         """Export; or import: the first press shows the dry-run plan, the second imports."""
         path, fmt = self.params()
         if not path:
-            self.query_one("#error", Label).update("Give the path of a file.")
+            self.query_one("#error", Label).update("Give the path of a file, or pick one.")
             return
         dry_run = self.mode == "import" and self.planned != (path, fmt)
         self.query_one("#run", Button).disabled = True
+        self.query_one("#error", Label).update("")
         self.run_transfer(path, fmt, dry_run=dry_run)
 
-    @work(exclusive=True, thread=True, group="transfer")
+    @work(exclusive=True, thread=True, group="transfer", exit_on_error=False)
     def run_transfer(self, path: str, fmt: str | None, dry_run: bool) -> None:
         tb = self.tb_app.thread_termbase()
         bar = self.query_one("#progress", ProgressBar)
         self.app.call_from_thread(bar.update, total=None, progress=0)
+        self.app.call_from_thread(bar.remove_class, "hidden")
 
         def progress(n: int) -> None:
             self.app.call_from_thread(bar.advance, n)
@@ -340,31 +399,38 @@ class TransferModal(ModalScreen[None]):
         try:
             if self.mode == "import":
                 report = tb.import_file(path, format=fmt, dry_run=dry_run, progress=progress)
-                text = "\n".join([*report.plan[:30], report.summary()])
+                plan, result = "\n".join(report.plan), report.summary()
             else:
                 review = str(self.query_one("#review", Select).value)
                 count = tb.export_file(path, format=fmt, review=review, progress=progress)
-                text = f"Exported {count} entries to {path}."
+                plan, result = "", f"Exported {count} entries to {path}."
         except TermbaseError as exc:
             self.app.call_from_thread(self.failed, str(exc))
             return
-        self.app.call_from_thread(self.finished, text, dry_run)
+        except (OSError, ValueError) as exc:  # any path typed: the dialog says why, stays open
+            self.app.call_from_thread(self.failed, path_error(exc, path))
+            return
+        self.app.call_from_thread(self.finished, plan, result, dry_run)
 
     def failed(self, message: str) -> None:
         self.query_one("#error", Label).update(f"Error: {message}")
-        self.query_one("#progress", ProgressBar).update(total=1, progress=0)  # stop the animation
+        self.query_one("#progress", ProgressBar).add_class("hidden")
         self.query_one("#run", Button).disabled = False
 
-    def finished(self, text: str, dry_run: bool) -> None:
+    def finished(self, plan: str, result: str, dry_run: bool) -> None:
+        self.result = result
         self.query_one("#error", Label).update("")
-        self.query_one("#plan", Static).update(text)
-        bar = self.query_one("#progress", ProgressBar)
-        bar.update(total=1, progress=1)
+        self.query_one("#plan", Static).update(plan)
+        self.query_one("#result", Label).update(result[:1].upper() + result[1:])
+        if plan:
+            self.show_plan(True)
+        self.query_one("#progress", ProgressBar).add_class("hidden")
         button = self.query_one("#run", Button)
         button.disabled = False
         if dry_run:
             self.planned = self.params()
             button.label = "Confirm import"
+            button.focus()
         elif self.mode == "import":
             self.planned = None
             button.label = "Show plan"
