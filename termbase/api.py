@@ -152,6 +152,27 @@ class Termbase(ModerationMixin):
         review = self._review(review).value if review and review != "all" else None
         return self.store.iter_entries(review=review, subject=subject)
 
+    def list_entries(
+        self,
+        *,
+        review: str | None = None,
+        status: str | None = None,
+        subject: str | None = None,
+        lang: str | None = None,
+        limit: int | None = None,
+    ) -> list[Entry]:
+        """Entries by filters alone, no query (in id order): a *review* state, a
+        *subject*, a term *status* (an entry with any term of that status) and
+        *lang* (with any term in that language)."""
+        ids = self.store.filtered_entry_ids(
+            review=self._review(review).value if review and review != "all" else None,
+            subject=subject,
+            status=self._status(status).value if status else None,
+            lang=lang,
+            limit=limit,
+        )
+        return self.store.get_entries(ids)
+
     def history(self, ref: int | str | None = None, limit: int = 50) -> list[HistoryRecord]:
         """Audit records, newest first; for one entry when *ref* is given."""
         if ref is None:

@@ -60,3 +60,32 @@ def tb(db_path: Path) -> Termbase:
     base = Termbase(db_path, user="alice", clock=lambda: FIXED_TIME)
     yield base
     base.close()
+
+
+async def settle(pilot) -> None:
+    """Let posted messages start their workers, wait for them, then redraw.
+
+    A file picker (``DirectoryTree``) keeps a loader worker running for as long as
+    it is shown: that one is not waited for.
+    """
+    await pilot.pause()
+    busy = [w for w in pilot.app.workers if w.group != "_loader"]
+    if busy:  # wait_for_complete([]) would wait for every worker
+        await pilot.app.workers.wait_for_complete(busy)
+    await pilot.pause()
+
+
+def screen_text(app) -> str:
+    """What the terminal shows now, as plain text (what a user can read)."""
+    import io
+
+    from rich.console import Console
+
+    width, height = app.size
+    console = Console(
+        width=width, height=height, file=io.StringIO(), record=True, color_system=None
+    )
+    console.print(
+        app.screen._compositor.render_update(full=True, screen_stack=app._background_screens)
+    )
+    return console.export_text()

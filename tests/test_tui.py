@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from textual.widgets import Button
 
-from termbase import Entry, Review, Term, Termbase, TermStatus
+from termbase import Entry, Review, Source, Term, Termbase, TermStatus
 from tui.app import TermbaseApp, make_app
 from tui.screens.entry import EntryScreen, ReviewQueueScreen
 from tui.screens.modals import (
@@ -20,7 +20,7 @@ from tui.screens.modals import (
 )
 from tui.screens.search import SearchScreen
 
-from .conftest import FIXED_TIME, make_entry
+from .conftest import FIXED_TIME, make_entry, screen_text, settle
 
 
 @pytest.fixture
@@ -42,17 +42,12 @@ def tb(tmp_path: Path) -> Termbase:
 
 
 async def _settle(pilot, app: TermbaseApp) -> None:
-    """Let posted messages start their workers, wait for the workers, then redraw."""
-    await pilot.pause()
-    await app.workers.wait_for_complete()
-    await pilot.pause()
+    await settle(pilot)
 
 
 async def _search(pilot, app: TermbaseApp, text: str) -> SearchScreen:
     await pilot.press(*text)
-    await pilot.pause()
-    await app.workers.wait_for_complete()
-    await pilot.pause()
+    await settle(pilot)
     screen = app.screen
     assert isinstance(screen, SearchScreen)
     return screen
@@ -73,9 +68,7 @@ async def test_search_as_you_type(tb: Termbase) -> None:
         screen = await _search(pilot, app, "安全")
         assert [e.zh for e in screen.hits] == ["高水平安全"]
         await pilot.press("backspace", "backspace", *"development")
-        await pilot.pause()
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await settle(pilot)
         assert [e.zh for e in screen.hits] == ["新发展格局"]
         assert str(screen.query_one("#status-line").render()) == (
             "1 entry matches 'development' · ↓ results · Enter opens"
@@ -162,11 +155,9 @@ async def test_second_reviewer_is_refused_and_sees_who(tb: Termbase) -> None:
         other.close()
         await pilot.press("a")
         await pilot.pause()
-        messages = [n.message for n in app._notifications]
-        assert any(
-            "Not saved: entry" in m and "changed by bob at 2026-01-02T09:00:00Z" in m
-            for m in messages
-        ), messages
+        message = str(screen.query_one("#entry-status").render())
+        assert "Not saved: entry" in message, message
+        assert "changed by bob at 2026-01-02T09:00:00Z" in message
         assert screen.entry is not None and screen.entry.review is Review.REJECTED
     entry = tb.search("高水平安全")[0].entry
     assert entry.review is Review.REJECTED and entry.reviewer == "bob"
@@ -253,9 +244,7 @@ async def test_status_filter_without_a_query(tb: Termbase) -> None:
         screen = app.screen
         assert isinstance(screen, SearchScreen)
         screen.query_one("#status").value = "deprecated"
-        await pilot.pause()
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await settle(pilot)
         assert [e.zh for e in screen.hits] == ["高水平安全"]
 
 
@@ -270,7 +259,7 @@ async def test_export_then_import_with_plan_and_confirm(tb: Termbase, tmp_path: 
         app.screen.query_one("#path").value = str(out)
         await pilot.click("#run")
         await _settle(pilot, app)
-        assert str(app.screen.query_one("#plan").render()) == f"Exported 2 entries to {out}."
+        assert str(app.screen.query_one("#result").render()) == f"Exported 2 entries to {out}."
     assert out.exists()
 
     empty = Termbase(tmp_path / "empty.sqlite", user="carol", clock=lambda: FIXED_TIME)
@@ -288,8 +277,8 @@ async def test_export_then_import_with_plan_and_confirm(tb: Termbase, tmp_path: 
         assert empty.stats()["entries"] == 0
         assert str(modal.query_one("#run", Button).label) == "Confirm import"
         plan = str(modal.query_one("#plan").render()).splitlines()
-        assert plan[:2] == ["new        新发展格局", "new        高水平安全"]
-        assert "2 new" in plan[2]
+        assert plan == ["new        新发展格局", "new        高水平安全"]
+        assert "2 new" in str(modal.query_one("#result").render())
         await pilot.pause(0.3)  # a Button ignores clicks during its 0.2 s press effect
         await pilot.click("#run")  # second press: the import
         await _settle(pilot, app)
@@ -364,3 +353,280 @@ async def test_add_rendering_and_edit_definition(tb: Termbase) -> None:
     assert entry.definition == "Security at a high standard."
     assert [r.action for r in tb.history(entry.id)][:2] == ["update", "add-term"]
     assert tb.history(entry.id)[0].actor == "alice"
+
+
+# ------------------------------------------- where a translator stumbled (issue 16)
+@pytest.mark.parametrize(
+    "path",
+    ["/nonexistent/dir/out.tbx", "{tmp}", "{tmp}/out.unknownext", "bad\0name.tbx"],
+)
+async def test_no_path_typed_into_export_crashes_the_app(
+    tb: Termbase, tmp_path: Path, path: str
+) -> None:
+    app = make_app(tb)
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.screen.query_one("#results").focus()
+        await pilot.press("o")
+        await settle(pilot)
+        modal = app.screen
+        assert isinstance(modal, TransferModal)
+        modal.query_one("#path").value = path.format(tmp=tmp_path)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.is_running and app.screen is modal  # the dialog stays open
+        error = str(modal.query_one("#error").render())
+        assert error.startswith("Error: "), error
+        assert not modal.query_one("#run", Button).disabled  # another path can be tried
+    assert app.return_code in (None, 0)
+    assert not list(Path("/nonexistent").glob("**/*")) if Path("/nonexistent").exists() else True
+
+
+async def test_export_to_a_missing_folder_says_which_folder(tb: Termbase) -> None:
+    app = make_app(tb)
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.screen.query_one("#results").focus()
+        await pilot.press("o")
+        await settle(pilot)
+        await pilot.press(*"/nonexistent/dir/out.tbx", "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, TransferModal)
+        assert "/nonexistent/dir" in str(app.screen.query_one("#error").render())
+
+
+async def test_no_path_typed_into_import_crashes_the_app(tb: Termbase, tmp_path: Path) -> None:
+    app = make_app(tb)
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.screen.query_one("#results").focus()
+        await pilot.press("i")
+        await settle(pilot)
+        modal = app.screen
+        for path in ("/nonexistent/dir/in.tbx", str(tmp_path), "bad\0name.csv"):
+            modal.query_one("#path").value = path
+            await pilot.press("enter")
+            await settle(pilot)
+            assert app.screen is modal
+            assert str(modal.query_one("#error").render()).startswith("Error: ")
+
+
+def _glossary(path: Path, rows: int) -> Path:
+    path.write_text(
+        "zh,en\n" + "".join(f"术语{i}号,term number {i}\n" for i in range(rows)), encoding="utf-8"
+    )
+    return path
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40), (120, 70)])
+async def test_import_plan_scrolls_and_confirm_stays_visible(
+    tb: Termbase, tmp_path: Path, size: tuple[int, int]
+) -> None:
+    csv = _glossary(tmp_path / "long.csv", 60)
+    app = make_app(tb)
+    async with app.run_test(size=size) as pilot:
+        app.screen.query_one("#results").focus()
+        await pilot.press("i")
+        await settle(pilot)
+        await pilot.press(*str(csv), "enter")  # Enter: the plan
+        await settle(pilot)
+        shown = screen_text(app)
+        assert "Confirm import" in shown
+        assert "Would import 60 entries from long.csv: 60 new" in shown.replace("\n", " ")
+        assert "new        术语0号" in shown
+        await pilot.press("enter")  # Enter again: the import, and its result is reported
+        await settle(pilot)
+        shown = " ".join(screen_text(app).split())
+        assert "Imported 60 entries from long.csv: 60 new" in shown
+    assert tb.stats()["entries"] == 62
+
+
+async def test_file_picker_fills_the_path(
+    tb: Termbase, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = tmp_path / "glossaries"
+    folder.mkdir()
+    csv = _glossary(folder / "picked.csv", 3)
+    monkeypatch.chdir(folder)
+    app = make_app(tb)
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.screen.query_one("#results").focus()
+        await pilot.press("i")
+        await settle(pilot)
+        await pilot.press("ctrl+b")  # to the file list
+        await pilot.pause(0.2)
+        await settle(pilot)
+        await pilot.press("down", "enter")  # the first file under the folder
+        await settle(pilot)
+        modal = app.screen
+        assert modal.query_one("#path").value == str(csv)
+        await pilot.press("enter")  # the Import button has the focus: the plan
+        await settle(pilot)
+        assert "Would import 3 entries" in str(modal.query_one("#result").render())
+
+
+async def test_add_form_takes_typing_at_once(tb: Termbase) -> None:
+    app = make_app(tb)
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.screen.query_one("#results").focus()
+        await pilot.press("a", *"全国碳市场")
+        await pilot.pause()
+        form = app.screen
+        assert isinstance(form, ConceptModal)
+        assert form.query_one("#zh").value == "全国碳市场"
+        await pilot.press("escape")
+        await pilot.pause()
+        app.screen.query_one("#query").focus()
+        await _open_first(pilot, app, "高水平")
+        await pilot.press("e", *"security")
+        await pilot.pause()
+        edit = app.screen
+        assert isinstance(edit, EditEntryModal)
+        assert edit.query_one("#subject").value == "national securitysecurity"
+        assert edit.query_one("#definition").value == ""
+
+
+async def test_no_result_enter_adds_the_query_as_a_concept(tb: Termbase) -> None:
+    app = make_app(tb)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await _search(pilot, app, "全国碳市场")
+        status = str(screen.query_one("#status-line").render())
+        assert status == "No entries match '全国碳市场'. Enter adds it as a new concept."
+        await pilot.press("enter")
+        await pilot.pause()
+        form = app.screen
+        assert isinstance(form, ConceptModal)
+        assert form.query_one("#zh").value == "全国碳市场"
+        await pilot.press("tab", *"national carbon market", "ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, EntryScreen)
+    assert tb.search("全国碳市场")[0].entry.en == "national carbon market"
+
+
+async def test_add_form_takes_an_english_query_as_the_rendering(tb: Termbase) -> None:
+    app = make_app(tb)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _search(pilot, app, "carbon peak")
+        await pilot.press("enter")
+        await pilot.pause()
+        form = app.screen
+        assert isinstance(form, ConceptModal)
+        assert (form.query_one("#zh").value, form.query_one("#en").value) == ("", "carbon peak")
+        assert form.focused is form.query_one("#zh")
+
+
+async def test_cursor_follows_a_reranked_term(tb: Termbase) -> None:
+    app = make_app(tb)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await _open_first(pilot, app, "高水平")
+        await pilot.press("down")
+        assert screen.selected_term().text == "greater security"
+        await pilot.press("p")  # re-ranked to the top of the list
+        await pilot.pause()
+        assert [t.text for t in screen.terms][:2] == ["greater security", "high-level security"]
+        assert screen.selected_term().text == "greater security"
+        await pilot.press("down", "d", "y")  # the headword below it, not the row number
+        await pilot.pause()
+    statuses = {t.text: t.status for t in tb.search("高水平安全")[0].entry.en_terms}
+    assert statuses == {
+        "greater security": TermStatus.PREFERRED,
+        "high-level security": TermStatus.DEPRECATED,
+    }
+
+
+async def test_result_count_counts_what_the_filters_keep(tb: Termbase) -> None:
+    tb.set_status(2, "greater security", "deprecated")
+    app = make_app(tb)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = app.screen
+        assert isinstance(screen, SearchScreen)
+        assert str(screen.query_one("#status-line").render()).startswith("2 entries ·")
+        screen.query_one("#status").value = "deprecated"
+        await settle(pilot)
+        assert [e.zh for e in screen.hits] == ["高水平安全"]
+        assert str(screen.query_one("#status-line").render()).startswith("1 entry pass the filters")
+        screen.query_one("#status").value = "superseded"
+        await settle(pilot)
+        assert str(screen.query_one("#status-line").render()).startswith(
+            "No entries pass the filters"
+        )
+
+
+async def test_more_results_than_shown_are_announced(tb: Termbase, tmp_path: Path) -> None:
+    tb.import_file(_glossary(tmp_path / "many.csv", 230))
+    app = make_app(tb)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await _search(pilot, app, "术语")
+        assert len(screen.hits) == 200
+        assert str(screen.query_one("#status-line").render()) == (
+            "More than 200 entries match '术语' · first 200 shown: type more or filter"
+        )
+
+
+async def test_80x24_cells_end_in_an_ellipsis_when_cut(tb: Termbase) -> None:
+    tb.add(
+        Entry(
+            terms=[
+                Term("以新安全格局保障新发展格局", "zh-CN", "preferred"),
+                Term("safeguard the new development pattern", "en", "preferred"),
+            ],
+            subject="development and security",
+        )
+    )
+    app = make_app(tb)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _search(pilot, app, "以新安全")
+        row = next(line for line in screen_text(app).splitlines() if "以新安全格局" in line)
+        assert "以新安全格局保…" in row
+        assert "safeguard the new de…" in row
+        assert "development…" in row
+
+
+async def test_80x24_entry_shows_renderings_and_first_evidence(tb: Termbase) -> None:
+    entry = make_entry()  # shaped like the seed's #4: long definition, note, sources, variant
+    entry.definition = "China's strategy centred on domestic circulation, " * 4
+    entry.note = "The paper uses three verbs here, each an official rendering. " * 3
+    entry.terms.insert(1, Term("新發展格局", "zh-Hant", TermStatus.PREFERRED))
+    entry.sources.append(Source(title="Report to the 20th National Congress " * 2))
+    tb.add(entry)
+    app = make_app(tb)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _open_first(pilot, app, "新发展格局")
+        shown = screen_text(app)
+        for rendering in ("new development pattern", "new development dynamic", "NDP"):
+            assert rendering in shown
+        assert "China has made progress in pursuing a new development pattern." in " ".join(
+            shown.split()
+        )
+
+
+async def test_80x24_confirmation_wraps_instead_of_cutting(tb: Termbase) -> None:
+    tb.add_term(2, Term("security at a high level for the whole nation", "en", "admitted"))
+    app = make_app(tb)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _open_first(pilot, app, "高水平")
+        await pilot.press("down", "down", "d")
+        await pilot.pause()
+        words = " ".join(screen_text(app).replace("█", " ").split())
+        assert "the whole nation'? Translators will be told not to use it." in words
+
+
+async def test_80x24_messages_do_not_cover_the_evidence(tb: Termbase) -> None:
+    app = make_app(tb)
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        screen = await _open_first(pilot, app, "高水平")
+        await pilot.press("a")
+        await pilot.pause()
+        assert not app._notifications  # no toast over the evidence
+        assert str(screen.query_one("#entry-status").render()) == "Approved #2 as alice."
+
+
+async def test_tm_screen_shows_terms_without_a_match(tb: Termbase) -> None:
+    app = make_app(tb)
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.screen.query_one("#results").focus()
+        await pilot.press("t")
+        await pilot.pause()
+        await pilot.press(*"我们要实现高水平安全", "enter")
+        await settle(pilot)
+        screen = app.screen
+        assert not screen.matches
+        terms = str(screen.query_one("#tm-terms").render())
+        assert "高水平安全 → high-level security / greater security" in terms

@@ -9,7 +9,7 @@ import pytest
 from termbase import Entry, Term, Termbase
 from tui.app import make_app
 
-from .conftest import FIXED_TIME, make_entry
+from .conftest import FIXED_TIME, make_entry, settle
 
 SIZE = (80, 24)
 
@@ -38,9 +38,7 @@ def app(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
 
 
 async def _settle(pilot) -> None:
-    await pilot.pause()
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
+    await settle(pilot)
 
 
 def _no_blink(pilot) -> None:

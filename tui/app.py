@@ -23,11 +23,13 @@ from typing import Any
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
+from textual.widgets import Input
+from textual.worker import Worker, WorkerState
 
 from termbase import Termbase
 from termbase.errors import TermbaseError
 from tui.screens.entry import EntryScreen, ReviewQueueScreen
-from tui.screens.modals import ConceptModal, HelpScreen, TransferModal
+from tui.screens.modals import ConceptModal, HelpScreen, TransferModal, prefill
 from tui.screens.search import SearchScreen
 from tui.screens.tm import TMScreen
 
@@ -72,7 +74,12 @@ def _toggle_help(app: TermbaseApp) -> None:
 
 
 def _open_add_concept(app: TermbaseApp) -> None:
-    app.push_screen(ConceptModal(), app.concept_added)
+    """The Add form, filled from the query of the search screen below (if any)."""
+    query = ""
+    for screen in app.screen_stack:
+        if isinstance(screen, SearchScreen):
+            query = screen.query_one("#query", Input).value
+    app.push_screen(ConceptModal(prefill(query)), app.concept_added)
 
 
 #: The screens reachable from anywhere.  Add a line here to add a screen.
@@ -143,6 +150,12 @@ class TermbaseApp(App[None]):
     def show_error(self, message: str) -> None:
         """One place where errors reach the user."""
         self.notify(message, title="Error", severity="error", timeout=8)
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """A worker that failed (they all run with ``exit_on_error=False``) is reported,
+        never a crash: the one place worker failures reach the user."""
+        if event.state is WorkerState.ERROR and event.worker.error is not None:
+            self.show_error(str(event.worker.error) or type(event.worker.error).__name__)
 
     def entry_changed(self) -> None:
         """Refresh what depends on the entries (the search results)."""

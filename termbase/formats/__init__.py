@@ -150,9 +150,7 @@ def names(*, reading: bool = False, writing: bool = False) -> list[str]:
     """Every registered format name; only those that read (or write) glossaries
     when *reading* (or *writing*) is set."""
     return [
-        n
-        for n, f in _BY_NAME.items()
-        if (f.reads or not reading) and (f.writes or not writing)
+        n for n, f in _BY_NAME.items() if (f.reads or not reading) and (f.writes or not writing)
     ]
 
 

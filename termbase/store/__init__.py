@@ -882,6 +882,47 @@ class Store(ModerationStore):
             yield from self.get_entries(ids)
             last = ids[-1]
 
+    def filtered_entry_ids(
+        self,
+        *,
+        review: str | None = None,
+        subject: str | None = None,
+        status: str | None = None,
+        lang: str | None = None,
+        limit: int | None = None,
+    ) -> list[int]:
+        """Ids of the entries in *review* state and *subject* that have a term of
+        *status* in a language *lang*… (each filter optional), in id order."""
+        where: list[str] = []
+        params: list[Any] = []
+        if review:
+            where.append("e.review = ?")
+            params.append(review)
+        if subject:
+            where.append("e.subject = ?")
+            params.append(subject)
+        term_where = []
+        if status:
+            term_where.append("t.status = ?")
+            params.append(status)
+        if lang:
+            term_where.append("lower(t.lang) LIKE ?")
+            params.append(lang.lower() + "%")
+        if term_where:
+            where.append(
+                "EXISTS (SELECT 1 FROM terms t WHERE t.entry_id = e.id AND "
+                + " AND ".join(term_where)
+                + ")"
+            )
+        sql = "SELECT e.id FROM entries e"
+        if where:
+            sql += " WHERE " + " AND ".join(where)
+        sql += " ORDER BY e.id"
+        if limit is not None:
+            sql += " LIMIT ?"
+            params.append(limit)
+        return [int(r[0]) for r in self.conn.execute(sql, params)]
+
     def entry_ids_by_term(self, text: str, lang_prefix: str) -> list[int]:
         """Ids of entries having a term with exactly *text* in a language *lang_prefix*…"""
         rows = self.conn.execute(

@@ -5,12 +5,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets.data_table import ColumnKey
 
 from termbase.errors import ConflictError, TermbaseError
 from termbase.model import Entry, Term, TermStatus
@@ -26,7 +27,7 @@ from tui.widgets.entry_view import (
     entry_header,
     history_text,
     term_evidence,
-    term_label,
+    term_row,
 )
 
 if TYPE_CHECKING:
@@ -76,22 +77,43 @@ class EntryScreen(Screen[None]):
         return self.app
 
     def compose(self) -> ComposeResult:
+        # at 80x24 the renderings and the selected one's first context sentence
+        # show without scrolling: a two-line header, the terms, then the evidence;
+        # the concept's details and history follow below
         yield Header()
         yield Static(id="entry-header")
         with VerticalScroll(id="entry-body"):
-            yield Static(id="entry-details")
-            table: DataTable[Any] = DataTable(id="terms", cursor_type="row")
+            table: DataTable[Any] = DataTable(id="terms", cursor_type="row", show_header=False)
             yield table
             yield Static(id="evidence")
+            yield Static(id="entry-details")
             yield Static(id="history")
+        yield Static(id="entry-status")
         yield Footer()
 
     def on_mount(self) -> None:
         table = self.query_one("#terms", DataTable)
-        table.add_column("Term", key="term")
-        table.add_column("Lang", width=8, key="lang")
+        table.add_column("Term", key="term", width=self.term_width(self.size.width or 80))
         self.reload()
         table.focus()
+
+    @staticmethod
+    def term_width(width: int) -> int:
+        """The terms column fills the screen (less padding and the scrollbar)."""
+        return max(width - 6, 20)
+
+    def on_resize(self, event: events.Resize) -> None:
+        table = self.query_one("#terms", DataTable)
+        column = table.columns.get(ColumnKey("term"))
+        if column is not None and column.width != self.term_width(event.size.width):
+            column.width = self.term_width(event.size.width)
+            table.refresh()
+
+    def say(self, message: str, error: bool = False) -> None:
+        """A message on the status line above the footer (a toast would hide the evidence)."""
+        line = self.query_one("#entry-status", Static)
+        line.update(message)
+        line.set_class(error, "error")
 
     def reload(self) -> None:
         """Read the entry again from the database and redraw."""
@@ -106,12 +128,19 @@ class EntryScreen(Screen[None]):
         self.query_one("#entry-details", Static).update(entry_details(entry))
         table = self.query_one("#terms", DataTable)
         row = table.cursor_row
+        selected = self.selected_term()
         table.clear()
         self.terms = english_terms_first(entry)
         for i, term in enumerate(self.terms):
-            table.add_row(term_label(term), term.lang, key=str(i))
+            table.add_row(term_row(term), key=str(i))
         if self.terms:
-            table.move_cursor(row=min(row, len(self.terms) - 1))
+            # the cursor follows the term it was on, wherever a re-ranking moved it
+            same = [
+                i
+                for i, t in enumerate(self.terms)
+                if selected is not None and (t.lang, t.text) == (selected.lang, selected.text)
+            ]
+            table.move_cursor(row=same[0] if same else min(row, len(self.terms) - 1))
         self.show_evidence()
         self.query_one("#history", Static).update(
             history_text(self.tb_app.tb.history(self.entry_id, limit=20))
@@ -139,14 +168,14 @@ class EntryScreen(Screen[None]):
         try:
             what(self.entry.version)
         except ConflictError as exc:
-            self.tb_app.show_error(f"Not saved: {exc}")
             self.reload()
+            self.say(f"Not saved: {exc}", error=True)
             return
         except TermbaseError as exc:
-            self.tb_app.show_error(str(exc))
+            self.say(f"Error: {exc}", error=True)
             return
-        self.notify(done)
         self.reload()
+        self.say(done)
         self.tb_app.entry_changed()
 
     def action_back(self) -> None:
@@ -239,7 +268,7 @@ class EntryScreen(Screen[None]):
                     self.entry_id, expected_version=self.entry.version if self.entry else None
                 )
             except TermbaseError as exc:
-                self.tb_app.show_error(str(exc))
+                self.say(f"Error: {exc}", error=True)
                 return
             self.notify(f"Deleted #{self.entry_id} (its history is kept).")
             self.tb_app.entry_changed()

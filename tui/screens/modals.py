@@ -109,13 +109,21 @@ class _Form(ModalScreen[Any]):
                             STATUS_OPTIONS, value="admitted", allow_blank=False, id="status"
                         )
                     else:
-                        yield Input(
-                            self.values.get(field_id, ""), placeholder=placeholder, id=field_id
+                        yield Input(  # typing adds to a value, never replaces it
+                            self.values.get(field_id, ""),
+                            placeholder=placeholder,
+                            id=field_id,
+                            select_on_focus=False,
                         )
             yield Label("", id="error", classes="error")
             with Horizontal(classes="buttons"):
                 yield Button("Save", variant="primary", id="save")
                 yield Button("Cancel", id="cancel")
+
+    def on_mount(self) -> None:
+        """Typing goes into the first field at once (nothing typed is lost)."""
+        first = self.FIELDS[0][0]
+        self.query_one(f"#{first}").focus()
 
     def value(self, field_id: str) -> str:
         if field_id == "status":
@@ -198,7 +206,11 @@ class RenderingModal(_Form):
 
 
 class ConceptModal(_Form):
-    """A new concept: Chinese term, English rendering, subject, definition, evidence."""
+    """A new concept: Chinese term, English rendering, subject, definition, evidence.
+
+    Opened from a search, it starts with the query in the Chinese or the
+    English field (see :func:`prefill`).
+    """
 
     TITLE_TEXT = "Add a concept"
     FIELDS = [
@@ -235,6 +247,15 @@ class ConceptModal(_Form):
         )
 
 
+def prefill(query: str) -> dict[str, str]:
+    """The Add form's fields filled from a search *query*: Chinese text goes to
+    the Chinese field, anything else to the English one."""
+    query = " ".join(query.split())
+    if not query:
+        return {}
+    return {"zh": query} if has_han(query) else {"en": query}
+
+
 class EditEntryModal(_Form):
     """Edit definitions, subject and note."""
 
@@ -260,11 +281,20 @@ class EditEntryModal(_Form):
         return {field_id: self.value(field_id) for field_id, _l, _p in self.FIELDS}
 
 
+#: Endings of SQLite's companion files, never a file to import or export.
+SQLITE_COMPANIONS = ("-wal", "-shm", "-journal")
+
+
 class FileTree(DirectoryTree):
-    """A file picker: the folders and files under a directory, hidden ones left out."""
+    """A file picker: the folders and files under a directory, leaving out hidden
+    files and SQLite's companion files."""
 
     def filter_paths(self, paths: Iterable[Path]) -> Iterable[Path]:
-        return [p for p in paths if not p.name.startswith(".")]
+        return [
+            p
+            for p in paths
+            if not p.name.startswith(".") and not p.name.endswith(SQLITE_COMPANIONS)
+        ]
 
 
 def path_error(exc: OSError | ValueError, path: str) -> str:
@@ -446,6 +476,7 @@ HELP = """\
   type    search as you type: 中文, pinyin (gaozhiliang, gzlfz), 繁體,
           or English; / goes back to the search box
   ↓       from the box to the results; ↑ ↓ move, enter opens the entry
+  enter   on a query that found nothing: add it as a new concept
   ctrl+r  review filter              ctrl+t  status filter
   ctrl+s  subject filter
 
@@ -462,6 +493,7 @@ HELP = """\
 
 [b]Forms and dialogs[/b]
   tab     next field                 ctrl+s  save     escape  cancel
+  ctrl+b  import / export: pick the file from a list
   The mouse works everywhere: click rows, buttons, fields and keys.
 """
 

@@ -11,6 +11,8 @@ from textual.containers import Horizontal
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Input, Select, Static
 
+from termbase.textfmt import clip
+
 if TYPE_CHECKING:
     from tui.app import TermbaseApp
 
@@ -38,12 +40,22 @@ COLUMNS = [
 
 
 def column_widths(width: int) -> list[int]:
-    """Widths of :data:`COLUMNS` for a screen *width* cells wide (12/12/24/8/10 at 80)."""
-    review, subject = 8, 10
+    """Widths of :data:`COLUMNS` for a screen *width* cells wide (16/10/24/8/12 at 80).
+
+    The Chinese term gets the most room after the English: it is what the
+    translator reads first; a cell too long for its column ends in "…".
+    """
+    review, subject = 8, 12
     rest = max(width - 4 - 2 * len(COLUMNS) - review - subject, 30)  # margins, scrollbar, padding
-    zh = max(rest * 26 // 100, 10)
-    pinyin = max(rest * 26 // 100, 10)
+    zh = max(rest * 34 // 100, 10)
+    pinyin = max(rest * 22 // 100, 8)
     return [zh, pinyin, rest - zh - pinyin, review, subject]
+
+
+#: Rows the results table shows at most; more are announced, not loaded.
+RESULT_LIMIT = 200
+#: How much of a query the status line repeats.
+QUERY_ECHO = 40
 
 
 class SearchScreen(Screen[None]):
@@ -71,6 +83,7 @@ class SearchScreen(Screen[None]):
         self.rows: list[tuple[tuple[str, ...], str]] = []  # the table's cells, for re-layout
         self.widths: list[int] = []
         self.generation = 0
+        self.shown = ""  # the query whose results are on screen
 
     @property
     def tb_app(self) -> TermbaseApp:
@@ -115,7 +128,7 @@ class SearchScreen(Screen[None]):
         for (key, label), w in zip(COLUMNS, widths, strict=True):
             table.add_column(label, width=w, key=key)
         for cells, key in self.rows:
-            table.add_row(*cells, key=key)
+            table.add_row(*self.fit(cells), key=key)
         if self.rows:
             table.move_cursor(row=min(max(row, 0), len(self.rows) - 1))
 
@@ -130,8 +143,16 @@ class SearchScreen(Screen[None]):
         self.run_search(event.value)
 
     @on(Input.Submitted, "#query")
-    def query_submitted(self) -> None:
+    def query_submitted(self, event: Input.Submitted) -> None:
+        """Enter: to the results; on a query that found nothing, add it as a concept."""
+        if not self.hits and event.value.strip() and self.shown == event.value:
+            self.tb_app.action_open("Add concept")
+            return
         self.query_one("#results", DataTable).focus()
+
+    def fit(self, cells: tuple[str, ...]) -> list[str]:
+        """The cells cut to their columns, with "…" where text is cut."""
+        return [clip(c, w) for c, w in zip(cells, self.widths, strict=True)]
 
     @on(Select.Changed)
     def filter_changed(self) -> None:
@@ -150,40 +171,40 @@ class SearchScreen(Screen[None]):
             self.generation, query, str(review or ""), str(status or ""), str(subject or "")
         )
 
-    @work(exclusive=True, thread=True, group="search")
+    @work(exclusive=True, thread=True, group="search", exit_on_error=False)
     def search_worker(
         self, generation: int, query: str, review: str, status: str, subject: str
     ) -> None:
         tb = self.tb_app.thread_termbase()
+        filters = {"review": review or None, "status": status or None, "subject": subject or None}
+        extra: dict[Any, Any] = {}
         if query.strip():
-            hits = tb.search(
-                query,
-                limit=200,
-                review=review or None,
-                status=status or None,
-                subject=subject or None,
-            )
+            hits = tb.search(query, limit=RESULT_LIMIT + 1, **filters)
             rows = [h.entry for h in hits]
             extra = {h.entry.id: h for h in hits}
         else:
-            rows = []
-            extra = {}
-            for entry in tb.entries(review=review or None, subject=subject or None):
-                if status and not any(t.status.value == status for t in entry.terms):
-                    continue
-                rows.append(entry)
-                if len(rows) >= 200:
-                    break
-        self.app.call_from_thread(self.show_results, generation, query, rows, extra)
+            rows = tb.list_entries(limit=RESULT_LIMIT + 1, **filters)
+        total = None if any(filters.values()) or query.strip() else tb.stats()["entries"]
+        self.app.call_from_thread(self.show_results, generation, query, rows, extra, total)
 
     def show_results(
-        self, generation: int, query: str, rows: list[Any], extra: dict[Any, Any]
+        self,
+        generation: int,
+        query: str,
+        rows: list[Any],
+        extra: dict[Any, Any],
+        total: int | None = None,
     ) -> None:
+        """Show the rows of search number *generation* (up to RESULT_LIMIT; one more
+        row than that means there are more); *total* counts an unfiltered listing."""
         if generation != self.generation:
             return  # a newer query has been typed: drop stale results
+        more = len(rows) > RESULT_LIMIT
+        rows = rows[:RESULT_LIMIT]
         table = self.query_one("#results", DataTable)
         table.clear()
         self.hits = rows
+        self.shown = query
         self.rows = []
         for entry in rows:
             hit = extra.get(entry.id)
@@ -198,18 +219,31 @@ class SearchScreen(Screen[None]):
                 entry.subject,
             )
             self.rows.append((cells, str(entry.id)))
-            table.add_row(*cells, key=str(entry.id))
-        line = self.query_one("#status-line", Static)
-        if query.strip():
-            line.update(
-                f"{_entries(len(rows))} {'matches' if len(rows) == 1 else 'match'} {query!r}"
-                " · ↓ results · Enter opens"
-                if rows
-                else f"No entries match {query!r}. Press a to add one."
-            )
+            table.add_row(*self.fit(cells), key=str(entry.id))
+        self.query_one("#status-line", Static).update(
+            self.status_text(query, len(rows), more, total)
+        )
+
+    def status_text(self, query: str, count: int, more: bool, total: int | None) -> str:
+        """The line under the results: how many rows, counted after the filters."""
+        shown = repr(clip(" ".join(query.split()), QUERY_ECHO))
+        if more:
+            found = f"More than {RESULT_LIMIT} entries"
+            hint = f" · first {RESULT_LIMIT} shown: type more or filter"
         else:
-            total = self.tb_app.tb.stats()["entries"]
-            line.update(f"{_entries(total)} · ↓ results · ctrl+r/t/s filters · F1 every key")
+            found = _entries(total if total is not None else count)
+            hint = " · ↓ results · Enter opens"
+        if query.strip():
+            if not count:
+                return f"No entries match {shown}. Enter adds it as a new concept."
+            verb = "matches" if count == 1 and not more else "match"
+            return f"{found} {verb} {shown}{hint}"
+        if not count:
+            return "No entries pass the filters. ctrl+r/t/s change them."
+        kept = "" if total is not None else " pass the filters"
+        return (
+            f"{found}{kept}{hint if more else ' · ↓ results · ctrl+r/t/s filters · F1 every key'}"
+        )
 
     @on(DataTable.RowSelected, "#results")
     def row_selected(self, event: DataTable.RowSelected) -> None:

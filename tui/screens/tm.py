@@ -17,6 +17,9 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, Static
 
+from termbase.textfmt import clip
+from tui.screens.search import QUERY_ECHO
+
 if TYPE_CHECKING:
     from tui.app import TermbaseApp
 
@@ -64,6 +67,22 @@ def hit_text(hit: Any) -> Text:
     return out
 
 
+def terms_text(terms: list[Any]) -> Text:
+    """The termbase terms found in the pasted sentence, each once, with renderings."""
+    out = Text("\nTerms in the sentence\n", style="bold underline")
+    seen: set[tuple[str, int]] = set()
+    for term in terms:
+        if (term.text, term.entry_id) in seen:
+            continue
+        seen.add((term.text, term.entry_id))
+        rendering = " / ".join(term.renderings) or "—"
+        out.append(f"  {term.text}", style="bold")
+        out.append(f" → {rendering}\n")
+    if not seen:
+        out.append("  no termbase term found in it\n", style="dim")
+    return out
+
+
 class TMScreen(Screen[None]):
     """Fuzzy matches and concordance for a pasted sentence or phrase."""
 
@@ -77,6 +96,7 @@ class TMScreen(Screen[None]):
         self.generation = 0
         self.matches: list[Any] = []
         self.hits: list[Any] = []
+        self.terms: list[Any] = []  # termbase terms in the query, with or without a match
 
     @property
     def tb_app(self) -> TermbaseApp:
@@ -90,6 +110,7 @@ class TMScreen(Screen[None]):
         yield Input(placeholder="Paste a sentence (中文 or English) for TM matches…", id="tm-query")
         with VerticalScroll(id="tm-results"):
             yield Static("", id="tm-matches")
+            yield Static("", id="tm-terms")
             yield Static("", id="tm-concordance")
         yield Static("", id="tm-status")
         yield Footer()
@@ -110,7 +131,7 @@ class TMScreen(Screen[None]):
         if event.value.strip():
             self.lookup(self.generation, event.value)
 
-    @work(exclusive=True, thread=True, group="tm")
+    @work(exclusive=True, thread=True, group="tm", exit_on_error=False)
     def lookup(self, generation: int, text: str) -> None:
         tm = self.tb_app.thread_termbase().tm
         try:
@@ -120,16 +141,25 @@ class TMScreen(Screen[None]):
                 self.app.call_from_thread(self.query_one("#tm-status", Static).update, note)
             matches = tm.match(text, limit=MATCH_LIMIT)
             hits = tm.concordance(text, limit=CONCORDANCE_LIMIT)
+            terms = tm.terms_in(text)
         except Exception as exc:  # routed to the app's one error handler
             self.app.call_from_thread(self.tb_app.show_error, str(exc))
             return
-        self.app.call_from_thread(self.show, generation, text, matches, hits)
+        self.app.call_from_thread(self.show, generation, text, matches, hits, terms)
 
-    def show(self, generation: int, text: str, matches: list[Any], hits: list[Any]) -> None:
+    def show(
+        self,
+        generation: int,
+        text: str,
+        matches: list[Any],
+        hits: list[Any],
+        terms: list[Any] | None = None,
+    ) -> None:
         """Display the results of the lookup number *generation*."""
         if generation != self.generation:
             return
-        self.matches, self.hits = matches, hits
+        self.matches, self.hits, self.terms = matches, hits, terms or []
+        self.query_one("#tm-terms", Static).update(terms_text(self.terms))
         body = Text("Fuzzy matches\n", style="bold underline")
         if matches:
             for m in matches:
@@ -145,5 +175,5 @@ class TMScreen(Screen[None]):
             conc.append("  no stored pair contains this text\n", style="dim")
         self.query_one("#tm-concordance", Static).update(conc)
         self.query_one("#tm-status", Static).update(
-            f"{len(matches)} matches, {len(hits)} concordance hits for {text!r}"
+            f"{len(matches)} matches, {len(hits)} concordance hits for {clip(text, QUERY_ECHO)!r}"
         )

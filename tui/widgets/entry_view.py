@@ -46,19 +46,25 @@ def highlight(sentence: str, term: str) -> Text:
 
 def term_label(term: Term) -> Text:
     """One line for a term: text, status mark, type."""
-    label = Text(term.text, style=STATUS_STYLE[term.status])
+    label = Text(term.text, style=STATUS_STYLE[term.status], no_wrap=True, overflow="ellipsis")
     label.append(f"  {STATUS_MARK[term.status]}", style="dim")
     if term.term_type.value != "full-form":
         label.append(f" · {term.term_type.value}", style="dim")
     return label
 
 
+def term_row(term: Term) -> Text:
+    """A term's row in the entry view: its label and language."""
+    row = term_label(term)
+    row.append(f" · {term.lang}", style="dim")
+    return row
+
+
 def entry_header(entry: Entry) -> Text:
-    """Chinese term, pinyin, review state, subject."""
-    text = Text()
+    """Two lines, each cut with "…" to the width: the Chinese term, pinyin, review
+    state and subject; then the definition (in full under the evidence)."""
+    text = Text(no_wrap=True, overflow="ellipsis")
     text.append(entry.zh or entry.terms[0].text, style="bold")
-    if entry.pinyin:
-        text.append(f"  {entry.pinyin}", style="italic")
     review = entry.review.value
     text.append(f"  [{review}", style=REVIEW_STYLE.get(review, ""))
     if entry.reviewer:
@@ -66,6 +72,12 @@ def entry_header(entry: Entry) -> Text:
     text.append("]", style=REVIEW_STYLE.get(review, ""))
     if entry.subject:
         text.append(f"  {entry.subject}", style="cyan")
+    if entry.pinyin:
+        text.append(f"  {entry.pinyin}", style="italic")
+    definition = entry.definition or entry.definition_zh
+    if definition:
+        text.append("\n")
+        text.append(" ".join(definition.split()), style="dim")
     return text
 
 
@@ -95,16 +107,11 @@ def entry_details(entry: Entry) -> Text:
 
 
 def term_evidence(term: Term) -> Text:
-    """The note, source and every context of one term, the term highlighted."""
+    """One term's evidence, the context sentences first (the term highlighted),
+    then its note and source."""
     text = Text()
     text.append_text(term_label(term))
     text.append(f"   {term.lang}\n")
-    if term.note:
-        text.append("Note: ", style="bold")
-        text.append(term.note + "\n")
-    if term.source is not None:
-        text.append("Source: ", style="bold")
-        text.append(term.source.citation() + "\n")
     if not term.contexts:
         text.append("No context sentence recorded.\n", style="dim")
     for ctx in term.contexts:
@@ -120,6 +127,12 @@ def term_evidence(term: Term) -> Text:
                 where += f"  {src.url}"
         if where:
             text.append(f"   {where}\n", style="dim")
+    if term.note:
+        text.append("Note: ", style="bold")
+        text.append(term.note + "\n")
+    if term.source is not None:
+        text.append("Source: ", style="bold")
+        text.append(term.source.citation() + "\n")
     return text
 
 
