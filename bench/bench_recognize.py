@@ -146,6 +146,7 @@ def main() -> None:
     args = ap.parse_args()
     sys.path.insert(0, str(HERE.parent))
     from termbase import recognize
+    from termbase.lang import positions
     from termbase.store import Store
 
     DATA.mkdir(exist_ok=True)
@@ -181,8 +182,8 @@ def main() -> None:
     res["report_mb_s"], res["report_occurrences"] = throughput(
         lambda t: _report(db, rec, t), text, repeat=1
     )
-    res["fold_mb_s"], _ = throughput(lambda t: len(recognize.fold_keep_length(t)), text)
-    res.update(_peers(keys, recognize.zh_view(text)))
+    res["fold_mb_s"], _ = throughput(lambda t: len(positions.fold_keep_length(t)), text)
+    res.update(_peers(keys, positions.zh_view(text)))
     for peer in ("pyahocorasick", "ahocorasick_rs"):
         if f"{peer}_mb_s" in res:
             res[f"count_vs_{peer}"] = res["count_mb_s"] / res[f"{peer}_mb_s"]

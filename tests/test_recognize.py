@@ -13,7 +13,8 @@ from hypothesis import strategies as st
 from termbase import Entry, Term, Termbase, TermStatus
 from termbase.cli import cli
 from termbase.formats import get as get_format
-from termbase.recognize import Recognizer, fold_keep_length, fold_table, latin_forms, zh_view
+from termbase.lang.positions import fold_keep_length, fold_table, latin_forms, zh_view
+from termbase.recognize import Recognizer
 
 from .test_qa import make_qa_termbase
 
