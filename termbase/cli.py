@@ -126,9 +126,19 @@ class _Group(click.Group):
     show_default=True,
     help="Your role: a translator's changes to approved entries wait for a reviewer.",
 )
+@click.option(
+    "--server",
+    metavar="URL",
+    envvar="TERMBASE_SERVER",
+    show_envvar=True,
+    help="Use the team server at URL instead of a local file (sign in first with "
+    "'termbase login URL', or set TERMBASE_TOKEN); your role is then the token's.",
+)
 @click.version_option(package_name="termbase")
 @click.pass_context
-def cli(ctx: click.Context, db: str | None, user: str | None, role: str) -> None:
+def cli(
+    ctx: click.Context, db: str | None, user: str | None, role: str, server: str | None
+) -> None:
     """termbase: a Chinese–English termbase and translation memory.
 
     Run without a command to open the terminal app.
@@ -140,7 +150,7 @@ def cli(ctx: click.Context, db: str | None, user: str | None, role: str) -> None
       termbase approve 12 --comment "official usage"
     """
     named = ctx.get_parameter_source("db") is click.core.ParameterSource.COMMANDLINE
-    state = State(db, user, role, create=not named)
+    state = State(db, user, role, create=not named, server=server)
     ctx.obj = state
     ctx.call_on_close(state.close)
     if ctx.invoked_subcommand is None:
@@ -163,6 +173,11 @@ def init(state: State, empty: bool) -> None:
     Example:
       termbase --db project.sqlite init
     """
+    if state.server:
+        raise click.ClickException(
+            "init creates a local database file; a team server's database is created "
+            "by 'termbase --db PATH serve' on the server machine"
+        )
     path = state.db if state.db is not None else default_db_path()
     if os.path.exists(path):
         raise click.ClickException(

@@ -12,7 +12,7 @@ import json
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 import click
 
@@ -22,7 +22,7 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 
 class State:
-    """The database and user the command line was given; opens the Termbase once.
+    """The database (or server) and user the command line was given; opens the Termbase once.
 
     A database named with ``--db`` must exist (*create* False: a typo is an
     error naming the path, not a new empty database); only ``init``, the
@@ -30,18 +30,38 @@ class State:
     """
 
     def __init__(
-        self, db: str | None, user: str | None, role: str = "admin", *, create: bool = True
+        self,
+        db: str | None,
+        user: str | None,
+        role: str = "admin",
+        *,
+        create: bool = True,
+        server: str | None = None,
     ) -> None:
         self.db = db
         self.user = user
         self.role = role
         self.create = create
+        self.server = server
         self.termbase: Termbase | None = None
 
     def open(self) -> Termbase:
-        """The Termbase of ``--db`` / ``--user`` / ``--role`` (opened on first use)."""
+        """The Termbase of ``--db`` / ``--user`` / ``--role``, or of ``--server``.
+
+        Opened on first use.  Against a server this is a
+        :class:`termbase.remote.RemoteTermbase`: the same methods, the user and
+        role taken from the token (``--user`` and ``--role`` are not sent), so
+        commands never ask which one they hold.
+        """
         if self.termbase is None:
-            self.termbase = Termbase(self.db, user=self.user, role=self.role, create=self.create)
+            if self.server:
+                from termbase.remote import RemoteTermbase
+
+                self.termbase = cast(Termbase, RemoteTermbase(self.server))
+            else:
+                self.termbase = Termbase(
+                    self.db, user=self.user, role=self.role, create=self.create
+                )
         return self.termbase
 
     def close(self) -> None:

@@ -32,6 +32,7 @@ import httpx
 
 from termbase import errors, wire
 from termbase.ops import OPS, REQUIRED, Op
+from termbase.users import AuthError
 
 ENV_SERVER = "TERMBASE_SERVER"
 ENV_TOKEN = "TERMBASE_TOKEN"
@@ -40,16 +41,12 @@ CONNECT_TIMEOUT, READ_TIMEOUT = 10.0, 600.0
 TOKENS_FILE = "tokens.json"
 
 
-class AuthError(errors.TermbaseError):
-    """The server refused the token (401)."""
-
-
-class Forbidden(errors.TermbaseError):
-    """The user's role is too low for this action (403)."""
-
-
 class ServerError(errors.TermbaseError):
     """The server could not be reached, or answered something unexpected."""
+
+
+class LocalOnly(errors.TermbaseError, AttributeError):
+    """A facade feature that works on a local database file only (not over HTTP)."""
 
 
 #: Exception classes by the name the server sends in ``type``.
@@ -58,7 +55,7 @@ _ERRORS: dict[str, type[errors.TermbaseError]] = {
     for name, cls in vars(errors).items()
     if isinstance(cls, type) and issubclass(cls, errors.TermbaseError)
 }
-_ERRORS.update(AuthError=AuthError, Forbidden=Forbidden)
+_ERRORS["AuthError"] = AuthError
 
 
 def normal_url(url: str) -> str:
@@ -132,17 +129,19 @@ def _raise_for(answer: httpx.Response) -> None:
             f"to {answer.request.method} {answer.request.url.path}"
         ) from None
     cls = _ERRORS.get(kind, errors.TermbaseError)
-    if cls is errors.ConflictError:
-        raise errors.ConflictError(
-            message,
-            entry_id=body.get("entry_id"),
-            changed_by=body.get("changed_by", ""),
-            changed_at=body.get("changed_at", ""),
-            current_version=body.get("current_version", 0),
+    if issubclass(cls, errors.FormatError):  # its message is rebuilt from where + reason
+        raise cls(
+            body.get("reason", message),
+            path=body.get("path", ""),
+            line=body.get("line"),
+            column=body.get("column"),
         )
-    if issubclass(cls, errors.FormatError):
-        raise cls(message)
-    raise cls(message)
+    keywords = {
+        name: body[name]
+        for name, param in inspect.signature(cls.__init__).parameters.items()
+        if param.kind is inspect.Parameter.KEYWORD_ONLY and name in body
+    }
+    raise cls(message, **keywords)
 
 
 def whoami(url: str, token: str) -> dict[str, str]:
@@ -172,7 +171,8 @@ class _Remote:
     def _call(self, op: Op, args: dict[str, Any]) -> Any:
         route = op.route
         for name in op.path_params:
-            route = route.replace("{" + name + "}", urllib.parse.quote(str(args.pop(name)), ""))
+            value = _encode(op, name, args.pop(name))
+            route = route.replace("{" + name + "}", urllib.parse.quote(str(value), ""))
         if op.transfer == "upload":
             return self._upload(op, route, args)
         if op.transfer == "download":
@@ -187,9 +187,10 @@ class _Remote:
     def _upload(self, op: Op, route: str, args: dict[str, Any]) -> Any:
         from termbase.formats._io import check_readable_file
 
-        local = check_readable_file(args.pop("path"))
+        given = os.fspath(args.pop("path"))
+        local = check_readable_file(given)
         params = _query(op, args)
-        params["filename"] = os.path.basename(local)
+        params["filename"] = given  # the server names its copy after the base name only
         with open(local, "rb") as fh:
             data = _send(self._client, op.method, route, params=params, content=fh)
         return wire.CODECS[op.result].decode(data["result"])
@@ -199,7 +200,6 @@ class _Remote:
         target = os.fspath(args[key])
         if os.path.isdir(target):
             raise errors.InvalidValueError(f"{target}: is a directory; give a file name")
-        args[key] = os.path.basename(target)
         part = f"{target}.part"
         try:
             with self._client.stream(op.method, route, params=_query(op, args)) as answer:
@@ -223,14 +223,17 @@ class _Remote:
 
 def _encode(op: Op, name: str, value: Any) -> Any:
     kind = next(p.type for p in op.params if p.name == name)
-    if kind in ("entry", "term"):
+    if kind in wire.CODECS:
         return wire.CODECS[kind].encode(value)
+    if kind == "int" and hasattr(value, "id"):
+        return value.id  # a stored object (a PendingChange …) stands for its id
     return value
 
 
 def _query(op: Op, args: dict[str, Any]) -> dict[str, str]:
     out = {}
     for name, value in args.items():
+        value = _encode(op, name, value)
         if isinstance(value, bool):
             value = "true" if value else "false"
         elif isinstance(value, (list, tuple)):
@@ -253,7 +256,9 @@ def _method(op: Op) -> Callable[..., Any]:
         missing = [n for n in required if n not in given]
         if missing:
             raise TypeError(f"{op.name}() missing argument(s): {', '.join(missing)}")
-        return self._call(op, {k: v for k, v in given.items() if v is not None})
+        # None and the facade's bare sentinels (KEEP) mean "not given": the server's default
+        sent = {k: v for k, v in given.items() if v is not None and type(v) is not object}
+        return self._call(op, sent)
 
     method.__name__ = op.name.split(".")[-1]
     method.__doc__ = f"{op.doing} on the server (least role: {op.role.value})."
@@ -314,14 +319,71 @@ class RemoteTermbase(_Remote):
 
     def may(self, action: str) -> bool:
         """True when the user's role allows the facade method *action*."""
+        from termbase.model import Role
         from termbase.ops import BY_NAME
-        from termbase.users import Role
 
-        return Role(self.role).allows(BY_NAME[action].role)
+        return Role(self.role).at_least(BY_NAME[action].role)
+
+    # ---- files the client reads or writes itself; the server sees their text only
+    def recognize_file(self, path: str, *, format: str | None = None) -> Any:
+        """:meth:`recognize` of a local text or bilingual file."""
+        from termbase import qa
+
+        return self.recognize(qa.read_source_units(path, format))
+
+    def write_glossary(self, entries: list[Any], path: str) -> int:
+        """Write *entries* as a local document glossary (.tbx, .tmx, .csv or .po)."""
+        from termbase import qa
+
+        return qa.write_glossary(entries, path)
+
+    def check_file(
+        self,
+        path: str,
+        target: str | None = None,
+        *,
+        format: str | None = None,
+        include_proposed: bool = False,
+    ) -> Any:
+        """:meth:`check` of a local bilingual file or two line-aligned text files."""
+        from termbase import qa
+
+        segments = qa.read_bilingual(path, target, format)
+        return self.check(segments, include_proposed=include_proposed)
+
+    def score_files(self, hyp: str, ref: str, src: str | None = None) -> Any:
+        """:meth:`score` of three local line-aligned text files (*src* optional)."""
+        from termbase import qa
+
+        srcs = qa.read_lines(src) if src else None
+        return self.score(qa.read_lines(hyp), qa.read_lines(ref), srcs)
+
+    def extract_file(
+        self, path: str, *, limit: int = 50, min_freq: int = 2, lang: str | None = None
+    ) -> Any:
+        """:meth:`extract` on the text of a local file."""
+        from termbase import qa
+
+        return self.extract(qa.read_document(path), limit=limit, min_freq=min_freq, lang=lang)
+
+    @staticmethod
+    def format_names() -> list[str]:
+        """The names ``import_file`` and ``export_file`` accept as ``format``."""
+        from termbase import formats
+
+        return formats.names()
 
     def close(self) -> None:
         """Close the connection."""
         self._client.close()
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("_"):
+            raise AttributeError(name)
+        raise LocalOnly(
+            f"{name.replace('_', ' ')} works on a local database file only, not against a "
+            f"team server ({self.url}); run it on the server machine with --db PATH"
+        )
 
     def __enter__(self) -> RemoteTermbase:
         return self

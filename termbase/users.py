@@ -3,7 +3,8 @@
 Contract:
 
 * Four roles, each allowed everything the one before it may do:
-  ``viewer`` < ``translator`` < ``terminologist`` < ``admin`` (:class:`Role`).
+  ``viewer`` < ``translator`` < ``terminologist`` < ``admin``
+  (:class:`termbase.model.Role`, which the facade's review rules use too).
 * :func:`issue_token` makes a random token ``tb_<id>_<secret>`` and stores
   only its scrypt hash (hashlib, per-token salt); the token is returned
   once and can never be shown again.
@@ -16,15 +17,14 @@ Contract:
 
 from __future__ import annotations
 
-import enum
 import hashlib
 import hmac
 import re
 import secrets
 import threading
-from dataclasses import dataclass
 
 from termbase.errors import InvalidValueError, NotFoundError, TermbaseError
+from termbase.model import Actor, Role
 from termbase.store import Store
 from termbase.store import users as sql
 
@@ -35,43 +35,19 @@ TOKEN_BYTES = 32
 #: Names people are known by in the history: letters, digits, . _ - @.
 NAME_PATTERN = re.compile(r"^[\w.@-]{1,64}$")
 
+#: The name the server gives readers without a token (``serve --anonymous-read``).
+ANONYMOUS = "anonymous"
+
 _TOKEN = re.compile(r"^tb_(\d+)_([A-Za-z0-9_-]{20,})$")
 
 
-class Role(str, enum.Enum):
-    """What a user may do; each role includes the ones before it."""
-
-    VIEWER = "viewer"
-    TRANSLATOR = "translator"
-    TERMINOLOGIST = "terminologist"
-    ADMIN = "admin"
-
-    @property
-    def level(self) -> int:
-        """0 for viewer … 3 for admin."""
-        return list(Role).index(self)
-
-    def allows(self, needed: Role) -> bool:
-        """True when this role may do what *needed* may do."""
-        return self.level >= needed.level
-
-    @classmethod
-    def parse(cls, value: str) -> Role:
-        """The role called *value* (InvalidValueError naming the choices)."""
-        try:
-            return cls(value)
-        except ValueError:
-            choices = ", ".join(r.value for r in cls)
-            raise InvalidValueError(f"unknown role {value!r}; choose one of: {choices}") from None
-
-
-@dataclass(frozen=True)
-class Actor:
-    """Who is asking: resolved once per request from the token."""
-
-    name: str
-    role: Role
-    token_id: int = 0
+def parse_role(value: str) -> Role:
+    """The role called *value* (InvalidValueError naming the choices)."""
+    try:
+        return Role(value)
+    except ValueError:
+        choices = ", ".join(r.value for r in Role)
+        raise InvalidValueError(f"unknown role {value!r}; choose one of: {choices}") from None
 
 
 class AuthError(TermbaseError):
@@ -103,11 +79,11 @@ _verified_lock = threading.Lock()
 
 def add_user(store: Store, name: str, role: str, *, at: str, by: str) -> str:
     """Create user *name* with *role*; returns their first token (shown once)."""
-    if not NAME_PATTERN.match(name):
+    if not NAME_PATTERN.match(name) or name == ANONYMOUS:
         raise InvalidValueError(
             f"{name!r} is not a usable user name: use 1-64 letters, digits, '.', '_', '-' or '@'"
         )
-    parsed = Role.parse(role)
+    parsed = parse_role(role)
     if sql.find_user(store, name) is not None:
         raise InvalidValueError(
             f"there is already a user {name!r}; 'termbase user token {name}' gives them "
@@ -138,7 +114,7 @@ def _user(store: Store, name: str) -> sql.UserRow:
 
 def set_role(store: Store, name: str, role: str) -> None:
     """Give user *name* another role."""
-    sql.set_role(store, _user(store, name).id, Role.parse(role).value)
+    sql.set_role(store, _user(store, name).id, parse_role(role).value)
 
 
 def revoke(store: Store, name: str, *, at: str) -> int:
@@ -170,4 +146,4 @@ def authenticate(store: Store, token: str, *, at: str = "") -> Actor:
             _verified[token_id] = fingerprint
     if at:
         sql.touch_token(store, token_id, at)
-    return Actor(row.user, Role(row.role), token_id)
+    return Actor(row.user, Role(row.role))

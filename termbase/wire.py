@@ -132,6 +132,17 @@ def plain(value: Any) -> Any:
     return value
 
 
+class UsedEntries:
+    """The entries a recognition used, as the remote client receives them (``used()``)."""
+
+    def __init__(self, entries: list[Entry]) -> None:
+        self._entries = entries
+
+    def used(self) -> list[Entry]:
+        """Every entry the recognised terms belong to, by id."""
+        return self._entries
+
+
 @dataclass(frozen=True)
 class Codec:
     """How one kind of value crosses the wire."""
@@ -168,5 +179,26 @@ CODECS: dict[str, Codec] = {
     "tm_matches": many("termbase.tm:TMMatch"),
     "tm_hits": many("termbase.tm:ConcordanceHit"),
     "tm_report": one("termbase.tm:TMImportReport"),
+    "segments": many("termbase.model:Segment"),
+    "source": one("termbase.model:Source"),
+    "context": one("termbase.model:Context"),
+    "pending_changes": many("termbase.model:PendingChange"),
+    "import_batches": many("termbase.model:ImportBatch"),
+    "review_items": many("termbase.api_moderation:ReviewItem"),
+    "batch_result": one("termbase.api_moderation:BatchResult"),
+    "check_report": one("termbase.qa:CheckReport"),
+    "scores": one("termbase.score:Scores"),
+    "candidates": many("termbase.extract:Candidate"),
+    "build_info": one("termbase.recognize:BuildInfo"),
+    "recognition": Codec(
+        lambda v: {
+            "found": [asdict(f) for f in v[0]],
+            "entries": [entry_to(e) for e in v[1].used()],
+        },
+        lambda d: (
+            [from_data(_class("termbase.qa:Found"), f) for f in d["found"]],
+            UsedEntries([entry_from(e) for e in d["entries"]]),
+        ),
+    ),
     "record": Codec(plain, _wrap),
 }

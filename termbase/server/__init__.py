@@ -47,13 +47,15 @@ from termbase import wire
 from termbase.api import Termbase
 from termbase.errors import (
     ConflictError,
+    ForbiddenError,
     InvalidValueError,
     NotFoundError,
     TermbaseError,
 )
+from termbase.model import Actor, Role
 from termbase.ops import OPS, REQUIRED, Op
 from termbase.rules import utcnow
-from termbase.users import Actor, AuthError, Role, authenticate
+from termbase.users import ANONYMOUS, AuthError, authenticate
 
 #: Largest upload accepted (glossaries, TMX files): 64 MiB; `serve --max-upload-mb` changes it.
 MAX_UPLOAD_BYTES = 64 * 1024 * 1024
@@ -61,17 +63,6 @@ MAX_UPLOAD_BYTES = 64 * 1024 * 1024
 MAX_JSON_BYTES = 1024 * 1024
 #: Failed sign-ins (bad tokens) allowed per client address per minute.
 SIGNIN_ATTEMPTS_PER_MINUTE = 10
-#: Name of the anonymous reader when `serve --anonymous-read` is on.
-ANONYMOUS = "anonymous"
-
-
-class Forbidden(TermbaseError):
-    """The caller's role is too low for the op (HTTP 403)."""
-
-    def __init__(self, op: Op, needed: Role, actor: Actor) -> None:
-        super().__init__(f"{op.doing} needs the {needed.value} role (you are {actor.role.value})")
-        self.needed = needed
-        self.role = actor.role
 
 
 class TooLarge(TermbaseError):
@@ -109,9 +100,10 @@ class RateLimit:
 class Facades:
     """Facades on the same database file, one per worker thread and acting user.
 
-    SQLite connections are per thread, and a facade records its user in
-    everything it writes (the TM it opens keeps that user too), so a thread
-    keeps a few facades, one per user it served lately.
+    SQLite connections are per thread, and a facade acts as its user and
+    role in everything it writes (the facade's review rules decide with that
+    role; the TM it opens keeps the user too), so a thread keeps a few
+    facades, one per user it served lately.
     """
 
     #: Facades a worker thread keeps open (the least recently used is closed).
@@ -125,18 +117,19 @@ class Facades:
 
     def get(self, actor: Actor) -> Termbase:
         """This thread's facade acting as *actor*."""
-        mine: dict[str, Termbase] | None = getattr(self._local, "facades", None)
+        mine: dict[tuple[str, Role], Termbase] | None = getattr(self._local, "facades", None)
         if mine is None:
             mine = self._local.facades = {}
-        tb = mine.pop(actor.name, None)
+        key = (actor.name, actor.role)
+        tb = mine.pop(key, None)
         if tb is None:
-            tb = Termbase(self.path, user=actor.name or ANONYMOUS, seed=False)
+            tb = Termbase(self.path, user=actor.name or ANONYMOUS, role=actor.role, seed=False)
             with self._lock:
                 self._all.append(tb)
             if len(mine) >= self.PER_THREAD:
                 oldest = next(iter(mine))
                 self._close(mine.pop(oldest))
-        mine[actor.name] = tb  # most recently used last
+        mine[key] = tb  # most recently used last
         return tb
 
     def _close(self, tb: Termbase) -> None:
@@ -211,10 +204,14 @@ SESSION_COOKIE = "tb_session"
 
 
 def permit(actor: Actor, op: Op, args: dict[str, Any]) -> None:
-    """The one permission check: raise Forbidden unless *actor* may call *op* with *args*."""
+    """The server's one permission check: raise ForbiddenError unless *actor* may call *op* with *args*."""
     needed = op.needed(args)
-    if not actor.role.allows(needed):
-        raise Forbidden(op, needed, actor)
+    if not actor.role.at_least(needed):
+        raise ForbiddenError(
+            f"{op.doing} needs the {needed.value} role (you are {actor.role.value})",
+            needed=needed.value,
+            role=actor.role.value,
+        )
 
 
 # ------------------------------------------------------------------ arguments
@@ -226,7 +223,7 @@ def _convert(op: Op, name: str, kind: str, raw: Any) -> Any:
             return raw if isinstance(raw, bool) else str(raw).lower() in ("1", "true", "yes")
         if kind == "list":
             return raw if isinstance(raw, list) else [x for x in str(raw).split(",") if x]
-        if kind in ("entry", "term"):
+        if kind in wire.CODECS:
             value = wire.CODECS[kind].decode(raw)
             if kind == "entry" and op.name == "add":
                 value.created_by = value.updated_by = ""  # the facade fills in the actor
@@ -283,25 +280,22 @@ def error_response(exc: Exception, paths: dict[str, str] | None = None) -> JSONR
     gave, so a message points at the client's file, never at the server's disk.
     """
     status = 400
-    message = str(exc)
-    for server_path, client_name in (paths or {}).items():
-        message = message.replace(server_path, client_name)
+    message = _as_shown(str(exc), paths or {})
     body: dict[str, Any] = {"error": message, "type": type(exc).__name__}
+    # what the error carries (who changed the entry, the role needed, the line …)
+    body.update(
+        (k, _as_shown(v, paths or {}))
+        for k, v in vars(exc).items()
+        if not k.startswith("_") and isinstance(v, (str, int, list, type(None)))
+    )
     if isinstance(exc, AuthError):
         status = 401
-    elif isinstance(exc, Forbidden):
+    elif isinstance(exc, ForbiddenError):  # from permit(), or from the facade's own rules
         status = 403
-        body.update(needed=exc.needed.value, role=exc.role.value)
     elif isinstance(exc, NotFoundError):
         status = 404
     elif isinstance(exc, ConflictError):
         status = 409
-        body.update(
-            entry_id=exc.entry_id,
-            changed_by=exc.changed_by,
-            changed_at=exc.changed_at,
-            current_version=exc.current_version,
-        )
     elif isinstance(exc, TooLarge):
         status = 413
     elif isinstance(exc, TooManyAttempts):
@@ -324,6 +318,21 @@ def _safe_name(name: str, fallback: str) -> str:
     base = os.path.basename(name.replace("\\", "/")) or fallback
     keep = "".join(c if c.isalnum() or c in "._-" else "_" for c in base).lstrip(".")
     return keep[:120] or fallback
+
+
+def _as_shown(value: Any, shown: dict[str, str]) -> Any:
+    """*value* with the server's temporary file names replaced by the client's names."""
+    if not shown:
+        return value
+    if isinstance(value, str):
+        for server_path, client_name in shown.items():
+            value = value.replace(server_path, client_name)
+        return value
+    if isinstance(value, list):
+        return [_as_shown(v, shown) for v in value]
+    if isinstance(value, dict):
+        return {k: _as_shown(v, shown) for k, v in value.items()}
+    return value
 
 
 def make_handler(server: Server, op: Op) -> Callable[[Request], Any]:
@@ -357,7 +366,8 @@ def make_handler(server: Server, op: Op) -> Callable[[Request], Any]:
                     headers={"X-Termbase-Result": json.dumps(wire.plain(result))},
                     background=cleanup,
                 )
-            return JSONResponse({"result": wire.CODECS[op.result].encode(result)})
+            encoded = wire.CODECS[op.result].encode(result)
+            return JSONResponse({"result": _as_shown(encoded, shown)})
         except TermbaseError as exc:
             return error_response(exc, shown)
         finally:
@@ -383,7 +393,7 @@ def openapi() -> dict[str, Any]:
     for op in OPS:
         params, props = [], {}
         for p in op.params:
-            schema = {"type": kinds[p.type]}
+            schema = {"type": kinds.get(p.type, "object")}  # codecs: JSON objects
             where = "path" if p.name in op.path_params else "query"
             if where == "path" or op.method in ("GET", "DELETE") or op.transfer == "upload":
                 params.append(

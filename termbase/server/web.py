@@ -24,7 +24,8 @@ from starlette.responses import FileResponse, HTMLResponse, RedirectResponse, Re
 from starlette.routing import Route
 
 from termbase.errors import NotFoundError, TermbaseError
-from termbase.users import Actor, AuthError
+from termbase.model import Actor
+from termbase.users import ANONYMOUS, AuthError
 
 if TYPE_CHECKING:
     from termbase.server import Server
@@ -85,7 +86,7 @@ def routes(server: Server) -> list[Route]:
             query=query,
             hits=hits,
             csrf=_csrf(request),
-            anonymous=actor.token_id == 0,
+            anonymous=actor.name == ANONYMOUS,
         )
 
     async def results(request: Request) -> Response:
@@ -111,7 +112,7 @@ def routes(server: Server) -> list[Route]:
             entry=found,
             actor=actor,
             csrf=_csrf(request),
-            anonymous=actor.token_id == 0,
+            anonymous=actor.name == ANONYMOUS,
         )
 
     async def login(request: Request) -> Response:
