@@ -59,7 +59,12 @@ def serve(
 
     db = getattr(state, "db", None) or default_db_path()
     app = create_app(
-        Settings(db=db, anonymous_read=anonymous_read, max_upload_bytes=max_upload_mb << 20)
+        Settings(
+            db=db,
+            anonymous_read=anonymous_read,
+            max_upload_bytes=max_upload_mb << 20,
+            create=getattr(state, "create", True),
+        )
     )
     click.echo(f"Serving {db} on http://{host}:{port}/ (Ctrl+C stops)", err=True)
     uvicorn.run(

@@ -196,21 +196,38 @@ class _Remote:
         return wire.CODECS[op.result].decode(data["result"])
 
     def _download(self, op: Op, route: str, args: dict[str, Any]) -> Any:
+        from termbase.fileio import STDOUT, check_output
+
         key = "target" if "target" in args else "path"
-        target = os.fspath(args[key])
-        if os.path.isdir(target):
-            raise errors.InvalidValueError(f"{target}: is a directory; give a file name")
+        force = bool(args.get("force"))
+        target = check_output(args[key], force=force)  # the local file: the local rules
+        if key == "target":  # a backup: a whole database file, never over another file
+            if target == STDOUT:
+                raise errors.OutputError("a backup is a database file; give a file name, not -")
+            if os.path.lexists(target) and not force:
+                raise errors.OutputError(
+                    f"{target}: already exists; choose a new name, or pass --force to replace it"
+                )
+        args[key] = target
         part = f"{target}.part"
         try:
             with self._client.stream(op.method, route, params=_query(op, args)) as answer:
                 if answer.status_code >= 400:
                     answer.read()
                     _raise_for(answer)
-                with open(part, "wb") as fh:
+                if target == STDOUT:
+                    import sys
+
                     for chunk in answer.iter_bytes():
-                        fh.write(chunk)
+                        sys.stdout.buffer.write(chunk)
+                    sys.stdout.buffer.flush()
+                else:
+                    with open(part, "wb") as fh:
+                        for chunk in answer.iter_bytes():
+                            fh.write(chunk)
                 result = json.loads(answer.headers.get("x-termbase-result", "null"))
-            os.replace(part, target)
+            if target != STDOUT:
+                os.replace(part, target)
         except httpx.TransportError as exc:
             raise ServerError(
                 f"the download from {self._client.base_url} broke off ({exc})"

@@ -153,6 +153,7 @@ class Settings:
     anonymous_read: bool = False
     max_upload_bytes: int = MAX_UPLOAD_BYTES
     signin_per_minute: int = SIGNIN_ATTEMPTS_PER_MINUTE
+    create: bool = True  # False: the file must exist (a --db typo is an error)
 
 
 class Server:
@@ -436,7 +437,8 @@ def create_app(settings: Settings) -> Starlette:
     """The ASGI application: the JSON API from the ops table plus the browser page."""
     from termbase.server import web
 
-    Termbase(settings.db, seed=False).close()  # create or migrate the file before serving
+    # create (or migrate) the file before serving, so that no request waits for it
+    Termbase(settings.db, seed=False, create=settings.create).close()
     server = Server(settings)
 
     async def whoami(request: Request) -> Response:
