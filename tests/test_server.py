@@ -147,6 +147,7 @@ SAMPLES: dict[str, Any] = {
     "tm.concordance": lambda db: ("/api/tm/search", {"query": "发展"}, None, None),
     "tm.stats": lambda db: ("/api/tm/stats", {}, None, None),
     "tm.count": lambda db: ("/api/tm/count", {}, None, None),
+    "list_entries": lambda db: ("/api/list", {"review": "all"}, None, None),
     "pending": lambda db: ("/api/pending", {}, None, None),
     "change_diff": lambda db: ("/api/changes/1/diff", {}, None, None),
     "review_items": lambda db: ("/api/review-items", {}, None, None),
@@ -246,6 +247,7 @@ def send(client: TestClient, op_name: str, token: str | None, db: Path) -> Any:
 EXPECTED_NEEDED = {
     "export_file": Role.TRANSLATOR,  # a viewer exports (and lists) approved entries only
     "entries": Role.TRANSLATOR,
+    "list_entries": Role.TRANSLATOR,
     "delete": Role.TERMINOLOGIST,  # the facade's rule: somebody else's entry
 }
 
