@@ -27,9 +27,16 @@ from textual.widgets import Input
 from textual.worker import Worker, WorkerState
 
 from termbase import Termbase
-from termbase.errors import TermbaseError
+from termbase.errors import DuplicateError, TermbaseError
 from tui.screens.entry import EntryScreen, ReviewQueueScreen
-from tui.screens.modals import ConceptModal, HelpScreen, TransferModal, prefill
+from tui.screens.modals import (
+    AskModal,
+    ChoiceModal,
+    ConceptModal,
+    HelpScreen,
+    TransferModal,
+    prefill,
+)
 from tui.screens.search import SearchScreen
 from tui.screens.tm import TMScreen
 
@@ -143,7 +150,9 @@ class TermbaseApp(App[None]):
             return self.tb  # a second connection would open another, empty database
         tb = getattr(self._local, "tb", None)
         if tb is None:
-            tb = Termbase(self.tb.path, user=self.tb.user, clock=self.tb.clock, seed=False)
+            tb = Termbase(
+                self.tb.path, user=self.tb.user, role=self.tb.role, clock=self.tb.clock, seed=False
+            )
             self._local.tb = tb
         return tb
 
@@ -172,13 +181,59 @@ class TermbaseApp(App[None]):
         if entry is None:
             return
         try:
-            saved = self.tb.add(entry)
+            saved = self.tb.add(entry, new=False)
+        except DuplicateError as exc:
+            first = exc.entry_ids[0]
+
+            def decided(choice: str | None) -> None:
+                if choice is not None:
+                    self._save_concept(entry, into=first if choice == "into" else None)
+
+            self.push_screen(
+                ChoiceModal(
+                    f"{exc} — add the rendering to #{first}, or create a distinct concept?",
+                    [("into", f"Add to #{first}"), ("new", "New concept")],
+                ),
+                decided,
+            )
+            return
         except TermbaseError as exc:
             self.show_error(str(exc))
             return
-        self.notify(f"Added #{saved.id} {saved.zh} (proposed).")
+        self._concept_saved(saved)
+
+    def _save_concept(self, entry: Any, into: int | None) -> None:
+        try:
+            saved = self.tb.add(entry, into=into) if into is not None else self.tb.add(entry)
+        except TermbaseError as exc:
+            self.show_error(str(exc))
+            return
+        self._concept_saved(saved)
+
+    def _concept_saved(self, saved: Any) -> None:
+        self.notify(f"Saved #{saved.id} {saved.zh} ({saved.review.value}).")
         self.entry_changed()
         self.open_entry(saved.id or 0)
+
+    def action_undelete(self) -> None:
+        """Ask for the id of a deleted entry and bring it back."""
+
+        def chosen(answer: str | None) -> None:
+            if not answer:
+                return
+            if not answer.lstrip("#").isdigit():
+                self.show_error(f"{answer!r} is not an entry id.")
+                return
+            try:
+                entry = self.tb.undelete(int(answer.lstrip("#")))
+            except TermbaseError as exc:
+                self.show_error(str(exc))
+                return
+            self.notify(f"Undeleted #{entry.id} {entry.zh}.")
+            self.entry_changed()
+            self.open_entry(entry.id or 0)
+
+        self.push_screen(AskModal("Undelete which entry?", "the id of a deleted entry"), chosen)
 
     # ------------------------------------------------------------- actions
     def on_mount(self) -> None:
@@ -205,6 +260,9 @@ class TermbaseApp(App[None]):
         yield from super().get_system_commands(screen)
         for dest in DESTINATIONS:
             yield SystemCommand(dest.label, dest.help, lambda d=dest: d.open(self))
+        yield SystemCommand(
+            "Undelete an entry", "Bring a deleted entry back under its id", self.action_undelete
+        )
         for name, label, help_text in getattr(screen, "COMMANDS_HERE", ()):
             yield SystemCommand(label, help_text, lambda n=name: screen.run_action(n))
         if isinstance(screen, EntryScreen):

@@ -16,8 +16,10 @@ from textual.widgets.data_table import ColumnKey
 from termbase.errors import ConflictError, TermbaseError
 from termbase.model import Entry, Term, TermStatus
 from tui.screens.modals import (
+    AskModal,
     ConfirmModal,
     EditEntryModal,
+    EditTermModal,
     ReasonModal,
     RenderingModal,
 )
@@ -47,6 +49,10 @@ class EntryScreen(Screen[None]):
         Binding("d", "set_status('deprecated')", "Deprecate"),
         Binding("n", "add_rendering", "Add"),
         Binding("e", "edit", "Edit"),
+        Binding("t", "edit_term", "Edit term", show=False),
+        Binding("delete", "delete_term", "Delete term", show=False),
+        Binding("u", "revert", "Revert", show=False),
+        Binding("M", "merge", "Merge", show=False),
         Binding("h", "toggle_history", "History", show=False),
         Binding("ctrl+d", "delete", "Delete", show=False),
         Binding("pagedown", "scroll_body(1)", "Scroll down", show=False, priority=True),
@@ -56,8 +62,12 @@ class EntryScreen(Screen[None]):
     COMMANDS_HERE = [
         ("approve", "Approve this entry", "Record your approval in the history"),
         ("reject", "Reject this entry", "Asks for a reason"),
-        ("add_rendering", "Add a rendering", "With its context sentence and source"),
+        ("add_rendering", "Add a rendering", "English or Chinese, with context and source"),
         ("edit", "Edit the entry", "Subject, definitions, note"),
+        ("edit_term", "Edit the selected term", "Text, language, status, type, note, contexts"),
+        ("delete_term", "Delete the selected term", "Asks first; the history keeps a copy"),
+        ("revert", "Revert the entry", "Restore an earlier version (a new, recorded change)"),
+        ("merge", "Merge another entry into this one", "Both histories stay; its id leads here"),
         ("toggle_history", "Show or hide the history", "Who changed what, when"),
         ("delete", "Delete this entry", "Asks first; the history keeps a copy"),
         ("back", "Back", "Leave this entry"),
@@ -125,7 +135,15 @@ class EntryScreen(Screen[None]):
             return
         entry = self.entry
         self.query_one("#entry-header", Static).update(entry_header(entry))
-        self.query_one("#entry-details", Static).update(entry_details(entry))
+        details = entry_details(entry)
+        for change in self.tb_app.tb.pending(self.entry_id):
+            details.append(
+                f"Proposed change #{change.id} by {change.proposed_by} (a/x decide):\n",
+                style="bold yellow",
+            )
+            for line in self.tb_app.tb.change_diff(change):
+                details.append(f"  {line}\n")
+        self.query_one("#entry-details", Static).update(details)
         table = self.query_one("#terms", DataTable)
         row = table.cursor_row
         selected = self.selected_term()
@@ -162,11 +180,13 @@ class EntryScreen(Screen[None]):
         self.show_evidence()
 
     # ------------------------------------------------------------ actions
-    def change(self, what: Callable[[int], Entry], done: str) -> None:
+    def change(self, what: Callable[[int], Entry | None], done: str) -> None:
         """Run one write against the version on screen; a conflict reloads the entry."""
         assert self.entry is not None
+        version = self.entry.version
+        waiting = len(self.tb_app.tb.pending(self.entry_id))
         try:
-            what(self.entry.version)
+            saved = what(version)
         except ConflictError as exc:
             self.reload()
             self.say(f"Not saved: {exc}", error=True)
@@ -174,6 +194,12 @@ class EntryScreen(Screen[None]):
         except TermbaseError as exc:
             self.say(f"Error: {exc}", error=True)
             return
+        if (
+            saved is not None
+            and saved.version == version
+            and len(self.tb_app.tb.pending(self.entry_id)) > waiting
+        ):
+            done = "The entry is approved: your change is proposed and waits for a reviewer."
         self.reload()
         self.say(done)
         self.tb_app.entry_changed()
@@ -249,6 +275,79 @@ class EntryScreen(Screen[None]):
 
         self.app.push_screen(EditEntryModal(entry), edited)
 
+    def action_edit_term(self) -> None:
+        term = self.selected_term()
+        if term is None:
+            return
+
+        def edited(values: dict[str, Any] | None) -> None:
+            if values:
+                self.change(
+                    lambda v: self.tb_app.tb.edit_term(
+                        self.entry_id, term.id or term.text, expected_version=v, **values
+                    ),
+                    f"Saved {values.get('text', term.text)!r}.",
+                )
+
+        self.app.push_screen(EditTermModal(term), edited)
+
+    def action_delete_term(self) -> None:
+        term = self.selected_term()
+        if term is None:
+            return
+
+        def confirmed(ok: bool | None) -> None:
+            if ok:
+                self.change(
+                    lambda v: self.tb_app.tb.delete_term(
+                        self.entry_id, term.id or term.text, expected_version=v
+                    ),
+                    f"Deleted {term.text!r}.",
+                )
+
+        self.app.push_screen(
+            ConfirmModal(f"Delete the {term.lang} term {term.text!r} from this entry?"), confirmed
+        )
+
+    def action_revert(self) -> None:
+        assert self.entry is not None
+        previous = str(max(self.entry.version - 1, 1))
+
+        def chosen(answer: str | None) -> None:
+            if answer is None:
+                return
+            if not answer.isdigit():
+                self.say(f"Error: {answer!r} is not a version number.", error=True)
+                return
+            self.change(
+                lambda v: self.tb_app.tb.revert(self.entry_id, to_version=int(answer)),
+                f"Restored version {answer} (as a new version).",
+            )
+
+        self.app.push_screen(
+            AskModal(
+                f"Restore #{self.entry_id} as it was at version…",
+                "a version number from the history",
+                previous,
+            ),
+            chosen,
+        )
+
+    def action_merge(self) -> None:
+        def chosen(answer: str | None) -> None:
+            if answer:
+                self.change(
+                    lambda v: self.tb_app.tb.merge(self.entry_id, answer.lstrip("#")),
+                    f"Merged #{answer.lstrip('#')} into #{self.entry_id}.",
+                )
+
+        self.app.push_screen(
+            AskModal(
+                f"Merge which entry into #{self.entry_id}? Its id will lead here.", "entry id"
+            ),
+            chosen,
+        )
+
     def action_scroll_body(self, pages: int) -> None:
         body = self.query_one("#entry-body", VerticalScroll)
         if pages > 0:
@@ -270,14 +369,15 @@ class EntryScreen(Screen[None]):
             except TermbaseError as exc:
                 self.say(f"Error: {exc}", error=True)
                 return
-            self.notify(f"Deleted #{self.entry_id} (its history is kept).")
+            self.notify(
+                f"Deleted #{self.entry_id} (its history is kept; 'Undelete an entry' in "
+                "ctrl+p brings it back)."
+            )
             self.tb_app.entry_changed()
             self.dismiss()
 
         self.app.push_screen(
-            ConfirmModal(
-                f"Delete entry #{self.entry_id}? This cannot be undone (the history keeps a copy)."
-            ),
+            ConfirmModal(f"Delete entry #{self.entry_id}? Undelete brings it back (ctrl+p)."),
             confirmed,
         )
 
@@ -317,10 +417,13 @@ class ReviewQueueScreen(EntryScreen):
         self.entry_id = self.ids[self.position]
         self.reload()
 
-    def change(self, what: Callable[[int], Entry], done: str) -> None:
+    def change(self, what: Callable[[int], Entry | None], done: str) -> None:
         before = self.entry.review if self.entry else None
+        waiting = len(self.tb_app.tb.pending(self.entry_id))
         super().change(what, done)
-        if self.entry is not None and self.entry.review != before:
+        if self.entry is not None and (
+            self.entry.review != before or len(self.tb_app.tb.pending(self.entry_id)) < waiting
+        ):
             self.next_entry()
 
     def action_skip(self) -> None:

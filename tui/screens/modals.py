@@ -16,12 +16,21 @@ from textual.widgets import Button, DirectoryTree, Input, Label, ProgressBar, Se
 
 from termbase.errors import TermbaseError
 from termbase.lang import has_han
-from termbase.model import Context, Entry, Source, Term, TermStatus
+from termbase.model import ZH, Context, Entry, Source, Term, TermStatus, TermType, normalise_lang
 
 if TYPE_CHECKING:
     from tui.app import TermbaseApp
 
 STATUS_OPTIONS = [(s.value, s.value) for s in TermStatus]
+TYPE_OPTIONS = [(t.value, t.value) for t in TermType]
+#: Select fields of the forms: id -> (options, default value).
+SELECTS = {"status": (STATUS_OPTIONS, "admitted"), "term_type": (TYPE_OPTIONS, "full-form")}
+
+
+def lang_tag(text: str) -> str:
+    """A typed language: ``zh`` means simplified Chinese (zh-CN); '' means English."""
+    tag = normalise_lang(text) or "en"
+    return ZH if tag == "zh" else tag
 
 
 class ConfirmModal(ModalScreen[bool]):
@@ -87,6 +96,65 @@ class ReasonModal(ModalScreen[str | None]):
         self.dismiss(None)
 
 
+class AskModal(ModalScreen[str | None]):
+    """Ask for one value (an entry id, a version)."""
+
+    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+
+    def __init__(self, question: str, placeholder: str = "", value: str = "") -> None:
+        super().__init__()
+        self.question, self.placeholder, self.start = question, placeholder, value
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Label(self.question, classes="question")
+            yield Input(self.start, placeholder=self.placeholder, id="answer")
+            with Horizontal(classes="buttons"):
+                yield Button("OK", variant="primary", id="ok")
+                yield Button("Cancel", id="cancel")
+
+    def on_mount(self) -> None:
+        self.query_one("#answer", Input).focus()
+
+    @on(Input.Submitted, "#answer")
+    @on(Button.Pressed, "#ok")
+    def submit(self) -> None:
+        self.dismiss(self.query_one("#answer", Input).value.strip() or None)
+
+    @on(Button.Pressed, "#cancel")
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class ChoiceModal(ModalScreen[str | None]):
+    """One question, a button per answer (escape: none)."""
+
+    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+
+    def __init__(self, question: str, choices: list[tuple[str, str]]) -> None:
+        super().__init__()
+        self.question, self.choices = question, choices
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Label(self.question, classes="question")
+            with Horizontal(classes="buttons"):
+                for choice_id, label in self.choices:
+                    yield Button(label, id=f"choice-{choice_id}")
+                yield Button("Cancel", id="cancel")
+
+    def on_mount(self) -> None:
+        self.query_one(Button).focus()
+
+    @on(Button.Pressed)
+    def chosen(self, event: Button.Pressed) -> None:
+        button_id = event.button.id or ""
+        self.dismiss(button_id.removeprefix("choice-") if button_id != "cancel" else None)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
 class _Form(ModalScreen[Any]):
     """A form of labelled inputs with one error line; subclasses validate and build."""
 
@@ -104,9 +172,13 @@ class _Form(ModalScreen[Any]):
             with Grid(classes="fields"):
                 for field_id, label, placeholder in self.FIELDS:
                     yield Label(label)
-                    if field_id == "status":
+                    if field_id in SELECTS:
+                        options, default = SELECTS[field_id]
                         yield Select(
-                            STATUS_OPTIONS, value="admitted", allow_blank=False, id="status"
+                            options,
+                            value=self.values.get(field_id, default),
+                            allow_blank=False,
+                            id=field_id,
                         )
                     else:
                         yield Input(  # typing adds to a value, never replaces it
@@ -126,8 +198,8 @@ class _Form(ModalScreen[Any]):
         self.query_one(f"#{first}").focus()
 
     def value(self, field_id: str) -> str:
-        if field_id == "status":
-            return str(self.query_one("#status", Select).value)
+        if field_id in SELECTS:
+            return str(self.query_one(f"#{field_id}", Select).value)
         return self.query_one(f"#{field_id}", Input).value.strip()
 
     def fail(self, message: str) -> None:
@@ -173,11 +245,12 @@ SOURCE_FIELDS = [
 
 
 class RenderingModal(_Form):
-    """A new rendering with its context sentence and source."""
+    """A new rendering (or Chinese term) with its context sentence and source."""
 
-    TITLE_TEXT = "Add an English rendering"
+    TITLE_TEXT = "Add a rendering or a Chinese term"
     FIELDS = [
         ("text", "Rendering", "dictionary form, e.g. ensure both development and security"),
+        ("lang", "Language", "en (default), zh-CN, zh-Hant"),
         ("status", "Status", ""),
         ("note", "Usage note", "why preferred / when to use"),
         ("context", "Context", "the verbatim sentence where it occurs"),
@@ -198,11 +271,81 @@ class RenderingModal(_Form):
             self.fail("Give the source of the context sentence (a title or a URL).")
             return None
         term = Term(
-            text, "en", TermStatus(self.value("status")), note=self.value("note"), source=source
+            text,
+            lang_tag(self.value("lang")),
+            TermStatus(self.value("status")),
+            note=self.value("note"),
+            source=source,
         )
         if context:
             term.contexts.append(Context(context, self.value("locator"), source))
         return term
+
+
+class EditTermModal(_Form):
+    """Every field of one term, and a new context sentence beside its Chinese source."""
+
+    TITLE_TEXT = "Edit the term"
+    FIELDS = [
+        ("text", "Text", "correct a typo here"),
+        ("lang", "Language", "en, zh-CN, zh-Hant"),
+        ("status", "Status", ""),
+        ("term_type", "Type", ""),
+        ("pos", "Part of speech", "noun, verb, adjective, adverb, other"),
+        ("note", "Usage note", "why preferred / when to use"),
+        ("pinyin", "Pinyin", "Chinese terms: toned pinyin"),
+        ("context", "New context", "a verbatim English sentence"),
+        ("context_zh", "Its Chinese", "the Chinese source sentence"),
+        ("locator", "Locator", "section, footnote or page"),
+        *SOURCE_FIELDS,
+    ]
+
+    def __init__(self, term: Term) -> None:
+        src = term.source
+        super().__init__(
+            {
+                "text": term.text,
+                "lang": term.lang,
+                "status": term.status.value,
+                "term_type": term.term_type.value,
+                "pos": term.pos,
+                "note": term.note,
+                "pinyin": term.pinyin,
+                "source": src.title if src else "",
+                "author": src.author if src else "",
+                "date": src.date if src else "",
+                "url": src.url if src else "",
+            }
+        )
+        self.term = term
+
+    def build(self) -> dict[str, Any] | None:
+        """The changed fields, as keyword arguments of ``Termbase.edit_term``."""
+        if not self.value("text"):
+            self.fail("The text cannot be empty; delete the term instead (the delete key).")
+            return None
+        if not _url_ok(self):
+            return None
+        changes: dict[str, Any] = {}
+        for field_id in ("text", "status", "term_type", "pos", "note", "pinyin"):
+            if self.value(field_id) != self.values.get(field_id, ""):
+                changes[field_id] = self.value(field_id)
+        lang = lang_tag(self.value("lang"))
+        if lang != self.term.lang:
+            changes["new_lang"] = lang
+        source = _source(self)
+        old = self.term.source
+        if (source.key() if source else None) != (old.key() if old else None):
+            changes["source"] = source
+        context = self.value("context")
+        if context:
+            changes["add_context"] = Context(
+                context, self.value("locator"), source, text_zh=self.value("context_zh")
+            )
+        elif self.value("context_zh"):
+            self.fail("Give the English sentence of the context too.")
+            return None
+        return changes
 
 
 class ConceptModal(_Form):
