@@ -231,7 +231,6 @@ LOCAL_ONLY: dict[str, str] = {
     "tm.segments": "a stream of every pair; tm.export_file is offered",
     "tm.reindex": "maintenance of the server's file: run it on the server machine",
     "tm.unindexed": "tm.indexing_to_announce is what front ends ask",
-    "tm.candidates": "an internal stage of tm.match",
     "tm.terms_in": "part of every tm.match answer",
 }
 
