@@ -47,7 +47,7 @@ HERE = Path(__file__).resolve().parent
 DATA = HERE / "data"
 RESULTS = HERE / "results"
 REPO = HERE.parent
-DATA_VERSION = 4  # bump when the generated data or the keys change
+DATA_VERSION = 5  # bump when the generated data or the keys change
 
 _LINE = re.compile(r"^(\S+) (\S+) \[([^\]]*)\] /(.*)/\s*$")
 _TONE_MARKS = {
@@ -305,6 +305,66 @@ def query_sets(conn: sqlite3.Connection, n: int) -> dict[str, list[str]]:
     return {k: v for k, v in sets.items() if v}
 
 
+def targeted_sets(conn: sqlite3.Connection, n: int) -> dict[str, list[tuple[str, str]]]:
+    """(query, the Chinese term it must find) pairs: the hit rate is whether that term's
+    entry is among the top 20 hits.  "initials as you type" are the first 3 or 4
+    initials of a term of 5+ syllables (issue 16, item 9); "zh with a space" is a
+    term split by a space, as copied from a PDF (item 10)."""
+    from termbase.lang import fold_pinyin
+
+    rnd = random.Random(11)
+    rows = conn.execute(
+        "SELECT text, pinyin FROM terms WHERE lang='zh-CN' AND length(text) BETWEEN 5 AND 8 "
+        "AND pinyin != '' ORDER BY random() LIMIT ?",
+        (n,),
+    ).fetchall()
+    whole, typed3, typed4, spaced = [], [], [], []
+    for text, pinyin in rows:
+        initials = "".join(fold_pinyin(w)[:1] for w in pinyin.split())
+        if len(initials) != len(text):
+            continue  # pinyin not one word per character: the initials are not known here
+        whole.append((initials, text))
+        typed3.append((initials[:3], text))
+        typed4.append((initials[:4], text))
+        cut = rnd.randrange(1, len(text))
+        spaced.append((text[:cut] + " " + text[cut:], text))
+    return {
+        "initials, whole term": whole,
+        "initials as you type (3)": typed3,
+        "initials as you type (4)": typed4,
+        "zh with a space": spaced,
+    }
+
+
+def hit_rate(search: Callable[..., Any], store: Any, pairs: list[tuple[str, str]]) -> float:
+    """Share of *pairs* whose term is among the top 20 hits of its query."""
+    found = 0
+    for query, text in pairs:
+        hits = search(store, query, limit=20)
+        found += any(t.text == text for h in hits for t in h.entry.terms)
+    return found / len(pairs)
+
+
+def long_term_keys(lengths: tuple[int, ...] = (500, 1000, 2000)) -> dict[int, dict[str, float]]:
+    """Search keys of one Chinese term of each length: rows, characters, seconds
+    (linear keys double with the length; quadratic ones quadruple)."""
+    from termbase.model import Term
+    from termbase.store.index import term_keys
+
+    rnd = random.Random(3)
+    out = {}
+    for n in lengths:  # random common characters: no suffix repeats another
+        term = Term("".join(chr(rnd.randrange(0x4E00, 0x9FA5)) for _ in range(n)), "zh-CN")
+        t = time.perf_counter()
+        keys = term_keys(term)
+        out[n] = {
+            "rows": len(keys),
+            "chars": sum(len(k) for _kind, k in keys),
+            "s": time.perf_counter() - t,
+        }
+    return out
+
+
 def one_shot(db: Path, runs: int = 7) -> dict[str, float]:
     """Wall time of ``termbase search`` (whole process) and of ``python -c pass``."""
     env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "0"}
@@ -397,6 +457,22 @@ def main(argv: list[str] | None = None) -> int:
         r["vs_like"] = like["p50"] / r["p99"]
         results[kind] = r
         _row(kind, r)
+    targeted = targeted_sets(conn, args.queries)
+    hits: dict[str, float] = {}
+    for kind, pairs in targeted.items():
+        r = timed(lambda q: search(store, q, limit=20), [q for q, _t in pairs])
+        r["vs_like"] = like["p50"] / r["p99"]
+        results[kind] = r
+        hits[kind] = hit_rate(search, store, pairs)
+        _row(kind, r)
+    print("\nhit rate: the term sought is among the top 20 hits")
+    for kind, rate in hits.items():
+        print(f"{kind:28} {rate * 100:6.1f} %")
+    keys = long_term_keys()
+    print("\nsearch keys of one long Chinese term (linear: ×2 per doubling)")
+    for n, k in keys.items():
+        print(f"{n:6} chars: {k['rows']:7,} key rows, {k['chars']:11,} key chars, {k['s']:7.3f} s")
+    print()
     for name, kw in (
         ("filter review=approved", {"review": "approved"}),
         ("filter subject=law", {"subject": "law"}),
@@ -425,6 +501,8 @@ def main(argv: list[str] | None = None) -> int:
                 "size": size,
                 "like": like,
                 "queries": results,
+                "hit_rate": hits,
+                "long_term_keys": keys,
                 "one_shot_s": shot,
                 "load_average": load,
             },

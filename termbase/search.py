@@ -33,10 +33,10 @@ import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from termbase.lang import fold, fold_pinyin, has_han, t2s_chars
+from termbase.lang import fold, fold_pinyin, has_han, squeeze, t2s_chars
 from termbase.model import Entry, Review, Term, TermStatus
 from termbase.store.index import REVIEW_RANK as _REVIEW_RANK
-from termbase.store.index import rank_of
+from termbase.store.index import SUFFIX_INITIALS, SUFFIX_PINYIN_CHARS, rank_of
 
 if TYPE_CHECKING:
     from termbase.store.index import SearchIndex
@@ -172,17 +172,24 @@ def _text_substring(index: SearchIndex, q: str, cap: int, found: _Candidates) ->
 
 
 def _pinyin_exact_prefix(index: SearchIndex, py: str, cap: int, found: _Candidates) -> None:
+    """Whole-term pinyin, exact and prefix; the term's initials, exact and as they
+    are being typed (``gzl`` → 高质量发展, ``gzlfz``)."""
     found.add(index.exact("p", py, found.ranks), "exact")
     found.add(index.key_range("p", py, py + "\x7f", cap, found.ranks), "prefix")
-    if 2 <= len(py) <= 12:
+    if 2 <= len(py) <= SUFFIX_INITIALS:
         found.add(index.best("i", py, cap, found.ranks), "prefix", weak=True)
+        found.add(index.key_range("i", py, py + "\x7f", cap, found.ranks), "prefix", weak=True)
 
 
 def _pinyin_substring(index: SearchIndex, py: str, cap: int, found: _Candidates) -> None:
-    if 2 <= len(py) <= 12:
+    """Pinyin and initials from a later syllable of a term on (its suffix keys are
+    cut to a fixed length, so a longer query is looked up by its start)."""
+    if 2 <= len(py) <= SUFFIX_INITIALS:
         found.add(index.best("is", py, cap, found.ranks), "substring", weak=True)
+    head = py[:SUFFIX_PINYIN_CHARS]
     found.add(
-        index.key_range("ps", py, py + "\x7f", cap, found.ranks, include_low=True), "substring"
+        index.key_range("ps", head, head + "\x7f", cap, found.ranks, include_low=True),
+        "substring",
     )
 
 
@@ -217,7 +224,7 @@ def search(
 ) -> list[SearchHit]:
     """Ranked hits for *query* (see the module docstring)."""
     index: SearchIndex = store.index
-    q = t2s_chars(fold(query))
+    q = t2s_chars(fold(squeeze(query)))
     if not q:
         return []
     filters = {

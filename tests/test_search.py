@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 from pathlib import Path
 
 import pytest
@@ -283,3 +284,65 @@ def test_keys_come_from_the_terms_pinyin() -> None:
 def test_exact_and_prefix_fill_the_limit(tb: Termbase) -> None:
     assert [(h.entry.zh, h.match) for h in tb.search("安", limit=1)] == [("安全", "prefix")]
     assert [(h.entry.zh, h.match) for h in tb.search("发展", limit=1)] == [("发展", "exact")]
+
+
+# ------------------------------------------------------- as the translator types
+@pytest.fixture(scope="module")
+def seeded(tmp_path_factory: pytest.TempPathFactory) -> Termbase:
+    """The seed glossary (409 entries of the paper): realistic neighbours."""
+    base = Termbase(tmp_path_factory.mktemp("seeded") / "seed.sqlite", user="t", seed=True)
+    yield base
+    base.close()
+
+
+@pytest.mark.parametrize(
+    ("typed", "term"),
+    [
+        ("gzl", "高质量发展"),
+        ("gzlf", "高质量发展"),
+        ("gzlfz", "高质量发展"),
+        ("tc", "统筹发展和安全"),
+        ("tcf", "统筹发展和安全"),
+        ("tcfz", "统筹发展和安全"),
+        ("tcfzh", "统筹发展和安全"),
+        ("tcfzhaq", "统筹发展和安全"),
+    ],
+)
+def test_initials_keep_the_term_in_the_top_results_as_they_are_typed(
+    seeded: Termbase, typed: str, term: str
+) -> None:
+    top = [h.entry.zh for h in seeded.search(typed, limit=10)]
+    assert term in top, top
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "高质量 发展",
+        "高质量\u200b发展",
+        "高质量\u3000发展",
+        "高\u00ad质量 \u200d发展",
+        " 高质量发展 ",
+    ],
+)
+def test_spaces_and_invisible_characters_inside_chinese_are_ignored(
+    tb: Termbase, query: str
+) -> None:
+    hits = tb.search(query)
+    assert hits and hits[0].entry.zh == "高质量发展"
+    assert hits[0].match == "exact"
+
+
+def test_search_keys_grow_linearly_with_the_term() -> None:
+    """Doubling a term's length doubles its keys (issue 19, item 8: they grew with the
+    square: 10,000 characters made 348 MB)."""
+    from termbase.store.index import term_keys
+
+    def key_chars(n: int) -> int:
+        rnd = random.Random(n)  # no suffix repeats another
+        text = "".join(chr(rnd.randrange(0x4E00, 0x9FA5)) for _ in range(n))
+        return sum(len(key) for _kind, key in term_keys(Term(text, "zh-CN")))
+
+    small, large = key_chars(400), key_chars(1600)
+    assert large < 4.5 * small  # quadratic keys: 16×
+    assert large < 200 * 1600  # a bounded number of characters per character of the term

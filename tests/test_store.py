@@ -261,3 +261,31 @@ def test_import_batches_write_what_one_by_one_writes(
     # the search index holds every term
     assert batched.search("growth")[0].entry.zh == "发展"
     assert batched.search("fazhan geju")[0].entry.zh == "新发展格局"
+
+
+def test_search_keys_are_rebuilt_when_their_format_changes(tmp_path: Path) -> None:
+    """Migration 7 cuts the pinyin suffix keys: an older file is indexed again on opening."""
+    from termbase.store.index import SUFFIX_PINYIN_CHARS
+
+    path = tmp_path / "v6.sqlite"
+    with Termbase(path, seed=False) as tb:
+        tb.add(Entry(terms=[Term("高质量发展统筹发展和安全新安全格局新发展格局", "zh-CN")]))
+    conn = sqlite3.connect(path)
+    # what version 6 wrote: suffix keys as long as the rest of the term
+    conn.execute("DELETE FROM migrations WHERE version >= 7")
+    conn.execute(
+        "INSERT INTO term_keys SELECT term_id, entry_id, 'ps', key || key, rank "
+        "FROM term_keys WHERE kind = 'p'"
+    )
+    conn.execute("PRAGMA user_version = 6")
+    conn.commit()
+    conn.close()
+    with Termbase(path, seed=False) as tb:
+        assert tb.store.schema_version == LATEST_VERSION
+        assert [h.entry.zh for h in tb.search("gzlfztcfz")] == [
+            "高质量发展统筹发展和安全新安全格局新发展格局"
+        ]
+    conn = sqlite3.connect(path)
+    longest = conn.execute("SELECT max(length(key)) FROM term_keys WHERE kind='ps'").fetchone()[0]
+    conn.close()
+    assert longest == SUFFIX_PINYIN_CHARS

@@ -44,6 +44,19 @@ def fold(text: str) -> str:
     return unicodedata.normalize("NFKC", text).translate(_PUNCT).casefold().strip()
 
 
+#: Characters that take no room on screen: zero-width space, joiners, word joiner,
+#: byte-order mark, soft hyphen (text copied from PDFs and web pages carries them).
+INVISIBLE = re.compile("[\u200b-\u200d\u2060\ufeff\u00ad]")
+_SPACE_BY_HAN = re.compile(rf"(?<={HAN.pattern})\s+(?={HAN.pattern})")
+
+
+def squeeze(text: str) -> str:
+    """*text* without invisible characters and without spaces between two Han
+    characters (``高质量 发展`` → ``高质量发展``): Chinese is written without
+    spaces, so a space there comes from a PDF's line breaks or layout."""
+    return _SPACE_BY_HAN.sub("", INVISIBLE.sub("", text))
+
+
 def has_han(text: str) -> bool:
     """True when *text* contains a Han character."""
     return bool(HAN.search(text))

@@ -12,10 +12,19 @@ n      folded text (NFKC, case, dashes/quotes, trad → simp)       exact and pr
 c1     each Han character of the folded text                      1-character queries
 c2     each Han bigram                                            2-character queries
 p      toneless pinyin of the whole term, no spaces ("gaozhiliangfazhan")  pinyin exact/prefix
-ps     toneless pinyin from each later word on ("fazhan")         pinyin inside a term
-i      initials of the whole term ("gzlfz")                       pinyin initials
-is     initials from each later syllable, 2+ ("lfz", "fz")     initials inside a term
+ps     toneless pinyin from each later word on ("fazhan"), at     pinyin inside a term
+       most ``SUFFIX_PINYIN_CHARS`` characters of it
+i      initials of the whole term ("gzlfz")                       initials, exact and
+                                                                  as they are typed
+is     initials from each later syllable, 2+ ("lfz", "fz"), at    initials inside a term
+       most ``SUFFIX_INITIALS`` of them
 =====  =========================================================  =================
+
+Every kind has at most one key per character of the term, each of bounded
+length except ``n``, ``p`` and ``i`` (one each): the keys grow linearly
+with a term's length.  A suffix key is cut because a query longer than the
+cut is looked up by its first ``SUFFIX_PINYIN_CHARS`` characters (a prefix
+of the cut key), so nothing is lost but precision on such long queries.
 
 ``rank`` is a static quality bucket: ``status_rank * 3 + review_rank``
 (preferred approved = 0 … superseded rejected = 11), so that
@@ -62,6 +71,14 @@ def fts_rowid(term_id: int, rank: int) -> int:
     return (rank << RANK_SHIFT) | term_id
 
 
+#: The longest ``ps`` key (pinyin letters from a later syllable on): about ten
+#: syllables, more than a pinyin query typed into a search box.
+SUFFIX_PINYIN_CHARS = 48
+#: The longest ``is`` key; initials queries longer than this are not looked up
+#: inside terms (see :mod:`termbase.search`).
+SUFFIX_INITIALS = 12
+
+
 @functools.lru_cache(maxsize=4096)
 def _plain(syllable: str) -> str:
     return fold_pinyin(syllable)
@@ -85,6 +102,18 @@ def _syllables(term: Term, text: str, han: int) -> tuple[list[str], bool]:
     return [s for s in (_plain(x) for x in read) if s], False
 
 
+def _suffixes(syllables: list[str]) -> list[str]:
+    """The pinyin from each later syllable on, each cut to ``SUFFIX_PINYIN_CHARS``:
+    one bounded key per syllable, found in one pass over the joined text."""
+    joined = "".join(syllables)
+    out = []
+    start = 0
+    for syllable in syllables[:-1]:
+        start += len(syllable)
+        out.append(joined[start : start + SUFFIX_PINYIN_CHARS])
+    return out
+
+
 def _pinyin_keys(term: Term, text: str, han: int) -> list[tuple[str, str]]:
     """The ``p``, ``ps``, ``i`` and ``is`` keys of a Chinese term."""
     syllables, from_term = _syllables(term, text, han)
@@ -94,17 +123,16 @@ def _pinyin_keys(term: Term, text: str, han: int) -> list[tuple[str, str]]:
     later_initials: set[str] = set()
     if syllables:
         whole.add("".join(syllables))
-        initials.add("".join(s[0] for s in syllables))
-        for i in range(1, len(syllables)):
-            later.add("".join(syllables[i:]))
-            if len(syllables) - i >= 2:  # one initial alone is never looked up
-                later_initials.add("".join(s[0] for s in syllables[i:]))
+        heads = "".join(s[0] for s in syllables)
+        initials.add(heads)
+        later.update(_suffixes(syllables))
+        for i in range(1, len(heads) - 1):  # one initial alone is never looked up
+            later_initials.add(heads[i : i + SUFFIX_INITIALS])
     if term.pinyin and not from_term:  # curated pinyin wins where pypinyin's reading differs
         words = [w for w in (_plain(w) for w in term.pinyin.split()) if w]
         if words:
             whole.add("".join(words))
-            for i in range(1, len(words)):
-                later.add("".join(words[i:]))
+            later.update(_suffixes(words))
     return [
         *(("p", k) for k in sorted(whole)),
         *(("ps", k) for k in sorted(later - whole)),

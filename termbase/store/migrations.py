@@ -220,7 +220,7 @@ V6_MODERATION = [
 ]
 
 #: Migrations after which every entry's search keys are rebuilt.
-REINDEX_AFTER = {2}
+REINDEX_AFTER = {2, 7}
 
 #: (version, name, SQL statements), in order.
 MIGRATIONS: list[tuple[int, str, list[str]]] = [
@@ -230,6 +230,9 @@ MIGRATIONS: list[tuple[int, str, list[str]]] = [
     (4, "translation memory: comparison keys of every pair", V4_TM_KEYS),
     (5, "team mode: users, roles and hashed tokens", V5_USERS),
     (6, "moderation: id counters, redirects, import batches, pending changes", V6_MODERATION),
+    # no schema change: the pinyin and initials suffix keys are cut to a fixed
+    # length (keys grow linearly with a term), so every term is indexed again
+    (7, "search keys: bounded pinyin and initials suffix keys", []),
 ]
 
 LATEST_VERSION = MIGRATIONS[-1][0]
