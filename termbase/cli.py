@@ -291,9 +291,9 @@ def add(
         terms=terms, subject=subject, definition=definition, sources=[source] if source else []
     )
     if into is not None:
-        from termbase.cli_review import report_write
+        from termbase.cli_review import Before, report_write
 
-        before = tb.get(into)
+        before = Before(tb, into)
         entry = tb.add(entry, into=into)
         report_write(tb, before, entry, "added to")
         if approve_now:
@@ -415,7 +415,14 @@ def set_status(
     Example:
       termbase set-status 12 "new development paradigm" deprecated --note "use: new development pattern"
     """
-    entry = state.open().set_status(entry_id, term, status, note=note, expected_version=expected)
+    from termbase.cli_review import Before, report_write
+
+    tb = state.open()
+    before = Before(tb, entry_id)
+    entry = tb.set_status(entry_id, term, status, note=note, expected_version=expected)
+    if entry.version == before.entry.version:
+        report_write(tb, before, entry)
+        return
     click.echo(f"#{entry.id} {entry.zh}: {term!r} is now {status} (version {entry.version}).")
 
 

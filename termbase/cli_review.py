@@ -29,15 +29,24 @@ STATUSES = [s.value for s in TermStatus]
 TYPES = [t.value for t in TermType]
 
 
-def report_write(tb: Termbase, before: Entry, after: Entry, verb: str = "changed") -> None:
+class Before:
+    """An entry as read before a write, with the pending changes it had then."""
+
+    def __init__(self, tb: Termbase, ref: str) -> None:
+        self.entry = tb.get(ref)
+        self.pending = {c.id for c in tb.pending(self.entry.id or 0)}
+
+
+def report_write(tb: Termbase, seen: Before, after: Entry, verb: str = "changed") -> None:
     """Say what a write did: saved (new version), held for review, or nothing to do."""
+    before = seen.entry
     if after.version != before.version:
         click.echo(f"#{after.id} {after.zh}: {verb} (version {after.version}).")
         return
     mine = [
         c
         for c in tb.pending(after.id or 0)
-        if c.proposed_by == tb.user and c.base_version == before.version
+        if c.proposed_by == tb.user and c.id not in seen.pending
     ]
     if mine:
         change = mine[-1]
@@ -292,7 +301,7 @@ def edit(
             "say what to change: --subject, --definition, --definition-zh, --note"
         )
     tb = state.open()
-    before = tb.get(entry_id)
+    before = Before(tb, entry_id)
     report_write(
         tb, before, tb.edit(entry_id, expected_version=expected, comment=comment, **fields)
     )
@@ -359,7 +368,7 @@ def edit_term(
         --context-zh "加快构建新发展格局。" --locator "Part 4"
     """
     tb = state.open()
-    before = tb.get(entry_id)
+    before = Before(tb, entry_id)
     source = _source(source_title, source_author, source_date, source_url)
     entry = tb.edit_term(
         entry_id,
@@ -422,7 +431,7 @@ def add_term(
     from termbase.model import normalise_lang
 
     tb = state.open()
-    before = tb.get(entry_id)
+    before = Before(tb, entry_id)
     source = _source(source_title, "", "", source_url)
     term = Term(
         text,
@@ -453,7 +462,7 @@ def delete_term(
       termbase delete-term 12 "quality development"
     """
     tb = state.open()
-    before = tb.get(entry_id)
+    before = Before(tb, entry_id)
     entry = tb.delete_term(entry_id, term, lang=lang, comment=comment, expected_version=expected)
     report_write(tb, before, entry, f"{term!r} deleted")
 

@@ -62,12 +62,15 @@ def test_chinese_headers_statuses_and_synonyms(tmp_path: Path) -> None:
         ("new development paradigm", "en", "admitted"),
     ]
     assert (first.note, first.subject, first.pinyin, first.review) == (
-        "官方\n其他: x",
+        "其他: x",
         "发展",
         "xīn fāzhǎn géjú",
         Review.APPROVED,
     )
-    assert [s.title for s in first.sources] == ["白皮书"]
+    # the row's note and citation belong to its rendering
+    rendering = first.terms[1]
+    assert rendering.note == "官方" and rendering.source is not None
+    assert (rendering.source.title, first.sources) == ("白皮书", [])
     assert [(t.text, t.status.value) for t in second.terms[1:]] == [
         ("hide one's capabilities", "deprecated"),
         ("bide one's time", "admitted"),
@@ -78,17 +81,19 @@ def test_chinese_headers_statuses_and_synonyms(tmp_path: Path) -> None:
 def test_english_headers_with_source_and_target(tmp_path: Path) -> None:
     path = _rows("Source;Target;Comment\n安全;security;core\n", tmp_path / "g.csv")
     [entry] = delimited.read(path)
-    assert (entry.zh, entry.en, entry.note) == ("安全", "security", "core")
+    assert (entry.zh, entry.en, entry.note, entry.en_terms[0].note) == (
+        "安全",
+        "security",
+        "",
+        "core",
+    )
 
 
 def test_source_is_a_citation_when_zh_and_en_are_named(tmp_path: Path) -> None:
     path = _rows("zh\ten\tsource\n安全\tsecurity\tXinhua\n", tmp_path / "g.tsv")
     [entry] = delimited.read(path)
-    assert (entry.zh, entry.en, [s.title for s in entry.sources]) == (
-        "安全",
-        "security",
-        ["Xinhua"],
-    )
+    source = entry.en_terms[0].source
+    assert (entry.zh, entry.en, source.title if source else None) == ("安全", "security", "Xinhua")
 
 
 def test_columns_option_overrides(tmp_path: Path) -> None:
@@ -109,9 +114,9 @@ def test_headerless_glossary_detects_the_chinese_column(tmp_path: Path) -> None:
         "# comment line\nsegment\t片段\tseg comment\tmore\nterm\t术语\n", tmp_path / "g.txt"
     )
     entries = list(delimited.read(path))
-    assert [(e.zh, e.en, e.note) for e in entries] == [
-        ("片段", "segment", "seg comment\nmore"),
-        ("术语", "term", ""),
+    assert [(e.zh, e.en, e.en_terms[0].note, e.note) for e in entries] == [
+        ("片段", "segment", "seg comment", "more"),
+        ("术语", "term", "", ""),
     ]
 
 
@@ -148,7 +153,11 @@ def test_encodings(tmp_path: Path, encoding: str) -> None:
         encoding,
     )
     [entry] = delimited.read(path)
-    assert (entry.zh, entry.en, entry.note) == ("高质量发展", "high-quality development", "𠀾 note")
+    assert (entry.zh, entry.en, entry.en_terms[0].note) == (
+        "高质量发展",
+        "high-quality development",
+        "𠀾 note",
+    )
 
 
 def test_gbk_with_encoding_option(tmp_path: Path) -> None:

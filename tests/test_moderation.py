@@ -493,3 +493,43 @@ def test_cli_edit_delete_undelete_revert_merge(run, base: int) -> None:
     out = run("merge", str(base), other).output
     assert out.startswith(f"Merged #{other} 高质量发展 into #{base} 高质量发展")
     assert "merged-into" in run("history", other).output
+
+
+def test_a_csv_rows_note_and_source_stay_with_its_rendering(tb: Termbase, tmp_path: Path) -> None:
+    entry = tb.add(
+        Entry(
+            note="the concept's own note",
+            terms=[Term("绿色发展", "zh-CN"), Term("green development", "en")],
+        )
+    )
+    approved_entry = approved(tb)
+    csv = tmp_path / "rows.csv"
+    csv.write_text(
+        "zh,en,note,citation\n"
+        "绿色发展,green growth,used by Xinhua,Xinhua 2021\n"
+        "高质量发展,quality development,a row note,China Daily\n",
+        encoding="utf-8",
+    )
+    tb.import_file(csv)
+    stored = tb.get(entry.id)
+    assert stored.note == "the concept's own note"
+    growth = next(t for t in stored.terms if t.text == "green growth")
+    assert (growth.note, growth.source.title if growth.source else "") == (
+        "used by Xinhua",
+        "Xinhua 2021",
+    )
+    tb.approve(approved_entry.id)  # accept the import's proposal
+    added = next(t for t in tb.get(approved_entry.id).terms if t.text == "quality development")
+    assert (added.note, tb.get(approved_entry.id).note) == ("a row note", "")
+
+
+def test_cli_set_status_says_when_held_or_unchanged(run, base: int) -> None:
+    run("add-term", str(base), "quality growth")
+    out = run("--role", "translator", "set-status", str(base), "quality growth", "preferred").output
+    assert "your change is proposed as change #1" in out
+    assert out.splitlines()[1:] == [
+        "  ~ en 'high-quality development' status: 'preferred' → 'admitted'",
+        "  ~ en 'quality growth' status: 'admitted' → 'preferred'",
+    ]
+    out = run("set-status", str(base), "high-quality development", "preferred").output
+    assert out == f"#{base} 高质量发展: nothing to change.\n"

@@ -12,7 +12,9 @@ with ``#`` are comments.  Two layouts:
   ``definition``/``定义``, ``pinyin``, ``review``/``审核`` …, and language
   names such as ``English_word``).  Several terms in one cell are separated
   by ``|`` (Trados) or ``;``.  Unknown columns are kept in the entry note as
-  ``Header: value``.
+  ``Header: value``.  In a file we did not write, a row's ``note`` and
+  ``citation`` belong to the row's (first) English rendering: merged into an
+  existing concept, they stay with the rendering they came with.
 * **headerless glossaries** (OmegaT): ``source<TAB>target<TAB>comment``;
   the column holding Chinese is the Chinese term, decided once per file
   from its first rows; cells are taken verbatim; the third and further
@@ -429,6 +431,16 @@ class RowMapper:
                     terms.extend(Term(t, name[5:], st) for t in self.terms_of(v))
             elif name.startswith("note:") or name == "extra":
                 notes.extend(f"{h}: {v}" if h else v for h, v in pairs)
+        sources = [Source(v) for _, v in by.get("citation", [])]
+        rendering = next((t for t in terms if t.lang == EN), None)
+        if rendering is not None and not self.own:
+            # a row of someone's glossary is one rendering: its note and its source
+            # belong to that rendering, not to the concept it may be merged into
+            own_notes = [v for _, v in by.get("note", [])]
+            rendering.note = "\n".join(own_notes)
+            notes = notes[len(own_notes) :]
+            if sources:
+                rendering.source, sources = sources[0], sources[1:]
         entry = Entry(
             terms=terms,
             subject=first("subject"),
@@ -436,7 +448,7 @@ class RowMapper:
             definition_zh=first("definition_zh"),
             note="\n".join(notes),
             review=parse_review(first("review"), where) if "review" in by else Review.PROPOSED,
-            sources=[Source(v) for _, v in by.get("citation", [])],
+            sources=sources,
         )
         if first("id"):
             entry.uuid = first("id")
