@@ -21,6 +21,7 @@ from termbase.errors import InvalidValueError, NotFoundError, OutputError, Termb
 from termbase.fileio import STDOUT, check_output, unique_path
 from termbase.model import Entry, HistoryRecord, Review, Role, TermStatus
 from termbase.store import Store, check_backup
+from termbase.textfmt import echo
 
 if TYPE_CHECKING:
     from termbase.extract import Candidate
@@ -164,11 +165,13 @@ class Termbase(ModerationMixin):
         """Entries by filters alone, no query (in id order): a *review* state, a
         *subject*, a term *status* (an entry with any term of that status) and
         *lang* (with any term in that language)."""
+        if limit is not None:
+            rules.check_limit(limit)
         ids = self.store.filtered_entry_ids(
             review=self._review(review).value if review and review != "all" else None,
-            subject=subject,
+            subject=self._subject(subject),
             status=self._status(status).value if status else None,
-            lang=lang,
+            lang=self._lang(lang),
             limit=limit,
         )
         return self.store.get_entries(ids)
@@ -214,9 +217,13 @@ class Termbase(ModerationMixin):
         """Entries matching *query* (Chinese, pinyin, traditional or English), best first."""
         from termbase import search as _search
 
+        rules.check_query(query)
+        rules.check_limit(limit)
         if status:
             status = self._status(status).value
         review = self._review(review).value if review and review != "all" else None
+        subject = self._subject(subject)
+        lang = self._lang(lang)
         return _search.search(
             self.store,
             query,
@@ -227,6 +234,36 @@ class Termbase(ModerationMixin):
             lang=lang,
             source=source,
         )
+
+    def _subject(self, value: str | None) -> str | None:
+        """The subject field in use that *value* names, compared case-insensitively
+        (None: no filter); InvalidValueError listing the subjects in use otherwise."""
+        if not value:
+            return None
+        subjects = self.subjects()
+        for subject in subjects:
+            if subject.casefold() == value.casefold():
+                return subject
+        raise InvalidValueError(
+            f"no entry has the subject {echo(value)!r}; subjects in use: "
+            + (", ".join(subjects) or "none yet")
+        )
+
+    def _lang(self, value: str | None) -> str | None:
+        """*value* when some term's language is or starts with it (``zh`` covers
+        ``zh-CN`` and ``zh-Hant``); InvalidValueError listing the languages otherwise."""
+        if not value:
+            return None
+        langs = sorted(self.stats()["languages"])
+        wanted = value.casefold()
+        if not any(
+            lang.casefold() == wanted or lang.casefold().startswith(wanted + "-") for lang in langs
+        ):
+            raise InvalidValueError(
+                f"no term is in the language {echo(value)!r}; languages in use: "
+                + (", ".join(langs) or "none yet")
+            )
+        return value
 
     @staticmethod
     def _status(value: str | TermStatus) -> TermStatus:
@@ -299,10 +336,13 @@ class Termbase(ModerationMixin):
         module = fmt.load()
         if on_conflict == "replace" and not dry_run and self.path != ":memory:":
             self.store.backup(unique_path(f"{self.path}.before-import"))
+        bad: list[Any] = []
+        if options.get("skip_bad_lines"):
+            options.setdefault("skipped", bad)  # the reader lists each row it leaves out
         entries = module.read(p, **options)
         if source_name:
             entries = _with_source(entries, source_name)
-        return self.import_entries(
+        report = self.import_entries(
             entries,
             on_conflict=on_conflict,
             dry_run=dry_run,
@@ -310,6 +350,8 @@ class Termbase(ModerationMixin):
             actor=actor,
             progress=progress,
         )
+        report.bad_lines = len(options.get("skipped", bad))
+        return report
 
     def export_file(
         self,
@@ -338,9 +380,23 @@ class Termbase(ModerationMixin):
         from termbase import formats
 
         p = self.output_target(path, force=force)
-        fmt = formats.info(format or formats.for_extension(p))
+        writable = ", ".join(formats.names(writing=True))
+        name = format or formats.by_extension(p)
+        if name is None:
+            ext = os.path.splitext(p)[1].lower() or "(none)"
+            raise InvalidValueError(
+                f"{p}: cannot tell the format from the extension {ext}; "
+                f"pass --format with one of: {writable}"
+            )
+        fmt = formats.info(name)
         if not fmt.writes:
-            raise InvalidValueError(f"the {fmt.name} format cannot be exported; it is read-only")
+            raise InvalidValueError(
+                f"the {fmt.name} format cannot be exported (it is read-only); "
+                f"export to one of: {writable}"
+            )
+        subject = self._subject(subject)
+        for lang in langs or []:
+            self._lang(lang)
         module = fmt.load()
         if review not in EXPORT_REVIEWS:
             raise InvalidValueError(

@@ -26,6 +26,7 @@ from termbase.cli_common import (
 )
 from termbase.errors import TermbaseError
 from termbase.model import Context, Entry, Role, Source, Term, TermStatus, TermType
+from termbase.textfmt import echo
 
 STATUSES = [s.value for s in TermStatus]
 REVIEWS = ["proposed", "approved", "rejected"]
@@ -371,29 +372,95 @@ def search(
         echo_json([h.as_json() for h in hits])
         return
     if not hits:
-        click.echo(f"No entries match {query!r}.")
+        click.echo(f"No entries match {echo(query)!r}.")
         return
     rows = []
     for h in hits:
         en = h.entry.en
         if h.preferred_for_deprecated:
             en = f"{h.term.text} ({h.term.status.value}) → use: {h.preferred_for_deprecated[0]}"
-        rows.append(
-            [str(h.entry.id), h.entry.zh, h.entry.pinyin, en, h.entry.review.value, h.entry.subject]
-        )
-    click.echo(
-        table(
-            ["id", "Chinese", "pinyin", "English", "review", "subject"],
-            rows,
-            [6, 24, 28, 50, 9, 22],
-        )
-    )
+        rows.append(_row(h.entry, en))
+    click.echo(table(ENTRY_COLUMNS, rows, ENTRY_WIDTHS))
     if hits[0].match == "exact" and not brief:
         # the concept the translator typed: every rendering, its status and evidence
         from termbase.textfmt import entry_text
 
         click.echo("")
         click.echo(entry_text(hits[0].entry))
+
+
+#: The columns of an entry list (search and list) and their widest cells.
+ENTRY_COLUMNS = ["id", "Chinese", "pinyin", "English", "review", "subject"]
+ENTRY_WIDTHS = [6, 24, 28, 50, 9, 22]
+
+
+def _row(entry: Entry, english: str) -> list[str]:
+    """One entry as a row of ENTRY_COLUMNS."""
+    return [
+        str(entry.id),
+        entry.zh,
+        entry.pinyin,
+        english,
+        entry.review.value,
+        entry.subject,
+    ]
+
+
+# --------------------------------------------------------------------- list
+@cli.command("list")
+@json_option("Print a JSON array of entries.")
+@limit_option(100, "At most this many entries.")
+@click.option("--status", type=click.Choice(STATUSES), help="Entries with a term of this status.")
+@click.option("--review", type=click.Choice([*REVIEWS, "all"]), help="Entries in this state.")
+@click.option("--subject", help="Entries of this subject field (any case).")
+@click.option("--lang", help="Entries with a term in this language (zh, en, zh-Hant …).")
+@pass_state
+def list_(
+    state: State,
+    as_json: bool,
+    limit: int,
+    status: str | None,
+    review: str | None,
+    subject: str | None,
+    lang: str | None,
+) -> None:
+    """List entries by filters alone, no query: status, review state, subject, language.
+
+    With --status, each row shows the terms of that status (e.g. every
+    deprecated rendering, and what to use instead).
+
+    \b
+    Examples:
+      termbase list --status deprecated
+      termbase list --review proposed --subject "national security"
+    """
+    from termbase.model import entry_to_dict
+    from termbase.textfmt import table
+
+    tb = state.open()
+    entries = tb.list_entries(
+        status=status, review=review, subject=subject, lang=lang, limit=limit + 1
+    )
+    more = len(entries) > limit
+    entries = entries[:limit]
+    if as_json:
+        echo_json([entry_to_dict(e) for e in entries])
+        return
+    if not entries:
+        click.echo("No entries pass these filters.")
+        return
+    rows = []
+    for entry in entries:
+        english = entry.en
+        if status:
+            marked = [t.text for t in entry.terms if t.status.value == status]
+            english = "; ".join(marked)
+            if status in ("deprecated", "superseded") and entry.en:
+                english += f" → use: {entry.en}"
+        rows.append(_row(entry, english))
+    click.echo(table(ENTRY_COLUMNS, rows, ENTRY_WIDTHS))
+    if more:
+        click.echo(f"(the first {limit}; pass --limit to see more)")
 
 
 # ------------------------------------------------------------------ review
@@ -588,7 +655,12 @@ def import_(
 
 @cli.command()
 @click.argument("file", type=click.Path(dir_okay=False))
-@click.option("--format", "fmt", help="tbx, tbx2008, tmx, po, csv, tsv, xlsx (default: extension).")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(Termbase.format_names(writing=True)),
+    help="The file format (default: from the extension).",
+)
 @click.option(
     "--review",
     type=click.Choice(list(EXPORT_REVIEWS)),

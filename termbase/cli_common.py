@@ -112,5 +112,7 @@ def dry_run_option(help: str) -> Callable[[F], F]:
 
 
 def limit_option(default: int, help: str) -> Callable[[F], F]:
-    """``--limit N`` with its default shown."""
-    return click.option("--limit", default=default, show_default=True, help=help)
+    """``--limit N`` (1 or more) with its default shown."""
+    return click.option(
+        "--limit", type=click.IntRange(min=1), default=default, show_default=True, help=help
+    )

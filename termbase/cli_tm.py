@@ -20,6 +20,7 @@ from termbase.cli_common import (
     limit_option,
     pass_state,
 )
+from termbase.textfmt import echo
 
 if TYPE_CHECKING:
     from termbase.tm import TranslationMemory
@@ -92,7 +93,7 @@ def import_(
 @click.option("--force", is_flag=True, help="Replace FILE even if it is an SQLite database.")
 @pass_state
 def export(state: State, file: str, force: bool) -> None:
-    """Write every pair to FILE as TMX 1.4b (streamed; written whole or not at all).
+    """Write every pair to FILE as TMX 1.4b, or XLIFF for .xlf (streamed; whole or not at all).
 
     \b
     Example:
@@ -173,7 +174,7 @@ def search(state: State, query: str, limit: int, as_json: bool) -> None:
         echo_json([h.to_dict() for h in hits])
         return
     if not hits:
-        click.echo(f"No pairs contain {query!r}.")
+        click.echo(f"No pairs contain {echo(query)!r}.")
         return
     for h in hits:
         click.echo(f"#{h.segment.id}  {highlight(h.text, h.spans)}")

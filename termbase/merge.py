@@ -82,6 +82,7 @@ class ImportReport:
     batch_id: int | None = None
     renderings_added: int = 0
     contexts_added: int = 0
+    bad_lines: int = 0  # rows of the file left out with --skip-bad-lines
     plan: list[str] = field(default_factory=list)
 
     def note(self, line: str) -> None:
@@ -103,6 +104,8 @@ class ImportReport:
             parts.append(f"{self.replaced} replaced")
         if self.proposed:
             parts.append(f"{self.proposed} changes to approved entries held for review")
+        if self.bad_lines:
+            parts.append(f"{self.bad_lines} bad line{'' if self.bad_lines == 1 else 's'} left out")
         extra = (
             f"; {self.renderings_added} renderings and {self.contexts_added} contexts "
             "added to existing entries"

@@ -17,7 +17,9 @@ applies the same rules through these functions, so each rule has one copy:
   deprecated (nor deleted from an approved entry);
 * :func:`same_content` — a change that changes nothing writes nothing;
 * :func:`diff` — a change described for the review queue and the history;
-* :func:`absorb` — joining a second concept into a first (``merge``).
+* :func:`absorb` — joining a second concept into a first (``merge``);
+* :func:`check_query` / :func:`check_limit` — every search (terms, TM matches,
+  concordance) needs something to search for and a limit of at least one.
 
 No I/O and no SQL here; the time and the acting user are arguments.
 """
@@ -339,3 +341,18 @@ def absorb(keep: Entry, other: Entry) -> list[str]:
             keep.sources.append(copy.deepcopy(src))
             known.add(src.key())
     return lines
+
+
+def check_query(query: str) -> None:
+    """InvalidValueError for a query with nothing to search for (empty, spaces,
+    invisible characters): the one rule of every search."""
+    from termbase.lang import INVISIBLE
+
+    if not INVISIBLE.sub("", query).strip():
+        raise InvalidValueError("give a word or phrase to search for; the query is empty")
+
+
+def check_limit(limit: int) -> None:
+    """InvalidValueError for a result limit below one."""
+    if limit < 1:
+        raise InvalidValueError(f"--limit must be at least 1 (got {limit})")

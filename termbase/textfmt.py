@@ -31,6 +31,15 @@ def clip(text: str, cols: int) -> str:
     return "".join(out) + "…"
 
 
+#: How much of a query or value a message repeats (a pasted chapter is cut).
+ECHO_COLUMNS = 60
+
+
+def echo(text: str) -> str:
+    """*text* as a message repeats it: one line, at most ECHO_COLUMNS columns."""
+    return clip(" ".join(text.split()), ECHO_COLUMNS)
+
+
 def pad(text: str, cols: int) -> str:
     """*text* padded with spaces to *cols* columns."""
     return text + " " * max(0, cols - width(text))

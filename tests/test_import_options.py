@@ -158,8 +158,7 @@ def test_export_lang_keeps_only_the_languages_asked_for(
     text = both.read_text(encoding="utf-8")
     assert "新发展格局" in text and "new development pattern" in text
     assert "新發展格局" not in text
-    none = tmp_path / "fr.csv"
-    assert (
-        run("export", str(none), "--lang", "fr", "--review", "all").output
-        == f"Exported 0 entries to {none}.\n"
-    )
+    none = tmp_path / "fr.csv"  # a language no term has is named, not an empty file
+    out = run("export", str(none), "--lang", "fr", "--review", "all", code=1).output
+    assert out == "Error: no term is in the language 'fr'; languages in use: en, zh-CN, zh-Hant\n"
+    assert not none.exists()

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from termbase import Entry, Review, Term, Termbase, TermStatus, TermType
+from termbase.errors import InvalidValueError
 
 from .conftest import FIXED_TIME
 
@@ -164,7 +165,12 @@ def test_source_filter(tmp_path: Path) -> None:
 
 def test_nothing_found(tb: Termbase) -> None:
     assert tb.search("量子纠缠") == []
-    assert tb.search("   ") == []
+
+
+def test_an_empty_query_is_refused(tb: Termbase) -> None:
+    for query in ("", "   ", "\u200b"):
+        with pytest.raises(InvalidValueError, match="give a word or phrase to search for"):
+            tb.search(query)
 
 
 def test_index_follows_changes(tb: Termbase) -> None:

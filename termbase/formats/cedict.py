@@ -110,7 +110,7 @@ def read(
                 if m is None:
                     error = FormatError(
                         "not a CC-CEDICT line (expected 'Traditional Simplified [pin1 yin1] "
-                        "/gloss/'); fix the line or import with skip_bad_lines",
+                        "/gloss/'); fix the line or pass --skip-bad-lines",
                         path=p,
                         line=number,
                     )

@@ -90,7 +90,7 @@ SEPARATORS = re.compile(r"\s*[|;\uff1b]\s*")
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _CODING = re.compile(r"-\*-\s*coding:\s*([-\w.]+)\s*-\*-")
 _SNIFF_LINES = 50
-_SKIP_HINT = " (or import with skip_bad_lines=True to skip such rows)"
+_SKIP_HINT = " (or pass --skip-bad-lines to leave such rows out)"
 _DIRECTION_ROWS = 200
 
 # Field names: zh, zh-Hant, en, alternatives, deprecated, status, pinyin,
@@ -355,7 +355,7 @@ class RowMapper:
             found = ", ".join(repr(h) for h in self.headers if h) or "none"
             raise FormatError(
                 f"no Chinese column (columns found: {found}); name one zh/中文 in the header "
-                "or pass columns=… (e.g. columns='zh,en,note')",
+                "or pass --columns (e.g. --columns zh,en,note)",
                 path=self.path,
             )
         self.zh_index = min(i for i, f in enumerate(self.fields) if f in ("zh", "zh-Hant"))
@@ -380,7 +380,7 @@ class RowMapper:
             what = "ends before" if len(values) <= self.zh_index else "has no Chinese term in"
             raise FormatError(
                 f"row {what} column {self.zh_index + 1} (Chinese); fill it in or delete the "
-                f"row{_SKIP_HINT}, or pass columns=… to say which column holds Chinese",
+                f"row{_SKIP_HINT}, or pass --columns to say which column holds Chinese",
                 path=self.path,
                 line=line,
             )
@@ -559,7 +559,7 @@ def _direction(rows: list[tuple[int, list[str]]], path: str) -> list[str | None]
     if first == second == 0 and not both:
         raise FormatError(
             "no Chinese text in the first two columns; termbase imports Chinese–English "
-            "glossaries. If a column holds Chinese, pass columns=… (e.g. columns='en,zh,note')",
+            "glossaries. If a column holds Chinese, pass --columns (e.g. --columns en,zh,note)",
             path=path,
         )
     if second > first:

@@ -34,8 +34,10 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from termbase.errors import InvalidValueError
+from termbase.fileio import STDOUT
 from termbase.lang import HAN
 from termbase.model import Segment, is_chinese
+from termbase.rules import check_limit, check_query
 from termbase.tm.candidates import CandidateIndex, index_segment, indexed_upto
 from termbase.tm.keys import (
     WORDS,
@@ -317,7 +319,9 @@ class TranslationMemory:
     def export_file(
         self, path: str | os.PathLike[str], *, force: bool = False, **options: Any
     ) -> int:
-        """Write every pair to a TMX 1.4b file (streamed); returns how many.
+        """Write every pair to a TMX 1.4b file (streamed), or XLIFF when *path*
+        ends in ``.xlf``/``.xliff``; returns how many.  A glossary ending
+        (``.tsv``, ``.csv`` …) is refused rather than given TMX content.
 
         The same output rules as :meth:`termbase.Termbase.export_file`.
         """
@@ -325,7 +329,15 @@ class TranslationMemory:
         from termbase.fileio import check_output
 
         path = check_output(path, databases=[self.store.path], force=force)
-        module = formats.get("tmx")
+        named = formats.by_extension(path, glossary=False) if path != STDOUT else None
+        fmt = formats.info(named or "tmx")
+        if not fmt.writes_segments:
+            pairs = ", ".join(f.name for f in formats.FORMATS if f.writes_segments)
+            raise InvalidValueError(
+                f"{path}: a translation memory is written as {pairs}, not {fmt.name}; "
+                "name the file .tmx (or .xlf)"
+            )
+        module = fmt.load()
         return int(module.write_segments(self._tables.iter_segments(), path, **options))
 
     def segments(self) -> Iterator[Segment]:
@@ -398,8 +410,8 @@ class TranslationMemory:
             return self._match(text, limit, min_score, with_terms)
 
     def _match(self, text: str, limit: int, min_score: int, with_terms: bool) -> list[TMMatch]:
-        if limit < 1:
-            raise InvalidValueError("--limit must be at least 1")
+        check_query(text)
+        check_limit(limit)
         if not 0 <= min_score <= 100:
             raise InvalidValueError("--min must be a percentage between 0 and 100")
         self._refresh()
@@ -476,10 +488,8 @@ class TranslationMemory:
     def concordance(self, query: str, *, limit: int = 20) -> list[ConcordanceHit]:
         """Stored pairs whose Chinese side contains *query* (Chinese) or whose
         English side contains its words in sequence (English), newest first."""
-        if not query.strip():
-            raise InvalidValueError("give a word or phrase to search for")
-        if limit < 1:
-            raise InvalidValueError("--limit must be at least 1")
+        check_query(query)
+        check_limit(limit)
         with WORDS.in_use():
             return self._concordance(query, limit)
 

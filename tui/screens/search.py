@@ -11,6 +11,7 @@ from textual.containers import Horizontal
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Input, Select, Static
 
+from termbase.errors import TermbaseError
 from termbase.textfmt import clip
 
 if TYPE_CHECKING:
@@ -179,7 +180,11 @@ class SearchScreen(Screen[None]):
         filters = {"review": review or None, "status": status or None, "subject": subject or None}
         extra: dict[Any, Any] = {}
         if query.strip():
-            hits = tb.search(query, limit=RESULT_LIMIT + 1, **filters)
+            try:
+                hits = tb.search(query, limit=RESULT_LIMIT + 1, **filters)
+            except TermbaseError as exc:  # e.g. only invisible characters typed
+                self.app.call_from_thread(self.show_message, generation, str(exc))
+                return
             rows = [h.entry for h in hits]
             extra = {h.entry.id: h for h in hits}
         else:
@@ -223,6 +228,13 @@ class SearchScreen(Screen[None]):
         self.query_one("#status-line", Static).update(
             self.status_text(query, len(rows), more, total)
         )
+
+    def show_message(self, generation: int, message: str) -> None:
+        """Say why search number *generation* found nothing (its query is refused)."""
+        if generation == self.generation:
+            self.query_one("#results", DataTable).clear()
+            self.hits, self.rows = [], []
+            self.query_one("#status-line", Static).update(message[:1].upper() + message[1:])
 
     def status_text(self, query: str, count: int, more: bool, total: int | None) -> str:
         """The line under the results: how many rows, counted after the filters."""
