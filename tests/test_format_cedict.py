@@ -84,7 +84,7 @@ def test_malformed_line_is_an_error_with_its_number(tmp_path: Path) -> None:
         list(cedict.read(path))
     assert info.value.line == 5
     assert str(info.value).startswith(f"{path}:5: not a CC-CEDICT line")
-    assert "skip_bad_lines" in str(info.value)
+    assert "pass --skip-bad-lines" in str(info.value)
 
 
 def test_skip_bad_lines_counts_them(tmp_path: Path) -> None:

@@ -133,7 +133,7 @@ def test_real_multilingual_glossary_has_no_chinese_column() -> None:
         list(xlsx.read(path))
     message = str(info.value)
     assert message.startswith(f"{path} [sheet Sheet1]: no Chinese column (columns found: ")
-    assert "'English_word', 'English_descr'" in message and "pass columns=" in message
+    assert "'English_word', 'English_descr'" in message and "pass --columns" in message
 
 
 @needs_corpus
