@@ -308,6 +308,9 @@ class RemoteTermbase(_Remote):
         token: the user's token (default: :func:`token_for`).
     """
 
+    #: One client serves every thread (httpx's connection pool is thread-safe).
+    shared_across_threads = True
+
     def __init__(self, url: str, token: str | None = None) -> None:
         self.url = normal_url(url)
         self.path = self.url  # where the data lives, as front ends show it

@@ -28,6 +28,8 @@ from textual.worker import Worker, WorkerState
 
 from termbase import Termbase
 from termbase.errors import DuplicateError, TermbaseError
+from termbase.model import Role
+from termbase.ops import BY_NAME
 from tui.screens.entry import EntryScreen, ReviewQueueScreen
 from tui.screens.modals import (
     AskModal,
@@ -137,17 +139,64 @@ class TermbaseApp(App[None]):
         Binding("q", "quit", "Quit"),
     ]
 
+    #: Seconds between looks for other people's changes (another process, a team server).
+    POLL_SECONDS = 3.0
+    #: Screen actions that change entries, and the facade method each calls: an action
+    #: whose method the user's role may not call is hidden (see :meth:`may`).
+    ACTION_OPS = {
+        "approve": "approve",
+        "reject": "reject",
+        "set_status": "set_status",
+        "add_rendering": "add_term",
+        "edit": "edit",
+        "edit_term": "edit_term",
+        "delete_term": "delete_term",
+        "delete": "delete",
+        "revert": "revert",
+        "merge": "merge",
+        "undelete": "undelete",
+        "add_concept": "add",
+    }
+
     def __init__(self, tb: Termbase, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.tb = tb
         self._local = threading.local()
-        self.sub_title = f"{tb.path} · reviewer {tb.user}"
+        self.role = Role(tb.role)
+        self.sub_title = f"{tb.path} · {tb.user} ({self.role.value})"
+        self._last_change: int | None = None
+
+    def may(self, action: str) -> bool:
+        """False when the user's role may not do *action* (its binding is then hidden)."""
+        op = self.ACTION_OPS.get(action)
+        return op is None or self.role.at_least(BY_NAME[op].role)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        return self.may(action)
+
+    def _poll(self) -> None:
+        self.run_worker(self._look_for_changes, thread=True, exclusive=True, group="poll",
+                        exit_on_error=False)  # fmt: skip
+
+    def _look_for_changes(self) -> None:
+        records = self.thread_termbase().history(limit=1)
+        newest = records[0].id if records else 0
+        if self._last_change is not None and newest != self._last_change:
+            self.call_from_thread(self.others_changed)
+        self._last_change = newest
+
+    def others_changed(self) -> None:
+        """Somebody (here or elsewhere) changed entries: show the current state."""
+        self.entry_changed()
+        reload = getattr(self.screen, "reload", None)
+        if callable(reload):
+            reload()
 
     # ----------------------------------------------------------- services
     def thread_termbase(self) -> Termbase:
         """A Termbase for the calling worker thread (SQLite connections are per thread)."""
-        if self.tb.path == ":memory:":
-            return self.tb  # a second connection would open another, empty database
+        if self.tb.path == ":memory:" or getattr(self.tb, "shared_across_threads", False):
+            return self.tb  # one in-memory database; or a server client, safe in any thread
         tb = getattr(self._local, "tb", None)
         if tb is None:
             tb = Termbase(
@@ -238,6 +287,7 @@ class TermbaseApp(App[None]):
     # ------------------------------------------------------------- actions
     def on_mount(self) -> None:
         self.push_screen(SearchScreen())
+        self.set_interval(self.POLL_SECONDS, self._poll)
 
     def action_open(self, label: str) -> None:
         """Open the destination called *label* (see :data:`DESTINATIONS`)."""

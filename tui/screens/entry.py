@@ -101,6 +101,10 @@ class EntryScreen(Screen[None]):
         yield Static(id="entry-status")
         yield Footer()
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Actions the user's role may not do are hidden (a viewer only reads)."""
+        return self.tb_app.may(action)
+
     def on_mount(self) -> None:
         table = self.query_one("#terms", DataTable)
         table.add_column("Term", key="term", width=self.term_width(self.size.width or 80))
