@@ -556,6 +556,24 @@ class ModerationMixin:
             before = self.store.get_entry(entry.id)
             return self._commit(entry, before, action=action, comment=comment, actor=who)
 
+    def _change(
+        self,
+        ref: int | str,
+        expected_version: int | None,
+        action: str,
+        actor: Actor | str | None,
+        comment: str,
+        mutate: Callable[[Entry], str],
+    ) -> Entry:
+        """Load the entry, let *mutate* change it (it returns the history comment), commit."""
+        with self.store.transaction():
+            entry = self._load(ref, expected_version)
+            before = copy.deepcopy(entry)
+            text = mutate(entry)
+            return self._commit(
+                entry, before, action=action, comment=comment or text, actor=self.actor(actor)
+            )
+
     def edit(
         self,
         ref: int | str,
@@ -572,19 +590,13 @@ class ModerationMixin:
                 f"unknown field {sorted(unknown)[0]!r}; edit one of: "
                 + ", ".join(rules.EDITABLE_FIELDS)
             )
-        with self.store.transaction():
-            entry = self._load(ref, expected_version)
-            before = copy.deepcopy(entry)
+
+        def apply(entry: Entry) -> str:
             for name, value in fields.items():
                 setattr(entry, name, value)
-            changed = ", ".join(sorted(fields))
-            return self._commit(
-                entry,
-                before,
-                action="edit",
-                comment=comment or f"edited {changed}",
-                actor=self.actor(actor),
-            )
+            return "edited " + ", ".join(sorted(fields))
+
+        return self._change(ref, expected_version, "edit", actor, comment, apply)
 
     def set_status(
         self,
@@ -604,20 +616,15 @@ class ModerationMixin:
         language cannot be deprecated; the same status again writes nothing.
         """
         new_status = _status(status)
-        with self.store.transaction():
-            entry = self._load(ref, expected_version)
-            before = copy.deepcopy(entry)
+
+        def apply(entry: Entry) -> str:
             target = find_term(entry, term, lang)
             lines = rules.set_status(entry, target, new_status)
             if note is not None:
                 target.note = note
-            return self._commit(
-                entry,
-                before,
-                action="set-status",
-                comment="; ".join(lines) or "note",
-                actor=self.actor(actor),
-            )
+            return "; ".join(lines) or "note"
+
+        return self._change(ref, expected_version, "set-status", actor, "", apply)
 
     def add_term(
         self,
@@ -629,9 +636,8 @@ class ModerationMixin:
         actor: Actor | str | None = None,
     ) -> Entry:
         """Add a term (Chinese or English, with its contexts and source) to an entry."""
-        with self.store.transaction():
-            entry = self._load(ref, expected_version)
-            before = copy.deepcopy(entry)
+
+        def apply(entry: Entry) -> str:
             added = copy.deepcopy(term)
             added.id = None
             status = added.status
@@ -642,13 +648,9 @@ class ModerationMixin:
                 lines += rules.make_preferred(entry, added)[1:]
             else:
                 added.status = status
-            return self._commit(
-                entry,
-                before,
-                action="add-term",
-                comment=comment or "; ".join(lines),
-                actor=self.actor(actor),
-            )
+            return "; ".join(lines)
+
+        return self._change(ref, expected_version, "add-term", actor, comment, apply)
 
     def edit_term(
         self,
@@ -674,8 +676,8 @@ class ModerationMixin:
         part of speech, note, pinyin, source; add a context (with its Chinese sentence
         in ``Context.text_zh``) or remove one (by position, from 0).
         """
-        with self.store.transaction():
-            entry = self._load(ref, expected_version)
+
+        def apply(entry: Entry) -> str:
             before = copy.deepcopy(entry)
             target = find_term(entry, term, lang)
             lines: list[str] = []
@@ -718,14 +720,9 @@ class ModerationMixin:
                 if not add_context.text.strip():
                     raise InvalidValueError("a context sentence cannot be empty")
                 target.contexts.append(add_context)
-            lines = rules.diff(before, entry) or lines
-            return self._commit(
-                entry,
-                before,
-                action="edit-term",
-                comment=comment or "; ".join(lines),
-                actor=self.actor(actor),
-            )
+            return "; ".join(rules.diff(before, entry) or lines)
+
+        return self._change(ref, expected_version, "edit-term", actor, comment, apply)
 
     def delete_term(
         self,
@@ -742,9 +739,8 @@ class ModerationMixin:
         An approved entry keeps its last usable Chinese term and English
         rendering; an entry keeps at least one term.
         """
-        with self.store.transaction():
-            entry = self._load(ref, expected_version)
-            before = copy.deepcopy(entry)
+
+        def apply(entry: Entry) -> str:
             target = find_term(entry, term, lang)
             if entry.review is Review.APPROVED:
                 rules.check_keeps_usable(entry, target, None)
@@ -754,13 +750,9 @@ class ModerationMixin:
                     f"instead (termbase delete {entry.id})"
                 )
             entry.terms.remove(target)
-            return self._commit(
-                entry,
-                before,
-                action="delete-term",
-                comment=comment or f"deleted {target.text!r} ({target.lang})",
-                actor=self.actor(actor),
-            )
+            return f"deleted {target.text!r} ({target.lang})"
+
+        return self._change(ref, expected_version, "delete-term", actor, comment, apply)
 
     # -------------------------------------------------------- delete, undo
     def delete(

@@ -441,24 +441,9 @@ class _Run:
         """Write a change to a stored entry; False when it was held for review (approved)."""
         report = self.report
         self.lookups.touched(entry)
-        if before.review is Review.APPROVED:
-            lines = rules.diff(before, entry)
-            if not lines:
-                return False
-            changes.save(
-                self.store,
-                entry,
-                before,
-                now=self.clock(),
-                actor=self.actor,
-                action=action,
-                comment=comment,
-                batch_id=report.batch_id,
-                hold=True,
-            )
-            report.proposed += 1
-            label = before.zh or before.terms[0].text
-            report.note(f"proposed   {label} (#{before.id}): " + "; ".join(lines))
+        held = before.review is Review.APPROVED
+        lines = rules.diff(before, entry) if held else []
+        if held and not lines:
             return False
         changes.save(
             self.store,
@@ -469,8 +454,13 @@ class _Run:
             action=action,
             comment=comment,
             batch_id=report.batch_id,
+            hold=held,
         )
-        return True
+        if held:
+            report.proposed += 1
+            label = before.zh or before.terms[0].text
+            report.note(f"proposed   {label} (#{before.id}): " + "; ".join(lines))
+        return not held
 
     def import_one(self, incoming: Entry) -> None:
         """Plan and apply one incoming entry."""
