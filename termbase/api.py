@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 from termbase import rules
 from termbase.api_moderation import ModerationMixin
 from termbase.errors import InvalidValueError, NotFoundError, OutputError, TermbaseError
-from termbase.fileio import STDOUT, check_output, unique_path
+from termbase.fileio import STDOUT, check_output, shown_name, unique_path
 from termbase.model import Entry, HistoryRecord, Review, Role, TermStatus
 from termbase.store import Store, check_backup
 from termbase.textfmt import echo
@@ -110,10 +110,11 @@ class Termbase(ModerationMixin):
         readonly: bool = False,
     ) -> None:
         db_path = os.fspath(path) if path is not None else default_db_path()
+        self.user = user or default_user()
+        rules.check_text(self.user, "user name", multiline=False)
         is_new = db_path == ":memory:" or not os.path.exists(db_path)
         self.store = Store(db_path, create=create, readonly=readonly)
         self.path = db_path
-        self.user = user or default_user()
         try:
             self.role = Role(role)
         except ValueError:
@@ -219,6 +220,10 @@ class Termbase(ModerationMixin):
 
         rules.check_query(query)
         rules.check_limit(limit)
+        rules.check_text(query, "query")
+        for name, value in (("subject", subject), ("language", lang), ("source", source)):
+            if value:
+                rules.check_text(value, name)
         if status:
             status = self._status(status).value
         review = self._review(review).value if review and review != "all" else None
@@ -339,6 +344,8 @@ class Termbase(ModerationMixin):
         bad: list[Any] = []
         if options.get("skip_bad_lines"):
             options.setdefault("skipped", bad)  # the reader lists each row it leaves out
+        if source_name:
+            rules.check_text(source_name, "source name", multiline=False)
         entries = module.read(p, **options)
         if source_name:
             entries = _with_source(entries, source_name)
@@ -346,7 +353,7 @@ class Termbase(ModerationMixin):
             entries,
             on_conflict=on_conflict,
             dry_run=dry_run,
-            origin=os.path.basename(p),
+            origin=shown_name(p),
             actor=actor,
             progress=progress,
         )

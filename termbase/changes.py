@@ -30,6 +30,8 @@ def record(
     batch_id: int | None = None,
 ) -> None:
     """Add the history record of one change to *entry* (*batch_id*: the import behind it)."""
+    rules.check_text(comment, "comment")
+    rules.check_text(actor, "user name", multiline=False)
     store.add_history(
         HistoryRecord(
             entry_id=entry.id,

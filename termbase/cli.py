@@ -8,7 +8,10 @@ Running ``termbase`` with no command opens the terminal app.
 
 from __future__ import annotations
 
+import contextlib
+import io
 import os
+import sys
 from typing import Any
 
 import click
@@ -95,7 +98,24 @@ class _Group(click.Group):
         try:
             return super().invoke(ctx)
         except TermbaseError as exc:
-            raise click.ClickException(str(exc)) from None
+            raise click.ClickException(printable(str(exc))) from None
+
+
+def _pass_undecodable_bytes() -> None:
+    """Let output carry a file name that is not UTF-8 as the bytes it was given.
+
+    Such names reach Python as lone surrogates (``surrogateescape``); printing
+    them back as the same bytes shows the user the name they typed, where the
+    default would crash with UnicodeEncodeError.
+    """
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(AttributeError, ValueError, io.UnsupportedOperation):
+            stream.reconfigure(errors="surrogateescape")  # type: ignore[union-attr]
+
+
+def printable(text: str) -> str:
+    """*text* with bytes that were not UTF-8 (a file name, an argument) shown as U+FFFD."""
+    return text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
 
 
 @click.group(
@@ -150,6 +170,7 @@ def cli(
       termbase --db my.sqlite add 高水平安全 "high-level security" --subject "national security"
       termbase approve 12 --comment "official usage"
     """
+    _pass_undecodable_bytes()
     named = ctx.get_parameter_source("db") is click.core.ParameterSource.COMMANDLINE
     state = State(db, user, role, create=not named, server=server)
     ctx.obj = state
@@ -730,3 +751,7 @@ def tui(state: State) -> None:
         raise click.ClickException(f"the terminal app cannot start: {exc}") from None
     tb = state.open()
     make_app(tb).run()
+
+
+if __name__ == "__main__":  # python -m termbase.cli
+    main()

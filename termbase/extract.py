@@ -24,13 +24,13 @@ for terms the termbase does not hold yet.
 from __future__ import annotations
 
 import math
-import os
 import re
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from termbase.fileio import shown_name
 from termbase.lang import fold_zh, has_han
 from termbase.model import EN, ZH, Context, Entry, Review, Source, Term, TermStatus
 
@@ -446,7 +446,7 @@ def extract(
 
 def candidate_entries(candidates: Iterable[Candidate], document: str) -> list[Entry]:
     """Proposed entries for *candidates*, each citing *document*, ready to store."""
-    source = Source(title=os.path.basename(document), note=f"termbase extract {document}")
+    source = Source(title=shown_name(document), note=f"termbase extract {document}")
     added = []
     for cand in candidates:
         contexts = [Context(text=c, source=source) for c in cand.contexts]
@@ -456,7 +456,7 @@ def candidate_entries(candidates: Iterable[Candidate], document: str) -> list[En
         entry = Entry(
             terms=[term],
             review=Review.PROPOSED,
-            note=f"candidate from {os.path.basename(document)}: "
+            note=f"candidate from {shown_name(document)}: "
             f"{cand.frequency} occurrences, termhood {cand.score:.2f}",
             sources=[source],
         )

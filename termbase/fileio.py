@@ -47,6 +47,16 @@ STDOUT = "-"
 SQLITE_SIDE_FILES = ("-wal", "-shm", "-journal")
 
 
+def shown_name(path: str | os.PathLike[str]) -> str:
+    """The file name of *path* as text that can be printed and stored.
+
+    A name that is not UTF-8 arrives with its bytes as lone surrogates
+    (Python's ``surrogateescape``); they become U+FFFD here.
+    """
+    name = os.path.basename(os.fspath(path))
+    return name.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+
+
 def is_sqlite_file(path: str) -> bool:
     """True when *path* is a readable file starting with the SQLite header."""
     try:

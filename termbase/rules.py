@@ -4,7 +4,10 @@ Every writer of entries (the facade, the import merge, candidate extraction)
 applies the same rules through these functions, so each rule has one copy:
 
 * :func:`validate` — an entry has a term, no empty or repeated term, and at
-  most one preferred term per language;
+  most one preferred term per language; a term is at most
+  :data:`MAX_TERM_CHARS` characters, holds no control character and is not
+  made only of invisible characters; no text holds undecodable bytes
+  (:func:`check_text`);
 * :func:`fill_pinyin` — simplified Chinese terms get toned pinyin;
 * :func:`stamp_new` / :func:`touch` — who created or changed an entry, when,
   and its version;
@@ -28,6 +31,7 @@ from __future__ import annotations
 
 import copy
 import datetime as _dt
+import unicodedata
 from typing import Any
 
 from termbase.errors import ForbiddenError, InvalidValueError
@@ -48,15 +52,75 @@ def utcnow() -> str:
     return _dt.datetime.now(_dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
+#: The longest term (in characters) the termbase keeps.  A term is a name for a
+#: concept, not a sentence: the longest in the seed glossary, a speech title, has 219;
+#: CC-CEDICT's longest gloss 175.  Longer text is refused at the door (search keys,
+#: pinyin and the recogniser all grow with a term's length); sentences belong in the
+#: translation memory.
+MAX_TERM_CHARS = 500
+
+#: Characters that show nothing: a term made only of these (and spaces) is refused.
+_INVISIBLE = {"Cf", "Zs", "Zl", "Zp", "Mn", "Me"}
+
+
+def _shown(text: str, limit: int = 40) -> str:
+    """*text* cut for a message; repr() makes control and invisible characters visible."""
+    return repr(text[:limit] + ("…" if len(text) > limit else ""))
+
+
+def check_text(text: str, what: str, *, multiline: bool = True) -> None:
+    """Raise InvalidValueError when *text* cannot be stored as it is.
+
+    Undecodable bytes (lone surrogates: a file name or an argument that was not
+    UTF-8) are refused everywhere; control characters other than tab and line
+    breaks too (with *multiline* False, those as well).
+    """
+    for i, c in enumerate(text):
+        code = ord(c)
+        if 0xD800 <= code <= 0xDFFF:
+            raise InvalidValueError(
+                f"the {what} {_shown(text)} holds bytes that are not UTF-8 (at character "
+                f"{i + 1}); set the terminal or the file to UTF-8 and type it again"
+            )
+        if unicodedata.category(c) == "Cc" and (not multiline or c not in "\t\n\r"):
+            raise InvalidValueError(
+                f"the {what} {_shown(text)} holds the control character U+{code:04X} at "
+                f"character {i + 1}; remove it (it is invisible and breaks TBX, TMX and XLSX)"
+            )
+
+
+def check_term_text(text: str) -> None:
+    """Raise InvalidValueError unless *text* can be a term (see :func:`validate`)."""
+    if len(text) > MAX_TERM_CHARS:
+        raise InvalidValueError(
+            f"the term {_shown(text)} is {len(text):,} characters long; a term has at most "
+            f"{MAX_TERM_CHARS} (it names a concept, it is not a sentence): shorten it, or put "
+            "sentences into the translation memory (termbase tm import)"
+        )
+    check_text(text, "term", multiline=False)
+    if all(unicodedata.category(c) in _INVISIBLE for c in text):
+        raise InvalidValueError(
+            f"the term {_shown(text)} is empty or only invisible characters (spaces, "
+            "zero-width characters); give the term's text"
+        )
+
+
 def validate(entry: Entry) -> None:
     """Raise InvalidValueError when *entry* breaks a rule of the termbase."""
     if not entry.terms:
         raise InvalidValueError("an entry needs at least one term")
     seen: set[tuple[str, str]] = set()
     preferred: dict[str, str] = {}
+    for name in ("subject", "definition", "definition_zh", "note", "review_comment"):
+        check_text(getattr(entry, name), name.replace("_", " "))
     for term in entry.terms:
         if not term.text.strip():
             raise InvalidValueError("a term cannot be empty")
+        check_term_text(term.text)
+        check_text(term.note, "note")
+        check_text(term.lang, "language tag", multiline=False)
+        for context in term.contexts:
+            check_text(context.text, "context")
         key = (term.lang.lower(), term.text)
         if key in seen:
             raise InvalidValueError(f"the term {term.text!r} ({term.lang}) is listed twice")

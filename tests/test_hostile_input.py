@@ -127,3 +127,94 @@ def test_fuzz_every_reader_with_mutated_files(tmp_path_factory, data) -> None:
     path.write_bytes(bytes(raw))
     with contextlib.suppress(TermbaseError):  # a clean error is fine; anything else fails
         list(get(name).read(path))
+
+
+# ------------------------------------------------- CLI arguments that are not UTF-8
+#: Bytes as Python hands them over when an argument is not UTF-8 (``surrogateescape``).
+BAD_BYTES = [b"\xff", b"\xc3(", b"\xe9t\xe9", b"\x80abc", "新".encode("gbk")]
+
+#: Command lines with one {} where the non-UTF-8 text goes ({file} is a real file whose
+#: name carries the bytes).
+COMMANDS = [
+    ["add", "{}", "new development pattern"],
+    ["add", "新发展格局", "{}"],
+    ["add", "新发展格局", "x", "--source", "{}"],
+    ["add", "新发展格局", "x", "--note", "{}"],
+    ["search", "{}"],
+    ["search", "发展", "--subject", "{}"],
+    ["approve", "1", "--comment", "{}"],
+    ["reject", "1", "--reason", "{}"],
+    ["set-status", "1", "{}", "deprecated"],
+    ["show", "{}"],
+    ["history", "{}"],
+    ["--user", "{}", "approve", "1"],
+    ["--user", "{}", "search", "发展"],
+    ["import", "{file}"],
+    ["import", "{file}", "--source", "{}"],
+    ["tm", "import", "{file}"],
+    ["tm", "match", "{}"],
+    ["tm", "search", "{}"],
+    ["export", "{dir}/{}.tsv"],
+]
+
+
+def _surrogates(raw: bytes) -> str:
+    return raw.decode("utf-8", "surrogateescape")
+
+
+@settings(
+    max_examples=int(os.environ.get("FUZZ_EXAMPLES", "60")),
+    derandomize="FUZZ_EXAMPLES" not in os.environ,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
+@given(data=st.data())
+def test_fuzz_cli_arguments_that_are_not_utf8(tmp_path_factory, data) -> None:
+    """Every command given bytes that are not UTF-8 answers (or says Error:), no traceback."""
+    tmp = tmp_path_factory.mktemp("args")
+    db = tmp / "t.sqlite"
+    with Termbase(db, user="alice", clock=lambda: FIXED_TIME) as tb:
+        tb.add(make_entry())
+    command = data.draw(st.sampled_from(COMMANDS))
+    bad = _surrogates(data.draw(st.sampled_from(BAD_BYTES)))
+    prefix = data.draw(st.sampled_from(["", "新发展", "x "]))
+    text = prefix + bad
+    tsv = tmp / f"{text}.tsv"
+    tsv.write_text("新发展格局\tnew development pattern\n", encoding="utf-8")
+    args = [a.format(text, file=str(tsv), dir=str(tmp)) for a in command]
+    result = CliRunner().invoke(cli, ["--db", str(db), *args])
+    assert result.exception is None or isinstance(result.exception, SystemExit), (
+        f"{args!r}: {result.exception!r}"
+    )
+    assert "Traceback" not in result.output
+    if result.exit_code == 1:
+        assert result.output.startswith("Error: "), result.output
+
+
+def test_non_utf8_arguments_in_a_real_process(tmp_path: Path) -> None:
+    """The bytes as a shell passes them (not through CliRunner)."""
+    import subprocess
+    import sys
+
+    db = tmp_path / "t.sqlite"
+    Termbase(db).close()
+    name = os.fsencode(tmp_path) + b"/gloss\xff.tsv"
+    with open(name, "wb") as fh:
+        fh.write("新发展格局\tnew development pattern\n".encode())
+    for args in (
+        [b"add", b"\xe9t\xe9", b"summer"],
+        [b"--user", b"\xff", b"search", "发展".encode()],
+        [b"import", name],
+        [b"import", name, b"--source", b"\xff"],
+        [b"tm", b"import", name],
+    ):
+        done = subprocess.run(
+            [sys.executable, "-m", "termbase.cli", b"--db", os.fsencode(db), *args],
+            capture_output=True,
+            env={**os.environ, "LC_ALL": "C.UTF-8", "PYTHONIOENCODING": ""},
+        )
+        err = done.stderr.decode("utf-8", "replace")
+        assert "Traceback" not in err, (args, err)
+        assert done.returncode in (0, 1), (args, err)
+        if done.returncode:
+            assert err.startswith("Error: "), (args, err)

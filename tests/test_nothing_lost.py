@@ -6,6 +6,7 @@ CLI (or the facade) on small files the tests make themselves.
 
 from __future__ import annotations
 
+import codecs
 import hashlib
 import os
 import sqlite3
@@ -327,3 +328,217 @@ def test_writing_into_a_missing_folder_is_an_error(
         f"Error: {args[-1]}: the folder {folder} does not exist; create it first or choose "
         "another path; nothing was written\n"
     )
+
+
+# ================================================ resource limits and the door
+# ------------------------------------------------------------------ item 8
+def test_8_a_term_longer_than_the_documented_maximum_is_refused(db: Path, tmp_path: Path) -> None:
+    from termbase.rules import MAX_TERM_CHARS
+
+    long_zh = "发展" * 5_000  # 10,000 characters, the issue's example
+    result = run("--db", str(db), "add", long_zh, "development")
+    assert result.exit_code == 1
+    assert result.output.startswith("Error: the term '发展发展")
+    assert f"is 10,000 characters long; a term has at most {MAX_TERM_CHARS}" in result.output
+    glossary = tmp_path / "long.tsv"
+    glossary.write_text(f"{long_zh}\tdevelopment\n高质量发展\thigh-quality development\n")
+    before = _checkpointed_sha(db)
+    result = run("--db", str(db), "import", str(glossary))
+    assert result.exit_code == 1 and "a term has at most" in result.output
+    assert _checkpointed_sha(db) == before
+    # at the limit it is accepted
+    assert run("--db", str(db), "add", "发" * MAX_TERM_CHARS, "x").exit_code == 0
+
+
+# ------------------------------------------------------------------ item 11
+@pytest.mark.parametrize(
+    "spec",
+    ["1=zh,99999999999=en", "1=zh,100000000=en", "1=zh," + "9" * 5000 + "=en"],
+    ids=["11-digits", "100000000", "5000-digits"],
+)
+def test_11_absurd_column_numbers_are_refused(db: Path, tmp_path: Path, spec: str) -> None:
+    glossary = tmp_path / "g.csv"
+    glossary.write_text("新发展格局,new development pattern\n", encoding="utf-8")
+    result = run("--db", str(db), "import", str(glossary), "--columns", spec)
+    assert result.exit_code == 1
+    assert result.output.startswith("Error: bad --columns: column ")
+    assert "beyond the last column a sheet can have (16384)" in result.output
+
+
+# ------------------------------------------------------------------ item 13 (XLSX)
+def _xlsx_with_dimension(path: Path, rows: int, dimension: str) -> None:
+    import zipfile
+
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    ws = book.active
+    ws.append(["zh", "en"])
+    for i in range(rows):
+        ws.append([f"术语{i}", f"term {i}"])
+    book.save(path)
+    with zipfile.ZipFile(path) as src:
+        parts = {n: src.read(n) for n in src.namelist()}
+    sheet = "xl/worksheets/sheet1.xml"
+    import re
+
+    parts[sheet] = re.sub(
+        rb'<dimension ref="[^"]*"', f'<dimension ref="{dimension}"'.encode(), parts[sheet]
+    )
+    with zipfile.ZipFile(path, "w") as out:
+        for name, data in parts.items():
+            out.writestr(name, data)
+
+
+@pytest.mark.parametrize("dimension", ["A1:B3", "A1"])
+def test_13_an_xlsx_dimension_that_lies_does_not_truncate(
+    db: Path, tmp_path: Path, dimension: str
+) -> None:
+    book = tmp_path / "lies.xlsx"
+    _xlsx_with_dimension(book, 10, dimension)
+    result = run("--db", str(db), "import", str(book))
+    assert result.exit_code == 0, result.output
+    assert entries_in(db) == 1 + 10
+
+
+# ------------------------------------------------------------------ item 14
+def test_14_an_encoding_error_names_its_real_line(db: Path, tmp_path: Path) -> None:
+    bad = tmp_path / "bad.csv"
+    body = "".join(f"术语{i},term {i}\n" for i in range(8001)).encode() + b"\xff\xfe bad,x\n"
+    bad.write_bytes(body)
+    result = run("--db", str(db), "import", str(bad))
+    assert result.exit_code == 1
+    assert result.output.startswith(f"Error: {bad}:8002: bytes not valid utf-8")
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        codecs.BOM_UTF32_BE + "新发展格局\tnew development pattern\n".encode("utf-32-be"),
+        "新发展格局\tnew development pattern\n".encode("utf-32-le"),
+        "新发展格局\tnew development pattern\n".encode("utf-32"),
+    ],
+    ids=["be-bom", "le-no-bom", "le-bom"],
+)
+def test_14_utf32_is_not_read_as_utf16(db: Path, tmp_path: Path, data: bytes) -> None:
+    glossary = tmp_path / "utf32.txt"
+    glossary.write_bytes(data)
+    result = run("--db", str(db), "import", str(glossary), "--format", "tsv")
+    assert result.exit_code == 0, result.output
+    assert "1 identical" in result.output  # the stored 新发展格局, read right
+
+
+# ------------------------------------------------------------------ item 15
+@pytest.mark.parametrize(
+    "text", ["新发展\x00格局", "bell\x07", "tab\x0bbed", "\u200b", "\u200b \u2060", "\ufeff"]
+)
+def test_15_control_and_invisible_only_terms_are_refused(
+    db: Path, tmp_path: Path, text: str
+) -> None:
+    result = run("--db", str(db), "add", "新发展", text)
+    assert result.exit_code == 1
+    assert result.output.startswith("Error: the term ")
+    assert "control character" in result.output or "only invisible" in result.output
+    glossary = tmp_path / "g.tsv"
+    glossary.write_text(f"高质量发展\t{text}\n", encoding="utf-8")
+    assert run("--db", str(db), "import", str(glossary)).exit_code == 1
+    assert entries_in(db) == 1
+
+
+# ================================================ tracebacks that became Error: lines
+@pytest.mark.parametrize("encoding", ["rot13", "hex_codec", "idna", "base64_codec", "nonsense"])
+def test_encodings_that_cannot_decode_a_file(db: Path, tmp_path: Path, encoding: str) -> None:
+    glossary = tmp_path / "g.csv"
+    glossary.write_text("新发展格局,x\n", encoding="utf-8")
+    result = run("--db", str(db), "import", str(glossary), "--encoding", encoding)
+    assert result.exit_code == 1
+    assert result.output.startswith(f"Error: {glossary}: ")
+    assert "encoding" in result.output
+
+
+def test_a_coding_comment_naming_a_non_text_codec(db: Path, tmp_path: Path) -> None:
+    glossary = tmp_path / "m.tsv"
+    glossary.write_text("# -*- coding: rot13 -*-\n新发展格局\tx\n", encoding="utf-8")
+    result = run("--db", str(db), "import", str(glossary))
+    assert result.exit_code == 1
+    assert result.output == (
+        f"Error: {glossary}: 'rot13' (the coding comment on line 1) is not a text file "
+        "encoding; use utf-8, gb18030, big5, utf-16 …\n"
+    )
+
+
+def test_format_xlsx_on_a_csv(db: Path, tmp_path: Path) -> None:
+    glossary = tmp_path / "g.csv"
+    glossary.write_text("新发展格局,x\n", encoding="utf-8")
+    result = run("--db", str(db), "import", str(glossary), "--format", "xlsx")
+    assert result.exit_code == 1
+    assert result.output.startswith(f"Error: {glossary}: not a readable XLSX workbook")
+
+
+def test_an_xlsx_whose_xml_declares_a_dtd(db: Path, tmp_path: Path) -> None:
+    import zipfile
+
+    book = tmp_path / "dtd.xlsx"
+    _xlsx_with_dimension(book, 2, "A1:B3")
+    with zipfile.ZipFile(book) as src:
+        parts = {n: src.read(n) for n in src.namelist()}
+    name = "xl/worksheets/sheet1.xml"
+    dtd = b'<!DOCTYPE worksheet [<!ENTITY a "aaaa"><!ENTITY b "&a;&a;&a;">]>'
+    parts[name] = dtd + parts[name]
+    with zipfile.ZipFile(book, "w") as out:
+        for n, data in parts.items():
+            out.writestr(n, data)
+    result = run("--db", str(db), "import", str(book))
+    assert result.exit_code == 1
+    assert result.output.startswith(f"Error: {book}: the workbook part {name} declares a DTD")
+
+
+def test_an_xlsx_text_table_past_the_cap_is_refused(
+    db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import zipfile
+
+    monkeypatch.setattr("termbase.formats.xlsx.MAX_SHARED_STRINGS_BYTES", 1 << 20)
+    book = tmp_path / "bomb.xlsx"
+    _xlsx_with_dimension(book, 2, "A1:B3")
+    with zipfile.ZipFile(book) as src:
+        parts = {n: src.read(n) for n in src.namelist()}
+    strings = b'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+    strings += b"<si><t>" + b"a" * (2 << 20) + b"</t></si></sst>"
+    parts["xl/sharedStrings.xml"] = strings
+    with zipfile.ZipFile(book, "w", zipfile.ZIP_DEFLATED) as out:
+        for n, data in parts.items():
+            out.writestr(n, data)
+    assert book.stat().st_size < 100_000  # small on disk, 2 MB unpacked
+    result = run("--db", str(db), "import", str(book))
+    assert result.exit_code == 1
+    assert "unpacks to 2 MB, more than the 1 MB termbase reads (a zip bomb?)" in result.output
+
+
+def test_xlsx_export_to_a_full_disk(db: Path, tmp_path: Path) -> None:
+    link = _device(tmp_path, "full")
+    result = run("--db", str(db), "export", str(link), "--format", "xlsx")
+    assert result.exit_code == 1
+    assert result.output.startswith(f"Error: {link}: the disk is full")
+    assert "seek of closed file" not in result.output
+
+
+def test_db_on_a_device_is_refused(tmp_path: Path) -> None:
+    link = _device(tmp_path, "null")
+    result = run("--db", str(link), "search", "x")
+    assert result.exit_code == 1
+    assert result.output.startswith(f"Error: {link}: is not a regular file")
+    assert not list(tmp_path.glob("*-journal"))
+
+
+@pytest.mark.parametrize("version", [-3, 3])
+def test_a_negative_or_lowered_user_version(db: Path, version: int) -> None:
+    conn = sqlite3.connect(db)
+    conn.execute(f"PRAGMA user_version = {version}")
+    conn.commit()
+    conn.close()
+    before = _checkpointed_sha(db)
+    result = run("--db", str(db), "search", "新发展")
+    assert result.exit_code == 1
+    assert result.output.startswith(f"Error: {db}: records schema version {version}")
+    assert _checkpointed_sha(db) == before

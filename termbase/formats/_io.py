@@ -27,6 +27,67 @@ _BOMS = (
 )
 
 
+#: Codecs that are text encodings to Python but cannot hold a file (IDNA host names,
+#: Python string escapes): naming one in --encoding or a coding comment is an error.
+_NOT_FILE_ENCODINGS = {"idna", "punycode", "unicode-escape", "raw-unicode-escape", "undefined"}
+
+
+def text_encoding(name: str, path: str, *, where: str = "--encoding") -> str:
+    """*name* as a codec name if files can be decoded with it, else FormatError.
+
+    Refuses unknown names, byte-to-byte codecs (``rot13``, ``hex_codec``,
+    ``base64_codec``) and text codecs that are not file encodings (``idna``).
+    """
+    try:
+        info = codecs.lookup(name)
+    except (LookupError, ValueError):
+        raise FormatError(
+            f"unknown encoding {name[:40]!r} ({where}); use utf-8, gb18030, big5, utf-16 …",
+            path=path,
+        ) from None
+    if not getattr(info, "_is_text_encoding", True) or info.name in _NOT_FILE_ENCODINGS:
+        raise FormatError(
+            f"{name[:40]!r} ({where}) is not a text file encoding; use utf-8, gb18030, big5, "
+            "utf-16 …",
+            path=path,
+        )
+    return info.name
+
+
+#: Stands in for undecodable bytes while :func:`decode_error_line` looks for them.
+_MARK = "\U0010ffff"
+
+
+def decode_error_line(path: str, encoding: str, chunk: int = 1 << 20) -> int | None:
+    """The line (1-based) of the first bytes of *path* that are not valid *encoding*.
+
+    Reads in chunks (constant memory), so the line is right even when the
+    error was met while a reader was buffering lines ahead.
+    """
+    found: list[bool] = []
+
+    def mark(exc: UnicodeError) -> tuple[str, int]:
+        found.append(True)
+        return _MARK, getattr(exc, "end", 0)
+
+    name = f"termbase-mark-{id(found)}"
+    codecs.register_error(name, mark)
+    decoder = codecs.getincrementaldecoder(encoding)(errors=name)
+    lines = 1
+    try:
+        with open(path, "rb") as fh:
+            while True:
+                data = fh.read(chunk)
+                text = decoder.decode(data, final=not data)
+                if found:
+                    return lines + text[: text.index(_MARK)].count("\n")
+                lines += text.count("\n")
+                if not data:
+                    return None
+    except (OSError, LookupError, ValueError):
+        return None
+
+
 def detect_encoding(head: bytes, declared: str | None = None) -> str:
     """Best encoding for a file starting with *head* (BOM, then declared, then sniffing)."""
     for bom, name in _BOMS:
@@ -34,6 +95,12 @@ def detect_encoding(head: bytes, declared: str | None = None) -> str:
             return name
     if declared:
         return declared
+    # UTF-32 without BOM: ASCII and CJK code points leave two or three NUL bytes in
+    # every four (tested before UTF-16, which would also match)
+    if len(head) >= 8 and head[2::4].count(0) + head[3::4].count(0) > len(head) // 4:
+        return "utf-32-le"
+    if len(head) >= 8 and head[0::4].count(0) + head[1::4].count(0) > len(head) // 4:
+        return "utf-32-be"
     # UTF-16 without BOM: many NUL bytes in alternate positions.
     if len(head) >= 4 and head[1::2].count(0) > len(head) // 4:
         return "utf-16-le"
@@ -67,13 +134,11 @@ def read_text(path: str | os.PathLike[str], encoding: str | None = None) -> str:
     p = check_readable_file(path)
     with open(p, "rb") as fh:
         data = fh.read()
-    enc = encoding or detect_encoding(data[:65536])
+    enc = text_encoding(encoding, p) if encoding else detect_encoding(data[:65536])
     try:
         text = data.decode(enc)
-    except (UnicodeDecodeError, LookupError) as exc:
-        if isinstance(exc, LookupError):
-            raise FormatError(f"unknown encoding {enc!r}; pass a valid --encoding", path=p) from exc
-        line = data[: exc.start].count(b"\n") + 1
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].decode(enc, "replace").count("\n") + 1
         raise FormatError(
             f"bytes not valid {enc} (offset {exc.start}); save the file as UTF-8 "
             f"or pass --encoding",

@@ -47,7 +47,14 @@ from dataclasses import dataclass, field
 from typing import IO, Any
 
 from termbase.errors import FormatError
-from termbase.formats._io import atomic_output, check_readable_file, detect_encoding
+from termbase.fileio import shown_name
+from termbase.formats._io import (
+    atomic_output,
+    check_readable_file,
+    decode_error_line,
+    detect_encoding,
+    text_encoding,
+)
 from termbase.lang import has_han
 from termbase.model import (
     EN,
@@ -253,18 +260,34 @@ def looks_like_header(cells: Sequence[str]) -> bool:
     return bool(targets) and known.count("zh") <= 1 and known.count("en") <= 1
 
 
+#: The most columns a spreadsheet can have (Excel's XFD): a ``--columns`` number above
+#: it is a typo, and honouring it would build a row of that many cells.
+MAX_COLUMNS = 16_384
+
+
 def parse_columns(spec: str, width: int = 0) -> list[str | None]:
     """Fields from a ``columns`` option: ``"zh,en,note"`` or ``"1=zh,3=en"`` (1-based)."""
     parts = [p.strip() for p in spec.split(",")]
+    if len(parts) > MAX_COLUMNS:
+        raise FormatError(f"bad --columns: {len(parts)} columns; a sheet has at most {MAX_COLUMNS}")
     if any("=" in p for p in parts):
         pairs: dict[int, str] = {}
         for p in parts:
             number, _, name = p.partition("=")
-            if not number.strip().isdigit() or int(number) < 1:
+            number = number.strip()
+            digits = number.isascii() and number.isdigit()
+            column = (int(number) if len(number) <= 6 else MAX_COLUMNS + 1) if digits else 0
+            if column < 1:
                 raise FormatError(
-                    f"bad columns option {spec!r}: {p!r} is not NUMBER=FIELD (e.g. '1=zh,2=en')"
+                    f"bad --columns {spec[:80]!r}: {p[:40]!r} is not NUMBER=FIELD "
+                    "(e.g. '1=zh,2=en')"
                 )
-            pairs[int(number) - 1] = name.strip()
+            if column > MAX_COLUMNS:
+                raise FormatError(
+                    f"bad --columns: column {number[:20]} is beyond the last column a sheet can "
+                    f"have ({MAX_COLUMNS}); count the columns from 1 (e.g. '1=zh,2=en')"
+                )
+            pairs[column - 1] = name.strip()
         names: list[str] = ["ignore"] * max(max(pairs) + 1, width)
         for index, name in pairs.items():
             names[index] = name
@@ -458,23 +481,15 @@ class RowMapper:
 # ------------------------------------------------------------------ reading
 def _encoding(p: str, head: bytes, option: str | None) -> str:
     if option:
-        try:
-            codecs.lookup(option)
-        except LookupError:
-            raise FormatError(
-                f"unknown encoding {option!r}; pass a valid encoding", path=p
-            ) from None
-        return option
+        return text_encoding(option, p)
     enc = detect_encoding(head)
     if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or enc.startswith("utf-16"):
         return enc
     first = head.split(b"\n", 1)[0].decode("latin-1")
     m = _CODING.search(first)
     if m and first.lstrip("\ufeff\xef\xbb\xbf").startswith("#"):
-        try:
-            return codecs.lookup(m.group(1)).name if enc != "utf-8-sig" else enc
-        except LookupError:
-            pass
+        declared = text_encoding(m.group(1), p, where="the coding comment on line 1")
+        return declared if enc != "utf-8-sig" else enc
     return enc
 
 
@@ -516,11 +531,12 @@ class _Lines:
                     inside = not inside
                 yield line
         except UnicodeDecodeError as exc:
+            encoding = getattr(self.fh, "encoding", None) or exc.encoding
+            number = decode_error_line(self.p, encoding) or self.number + 1
             raise FormatError(
-                f"bytes not valid {exc.encoding} after line {self.number}; save the file as "
-                "UTF-8 or pass encoding=…",
+                f"bytes not valid {exc.encoding}; save the file as UTF-8 or pass --encoding",
                 path=self.p,
-                line=self.number + 1,
+                line=number,
             ) from exc
 
 
@@ -680,7 +696,7 @@ def read_segments(path: str | os.PathLike[str], **options: Any) -> Iterator[Segm
         langs = (options.get("source_lang", ZH), options.get("target_lang", EN))
     else:
         langs = (ZH, EN) if _direction(pending, p)[0] == "zh" else (EN, ZH)
-    origin = os.path.basename(p)
+    origin = shown_name(p)
     for number, cells in itertools.chain(pending, rows):
         if len(cells) < 2 or not cells[0].strip() or not cells[1].strip():
             raise FormatError(

@@ -44,6 +44,7 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 
 from termbase.errors import FormatError
+from termbase.fileio import shown_name
 from termbase.formats._io import atomic_output, check_readable_file
 from termbase.lang import has_han
 from termbase.model import (
@@ -182,7 +183,7 @@ def read_segments(path: str | os.PathLike[str], **options: Any) -> Iterator[Segm
     catalogue = _load(p)
     target_lang = catalogue.metadata.get("Language", "").strip().replace("_", "-")
     source_lang = catalogue.metadata.get("X-Source-Language", "").strip().replace("_", "-")
-    origin = os.path.basename(p)
+    origin = shown_name(p)
     for unit in _units(catalogue):
         target = _target(unit)
         if not target:

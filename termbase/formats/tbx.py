@@ -37,6 +37,7 @@ from xml.sax.saxutils import quoteattr
 from lxml import etree
 
 from termbase.errors import FormatError, InvalidValueError, UnsafeFileError
+from termbase.fileio import shown_name
 from termbase.formats import _xml, _xmlout
 from termbase.formats._io import atomic_output
 from termbase.lang import HAN
@@ -202,7 +203,7 @@ def _flat(el: Any) -> str:
 class _Reader:
     def __init__(self, path: str) -> None:
         self.path = path
-        self.name = os.path.basename(path)
+        self.name = shown_name(path)
 
     def fail(self, el: Any, message: str) -> FormatError:
         return FormatError(message, path=self.path, line=getattr(el, "sourceline", None))

@@ -47,6 +47,7 @@ from typing import Any
 
 from termbase._version import __version__
 from termbase.errors import FormatError
+from termbase.fileio import shown_name
 from termbase.formats import _xml, _xmlout
 from termbase.formats._inline import inline_text
 from termbase.formats._io import atomic_output
@@ -303,7 +304,7 @@ def read_segments(
         FormatError: malformed XML, a ``<tuv>`` without language, not a TMX file.
         UnsafeFileError: entity declarations or undefined entity references.
     """
-    origin = os.path.basename(os.fspath(path))
+    origin = shown_name(path)
     for tu in _iter_tus(path):
         pair = _pick(tu, source_lang, target_lang)
         if pair is None:

@@ -30,6 +30,7 @@ from typing import Any
 from lxml import etree
 
 from termbase.errors import FormatError
+from termbase.fileio import shown_name
 from termbase.formats import _xml
 from termbase.formats._inline import inline_text
 from termbase.formats._io import atomic_output
@@ -96,7 +97,7 @@ class _Reader:
 
     def __init__(self, path: str, source_lang: str | None, target_lang: str | None) -> None:
         self.path = path
-        self.origin = os.path.basename(path)
+        self.origin = shown_name(path)
         self.want_src = source_lang
         self.want_tgt = target_lang
         self.version = ""

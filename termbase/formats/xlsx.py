@@ -24,9 +24,9 @@ import struct
 import zipfile
 import zlib
 from collections.abc import Iterable, Iterator
-from typing import Any
+from typing import IO, Any
 
-from termbase.errors import FormatError
+from termbase.errors import FormatError, UnsafeFileError
 from termbase.formats._io import atomic_output, check_readable_file
 from termbase.formats.delimited import (
     WRITE_COLUMNS,
@@ -62,6 +62,55 @@ def cell_text(value: Any) -> str:
     return str(value)
 
 
+#: The most a workbook may unpack to, in all and for its shared-strings table (which
+#: openpyxl holds in memory whole, even in read-only mode).  A glossary of 100,000
+#: rows needs a fraction of either; more is a zip bomb or not a glossary.
+MAX_UNPACKED_BYTES = 1 << 30
+MAX_SHARED_STRINGS_BYTES = 100 << 20
+
+
+def _check_archive(fh: IO[bytes], p: str) -> None:
+    """Refuse a workbook that unpacks to too much or whose XML declares a DTD.
+
+    zipfile never inflates a member beyond the size its directory declares, so
+    the declared sizes bound what reading can cost.  A document type
+    declaration (entities, external DTDs) has no place in an XLSX part.
+    """
+    with zipfile.ZipFile(fh) as archive:
+        members = archive.infolist()
+        total = sum(m.file_size for m in members)
+        if total > MAX_UNPACKED_BYTES:
+            raise FormatError(
+                f"the workbook unpacks to {total >> 20:,} MB, more than the "
+                f"{MAX_UNPACKED_BYTES >> 20:,} MB termbase reads (a zip bomb?); "
+                "save the glossary again from Excel or LibreOffice, or as CSV",
+                path=p,
+            )
+        for member in members:
+            name = member.filename
+            if name.lower().endswith("sharedstrings.xml") and (
+                member.file_size > MAX_SHARED_STRINGS_BYTES
+            ):
+                raise FormatError(
+                    f"the workbook's text table ({name}) unpacks to "
+                    f"{member.file_size >> 20:,} MB, more than the "
+                    f"{MAX_SHARED_STRINGS_BYTES >> 20} MB termbase reads (a zip bomb?); "
+                    "split the glossary or save it as CSV",
+                    path=p,
+                )
+            if name.lower().endswith((".xml", ".rels")):
+                with archive.open(member) as part:
+                    head = part.read(4096)
+                if b"<!DOCTYPE" in head or b"<!ENTITY" in head:
+                    raise UnsafeFileError(
+                        f"the workbook part {name} declares a DTD (entities or an external "
+                        "document type); termbase does not read it. Save the workbook again "
+                        "from Excel or LibreOffice",
+                        path=p,
+                    )
+    fh.seek(0)
+
+
 #: What zipfile, zlib and openpyxl raise on a damaged or hostile workbook (the fuzz test
 #: found each of these); every one becomes a FormatError.
 _DAMAGED = (
@@ -87,18 +136,27 @@ def read(path: str | os.PathLike[str], **options: Any) -> Iterator[Entry]:
     is data, only with ``columns``), ``skip_bad_lines``/``skipped`` as for CSV.
     """
     import openpyxl
+    from openpyxl.utils.exceptions import InvalidFileException
 
     p = check_readable_file(path)
     if os.path.getsize(p) == 0:
         raise FormatError("the file is empty (0 bytes)", path=p)
+    # opened here, not by name: openpyxl refuses names not ending in .xlsx, and a
+    # file given with --format xlsx should be read as what it claims to be
+    fh = open(p, "rb")  # noqa: SIM115 - closed in the finally below
     try:
-        book = openpyxl.load_workbook(p, read_only=True, data_only=True)
-    except _DAMAGED as exc:
+        _check_archive(fh, p)
+        book = openpyxl.load_workbook(fh, read_only=True, data_only=True)
+    except (*_DAMAGED, InvalidFileException) as exc:
+        fh.close()
         raise FormatError(
             f"not a readable XLSX workbook ({exc}); save it again from Excel or "
             "LibreOffice as .xlsx",
             path=p,
         ) from exc
+    except BaseException:
+        fh.close()
+        raise
     try:
         sheet = options.get("sheet")
         if sheet is not None and sheet not in book.sheetnames:
@@ -107,6 +165,10 @@ def read(path: str | os.PathLike[str], **options: Any) -> Iterator[Entry]:
                 path=p,
             )
         ws = book[sheet] if sheet else book.worksheets[0]
+        # the <dimension> a sheet declares may lie (A1:B3 on an 11-row sheet): read
+        # every row there is instead of trusting it
+        with contextlib.suppress(AttributeError):
+            ws.reset_dimensions()
         where = f"{p} [sheet {ws.title}]"
         rows = (
             (number, [cell_text(v) for v in values])
@@ -137,6 +199,7 @@ def read(path: str | os.PathLike[str], **options: Any) -> Iterator[Entry]:
         ) from exc
     finally:
         book.close()
+        fh.close()
 
 
 def write(entries: Iterable[Entry], path: str | os.PathLike[str], **options: Any) -> int:
@@ -159,11 +222,27 @@ def write(entries: Iterable[Entry], path: str | os.PathLike[str], **options: Any
             ws.append(cells)
             count += 1
         with atomic_output(path, "wb", encoding=None) as fh:
-            book.save(fh)
+            _save(book, fh)
     except BaseException:
         _discard(ws)
         raise
     return count
+
+
+def _save(book: Any, fh: IO[bytes]) -> None:
+    """openpyxl's save into *fh*; on failure the archive is dropped, not closed later.
+
+    openpyxl leaves the zip archive open when a write fails (a full disk); its
+    finaliser would then seek in a closed file and print a traceback.
+    """
+    from openpyxl.writer.excel import ExcelWriter
+
+    archive = zipfile.ZipFile(fh, "w", zipfile.ZIP_DEFLATED, allowZip64=True)
+    try:
+        ExcelWriter(book, archive).save()
+    except BaseException:
+        archive.fp = None  # nothing more may be written: the output is abandoned
+        raise
 
 
 def _discard(ws: Any) -> None:

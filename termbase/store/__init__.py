@@ -753,8 +753,10 @@ class Store(ModerationStore):
                 merged_into = self.redirect_of(int(ref))
                 if merged_into is not None and self.entry_exists(merged_into):
                     return merged_into
-        else:
+        elif ref.isascii():  # a uuid
             row = self.conn.execute("SELECT id FROM entries WHERE uuid=?", (ref,)).fetchone()
+        else:
+            row = None
         if row is None:
             raise NotFoundError(f"no entry {ref}; find ids with 'termbase search QUERY'")
         return int(row[0])

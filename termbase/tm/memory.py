@@ -34,10 +34,10 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from termbase.errors import InvalidValueError
-from termbase.fileio import STDOUT
+from termbase.fileio import STDOUT, shown_name
 from termbase.lang import HAN
 from termbase.model import Segment, is_chinese
-from termbase.rules import check_limit, check_query
+from termbase.rules import check_limit, check_query, check_text
 from termbase.tm.candidates import CandidateIndex, index_segment, indexed_upto
 from termbase.tm.keys import (
     WORDS,
@@ -309,7 +309,7 @@ class TranslationMemory:
         report = self.import_segments(
             segments,
             dry_run=dry_run,
-            origin=os.path.basename(os.fspath(p)),
+            origin=shown_name(p),
             project=project,
             progress=progress,
         )
@@ -414,6 +414,7 @@ class TranslationMemory:
         check_limit(limit)
         if not 0 <= min_score <= 100:
             raise InvalidValueError("--min must be a percentage between 0 and 100")
+        check_text(text, "text")
         self._refresh()
         mode = query_mode(text)
         key, grams = comparison_key(text, mode)
@@ -490,6 +491,7 @@ class TranslationMemory:
         English side contains its words in sequence (English), newest first."""
         check_query(query)
         check_limit(limit)
+        check_text(query, "query")
         with WORDS.in_use():
             return self._concordance(query, limit)
 
