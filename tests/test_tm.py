@@ -66,13 +66,39 @@ def test_stats(tb: Termbase) -> None:
     [
         ("我们要推动高质量发展。", "我们要推动高质量发展。", 100),
         ("推动ＧＤＰ增长。", "推动 gdp 增长。", 99),  # width, case and spacing only
-        ("我们要推动高质量发展。", "我们要推动高质量发展", 90),  # 1 of 11 characters
+        ("我们要推动高质量发展。", "我们要推动高质量发展", 99),  # only a mark: fixed penalty
+        ("我们要推动高质量发展。", "我们要推动高质量发展！", 99),
+        ("我们要，推动高质量发展。", "我们要推动高质量发展", 98),  # two marks: at most 2
+        ("我们要推动高质量的发展。", "我们要推动高质量发展", 90),  # 1 edit / 12, then 1 mark
         ("我们要推动高质量发展。", "我们必须推动高质量发展。", 83),  # 2 edits / 12
     ],
 )
 def test_score_is_the_cat_percentage(query: str, stored: str, expected: int) -> None:
     q, s = comparison_key(query, ZH_MODE)[0], comparison_key(stored, ZH_MODE)[0]
     assert score(q, query, s, stored) == expected
+
+
+@pytest.mark.parametrize(
+    ("query", "stored"),
+    [
+        ("我们要推动高质量发展", "我们要推动高质量发展。"),  # 11 units: was 90
+        (
+            "统筹发展和安全是新时代党治国理政的一个重大原则",
+            "统筹发展和安全是新时代党治国理政的一个重大原则。",
+        ),  # was 95
+        ("We must promote high-quality development", "We must promote high-quality development."),
+    ],
+)
+def test_a_punctuation_only_difference_is_98_to_99_and_shown(query: str, stored: str) -> None:
+    tb = Termbase(":memory:", user="t", seed=False)
+    tb.tm.import_segments([Segment(stored, "译文", "zh-CN", "en")])
+    if "We" in query:
+        tb.tm.import_segments([Segment("我们必须推动高质量发展。", stored, "zh-CN", "en")])
+    [match] = [m for m in tb.tm.match(query) if m.text == stored]
+    assert match.score == 99
+    assert [(p.op, p.query, p.match) for p in match.diff if p.op != "equal"] == [
+        ("insert", "", "。" if "我" in query or "统" in query else ".")
+    ]
 
 
 def test_match_scores_and_diff(tb: Termbase) -> None:
@@ -101,7 +127,8 @@ def test_identical_text_is_100_and_limit_and_min(tb: Termbase) -> None:
 def test_english_query_matches_the_english_side_of_either_direction(tb: Termbase) -> None:
     tb.tm.add(Segment("Build a community of shared future.", "构建人类命运共同体。", "en", "zh-CN"))
     matches = tb.tm.match("We must promote high quality development.")
-    assert [(m.score, m.side) for m in matches] == [(87, "target"), (75, "target")]
+    # "high quality" against "high-quality": only a mark differs
+    assert [(m.score, m.side) for m in matches] == [(99, "target"), (86, "target")]
     reverse = tb.tm.match("Build a community of a shared future.")
     assert [(m.score, m.side, m.translation) for m in reverse] == [
         (87, "source", "构建人类命运共同体。")
@@ -337,8 +364,8 @@ def test_pairs_indexed_before_tm_keys_get_their_keys(tb: Termbase) -> None:
         conn.execute("DELETE FROM tm_keys")
         conn.execute("DELETE FROM tm_meta WHERE name = 'keys_upto'")
     tb.tm._invalidate()
-    assert [m.score for m in tb.tm.match("推进国家安全体系现代化")] == [91]  # 1 of 12 differs
-    assert [m.score for m in tb.tm.match("ensure national security!")] == [75]  # 1 of 4
+    assert [m.score for m in tb.tm.match("推进国家安全体系现代化")] == [99]  # only 。 differs
+    assert [m.score for m in tb.tm.match("ensure national secure!")] == [74]  # 1 of 4, then !
     rows = {tuple(r) for r in conn.execute("SELECT zh, en FROM tm_keys")}
     assert ("推进国家安全体系现代化。", "modernise national security .") in rows
     assert ("确保国家安全。", "ensure national security .") in rows

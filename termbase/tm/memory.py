@@ -40,6 +40,7 @@ from termbase.model import Segment, is_chinese
 from termbase.rules import check_limit, check_query, check_text
 from termbase.tm.candidates import CandidateIndex, index_segment, indexed_upto
 from termbase.tm.keys import (
+    PUNCTUATION_SLACK,
     WORDS,
     ZH_MODE,
     Analysis,
@@ -48,12 +49,16 @@ from termbase.tm.keys import (
     analyse,
     comparison_key,
     diff,
+    index_keys,
+    is_mark,
     key_only,
     query_mode,
     score,
     segment_hash,
     sides,
     stored_to_key,
+    stored_units,
+    unit_score,
 )
 
 if TYPE_CHECKING:
@@ -418,12 +423,15 @@ class TranslationMemory:
         self._refresh()
         mode = query_mode(text)
         key, grams = comparison_key(text, mode)
-        ids, bounds = self._index.candidates(key, grams, mode, min_score)
+        # a bound counts punctuation marks as words, a score does not: widened
+        ids, bounds = self._index.candidates(
+            key, grams, mode, max(0, min_score - PUNCTUATION_SLACK)
+        )
         scored: list[tuple[int, int]] = []  # (score, id), every candidate at min_score or more
         floor = min_score
         start = 0
         while start < len(ids) and start < MAX_RESCORED:
-            if bounds[start] < floor:
+            if bounds[start] + PUNCTUATION_SLACK < floor:
                 break
             chunk = [int(i) for i in ids[start : start + CANDIDATE_BATCH]]
             start += CANDIDATE_BATCH
@@ -474,8 +482,17 @@ class TranslationMemory:
             points = np.minimum(
                 np.floor(100 * (1 - dist / np.maximum(longest, 1)) + 1e-9), 99
             ).astype(np.int64)
-            out = [(int(p), i) for p, i, e in zip(points, cand_ids, exact, strict=True) if not e]
-            slow.update(i for i, e in zip(cand_ids, exact, strict=True) if e)
+            query = index_keys(text, mode)[0]
+            query_marks = any(is_mark(u) for u in query)
+            for p, i, e, (_id, stored) in zip(points, cand_ids, exact, rows, strict=True):
+                if e:
+                    slow.add(i)
+                    continue
+                units = stored_units(stored, mode)
+                if query_marks or any(is_mark(u) for u in units):
+                    out.append((unit_score(query, units), i))  # marks cost a fixed penalty
+                else:
+                    out.append((int(p), i))
         if slow:
             for seg_id, src_lang, tgt_lang, source, target, _count in self._tables.texts(
                 sorted(slow)
