@@ -2,7 +2,7 @@
 
 Reading streams rows (``read_only=True``) of the first sheet (``sheet=``
 picks another by name).  The first row is the header and is mapped exactly
-as in CSV (:func:`termbase.formats.delimited.map_header`: English or
+as in CSV (:func:`termbase.formats._table.map_header`: English or
 Chinese names, language names such as ``English_word``; ``columns=``
 overrides); several terms in one cell are separated by ``|`` or ``;``.
 Cells that are numbers, booleans or dates are read as their text.  A sheet
@@ -10,7 +10,7 @@ without a Chinese column is a :class:`~termbase.errors.FormatError` that
 lists the columns found and says to pass ``columns=…``.
 
 Writing streams rows (``write_only=True``) with the CSV table's columns
-(:data:`termbase.formats.delimited.WRITE_COLUMNS`), one row per concept.
+(:data:`termbase.formats._table.WRITE_COLUMNS`), one row per concept.
 Every cell is a string cell, and text a spreadsheet would run as a formula
 is prefixed with ``'`` (removed again when this module reads its own file).
 """
@@ -28,7 +28,7 @@ from typing import IO, Any
 
 from termbase.errors import FormatError, UnsafeFileError
 from termbase.formats._io import atomic_output, check_readable_file
-from termbase.formats.delimited import (
+from termbase.formats._table import (
     WRITE_COLUMNS,
     RowMapper,
     entries_of,
