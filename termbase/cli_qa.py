@@ -31,11 +31,24 @@ _FILE = click.Path(dir_okay=False)
     metavar="FILE",
     help="Write a document glossary (.tbx, .tmx, .csv, .po or .tsv) of the entries used.",
 )
+@click.option(
+    "--review",
+    type=click.Choice(["approved", "proposed", "all"]),
+    default="approved",
+    show_default=True,
+    help="Which entries --export writes (proposed ones marked; rejected never).",
+)
 @json_option()
 @click.option("--stats", is_flag=True, help="Report automaton build/load time on stderr.")
 @pass_state
 def recognize(
-    state: State, file: str, fmt: str | None, export: str | None, as_json: bool, stats: bool
+    state: State,
+    file: str,
+    fmt: str | None,
+    export: str | None,
+    review: str,
+    as_json: bool,
+    stats: bool,
 ) -> None:
     """Find every known term in FILE (plain text, or the source side of TMX/XLIFF/PO).
 
@@ -55,7 +68,7 @@ def recognize(
         how = "loaded from cache" if info.cached else f"built over {info.terms} terms"
         click.echo(f"automaton: {info.patterns} patterns, {how} in {info.seconds:.2f} s", err=True)
     if export:
-        written = tb.write_glossary(cache.used(), export)
+        written = tb.write_glossary(cache.used(), export, review=review)
         click.echo(f"Wrote {written} entries to {export}", err=True)
         if not as_json:
             return

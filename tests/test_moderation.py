@@ -533,3 +533,43 @@ def test_cli_set_status_says_when_held_or_unchanged(run, base: int) -> None:
     ]
     out = run("set-status", str(base), "high-quality development", "preferred").output
     assert out == f"#{base} 高质量发展: nothing to change.\n"
+
+
+def test_cli_invariants(run, base: int, tmp_path: Path) -> None:
+    out = run("add", "共同富裕").output
+    assert out == f"Added entry #{base + 1}: 共同富裕 → (no English yet) (proposed)\n"
+    out = run("approve", str(base + 1), code=1).output
+    assert out == (
+        f"Error: entry #{base + 1} cannot be approved: it has no preferred or admitted English "
+        f"rendering; add one first (termbase add-term {base + 1} TEXT --lang en)\n"
+    )
+    out = run("set-status", str(base), "高质量发展", "deprecated", code=1).output
+    assert out.startswith("Error: cannot deprecate '高质量发展': it is the last usable zh term")
+    ids = [t["id"] for t in json.loads(run("show", str(base), "--json").output)["terms"]]
+    run("reject", str(base), "--reason", "check the English")
+    run("edit-term", str(base), "high-quality development", "--text", "high quality development")
+    after = json.loads(run("show", str(base), "--json").output)["terms"]
+    assert [t["id"] for t in after] == ids  # term ids are stable
+    run("delete", str(base + 1))
+    out = run("add", "共享发展", "shared development").output
+    assert out.startswith(f"Added entry #{base + 2}:")  # #{base + 1} is never given again
+    assert "共同富裕" in run("history", str(base + 1)).output
+
+
+def test_recognize_export_writes_approved_entries_by_default(
+    run, db_path: Path, tmp_path: Path
+) -> None:
+    with Termbase(db_path, user="alice", clock=lambda: FIXED_TIME) as tb:
+        approved(tb)
+        tb.add(Entry(terms=[Term("新质生产力", "zh-CN"), Term(PROPOSED_EN, "en")]))
+    text = tmp_path / "doc.txt"
+    text.write_text("推动高质量发展，发展新质生产力。\n", encoding="utf-8")
+    glossary = tmp_path / "doc.po"
+    run("recognize", str(text), "--export", str(glossary))
+    assert "high-quality development" in glossary.read_text(encoding="utf-8")
+    assert PROPOSED_EN not in glossary.read_text(encoding="utf-8")
+    run("recognize", str(text), "--export", str(glossary), "--review", "all")
+    assert PROPOSED_EN in glossary.read_text(encoding="utf-8")
+
+
+PROPOSED_EN = "new quality productive forces"

@@ -216,3 +216,16 @@ async def test_merge_and_undelete(tb: Termbase) -> None:
     assert tb.get(dup.id).id == 1
     assert "quality-first growth" in [t.text for t in tb.get(1).terms]
     assert tb.get(gone.id).zh == "临时"
+
+
+async def test_approving_needs_an_english_rendering(tb: Termbase) -> None:
+    only_zh = tb.add(Entry(terms=[Term("共同富裕", "zh-CN")]))
+    app = make_app(tb)
+    async with app.run_test(size=(100, 40)) as pilot:
+        screen = await _open(pilot, app, only_zh.id)
+        await pilot.press("a")
+        await pilot.pause()
+        assert "no preferred or admitted English rendering" in str(
+            screen.query_one("#entry-status").render()
+        )
+    assert tb.get(only_zh.id).review is Review.PROPOSED
