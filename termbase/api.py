@@ -537,23 +537,11 @@ class Termbase(ModerationMixin):
         return self.recognize(qa.read_source_units(path, format))
 
     def write_glossary(self, entries: list[Entry], path: str, *, review: str = "approved") -> int:
-        """Write *entries* (those a document uses) as a glossary: .tbx, .tmx, .csv or .po.
-
-        Like :meth:`export_file`: approved entries by default, ``all`` adds the
-        proposed ones (marked), rejected ones never.
-        """
+        """Write *entries* (those a document uses) as a glossary: .tbx, .tmx, .csv or .po;
+        approved entries unless *review* is ``proposed`` or ``all``."""
         from termbase import qa
 
-        if review not in EXPORT_REVIEWS:
-            raise InvalidValueError(
-                f"unknown --review {review!r}; choose one of: " + ", ".join(EXPORT_REVIEWS)
-            )
-        wanted = {
-            "approved": (Review.APPROVED,),
-            "proposed": (Review.PROPOSED,),
-            "all": (Review.APPROVED, Review.PROPOSED),
-        }[review]
-        return qa.write_glossary([e for e in entries if e.review in wanted], path)
+        return qa.write_glossary(entries, path, review=review)
 
     def check(self, segments: list[Segment], *, include_proposed: bool = False) -> CheckReport:
         """Check translations against the termbase; a :class:`termbase.qa.CheckReport`."""

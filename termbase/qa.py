@@ -99,9 +99,27 @@ def _read_segments(path: str, name: str) -> Iterable[Segment]:
     return segments
 
 
-def write_glossary(entries: list[Entry], path: str) -> int:
-    """Write *entries* as a document glossary in the format *path*'s extension names."""
+#: Which review states a document glossary carries, by ``--review`` (rejected: never).
+GLOSSARY_REVIEWS = {
+    "approved": ("approved",),
+    "proposed": ("proposed",),
+    "all": ("approved", "proposed"),
+}
+
+
+def write_glossary(entries: list[Entry], path: str, *, review: str = "approved") -> int:
+    """Write *entries* as a document glossary in the format *path*'s extension names.
+
+    Like an export: approved entries by default; ``all`` adds the proposed ones
+    (each format marks them); rejected entries never.
+    """
     from termbase import formats
+
+    if review not in GLOSSARY_REVIEWS:
+        raise InvalidValueError(
+            f"unknown --review {review!r}; choose one of: " + ", ".join(GLOSSARY_REVIEWS)
+        )
+    entries = [e for e in entries if e.review.value in GLOSSARY_REVIEWS[review]]
 
     name = formats.by_extension(path, glossary=False)
     if name not in GLOSSARY_FORMATS:

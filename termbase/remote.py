@@ -351,11 +351,11 @@ class RemoteTermbase(_Remote):
 
         return self.recognize(qa.read_source_units(path, format))
 
-    def write_glossary(self, entries: list[Any], path: str) -> int:
+    def write_glossary(self, entries: list[Any], path: str, *, review: str = "approved") -> int:
         """Write *entries* as a local document glossary (.tbx, .tmx, .csv or .po)."""
         from termbase import qa
 
-        return qa.write_glossary(entries, path)
+        return qa.write_glossary(entries, path, review=review)
 
     def check_file(
         self,
