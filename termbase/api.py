@@ -465,25 +465,23 @@ class Termbase(ModerationMixin):
         """Integrity and consistency problems, each with how to fix it ([] when healthy).
 
         Likely duplicate concepts (:meth:`likely_duplicates`) are listed too.
-
         With *repair*, first creates missing indexes again and rebuilds the
-        search index (the repairs that need no human decision).
+        search index (the repairs that need no human decision).  A damaged
+        file is reported (with what to do: :func:`damage_advice`), never a
+        traceback.
         """
-        if repair:
-            self.store.schema_problems(repair=True)
-            self.store.reindex()
+        problems, state = self.store.health(repair=repair)
+        if state == "damaged":
+            return problems + damage_advice(self.path)
+        if state == "incomplete":
+            return problems
         duplicates = [
             f"likely duplicate: entries {', '.join(f'#{i}' for i in ids)} share the Chinese "
             f"term {key}; join them with 'termbase merge {ids[0]} {ids[1]}', or give each its "
             "subject field if they are distinct concepts"
             for key, ids in self.likely_duplicates()
         ]
-        return (
-            self.store.integrity_problems()
-            + self.store.schema_problems()
-            + self.store.consistency_problems()
-            + duplicates
-        )
+        return problems + duplicates
 
     @staticmethod
     def format_names(*, reading: bool = False, writing: bool = False) -> list[str]:
@@ -603,6 +601,54 @@ class Termbase(ModerationMixin):
             self.add(entry, comment="proposed by termbase extract")
             for entry in _extract.candidate_entries(candidates, document)
         ]
+
+
+def diagnose(path: str | os.PathLike[str]) -> list[str]:
+    """What is wrong with a database file that cannot be opened, and what to do.
+
+    Reads the file read-only, whatever its state (``termbase doctor`` on a
+    file the facade refuses to open).
+    """
+    from termbase.store import diagnose as _diagnose
+
+    p = os.fspath(path)
+    return _diagnose(p) + damage_advice(p)
+
+
+def damage_advice(path: str) -> list[str]:
+    """What to do about a damaged database: which backups exist, and ``--recover``."""
+    folder = os.path.dirname(os.path.abspath(path))
+    base = os.path.basename(path)
+    backups = sorted(
+        (e.path for e in os.scandir(folder) if e.name.startswith(base) and e.name.endswith(".bak")),
+        key=os.path.getmtime,
+        reverse=True,
+    )
+    advice = [
+        f"save what can still be read into a new file: "
+        f"termbase --db {path} doctor --recover {path}.recovered"
+    ]
+    if backups:
+        advice.append(
+            f"or restore the newest backup: termbase --db {path}.recovered restore "
+            f"{backups[0]} (backups here, newest first: "
+            + ", ".join(os.path.basename(b) for b in backups[:3])
+            + ")"
+        )
+    else:
+        advice.append("or restore a backup you keep elsewhere: termbase restore FILE")
+    return advice
+
+
+def recover(path: str | os.PathLike[str], target: str | os.PathLike[str]) -> dict[str, Any]:
+    """Copy what SQLite can still read of the damaged database *path* into a new *target*.
+
+    Returns per table (rows recovered, rows the damaged file claims).  The
+    damaged file is not changed.
+    """
+    from termbase.store import recover as _recover
+
+    return dict(_recover(os.fspath(path), os.fspath(target)))
 
 
 def _with_source(entries: Iterable[Entry], source_name: str) -> Iterator[Entry]:

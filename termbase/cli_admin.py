@@ -53,21 +53,52 @@ def restore(state: State, file: str, yes: bool) -> None:
 
 @click.command()
 @click.option("--repair", is_flag=True, help="Rebuild the search index before checking.")
+@click.option(
+    "--recover",
+    "recover_to",
+    metavar="NEW",
+    help="Copy what can still be read of a damaged database into the new file NEW.",
+)
 @pass_state
-def doctor(state: State, repair: bool) -> None:
+def doctor(state: State, repair: bool, recover_to: str | None) -> None:
     """Check the database's integrity and consistency, and say how to repair it.
 
-    Exits with status 1 when problems are found.
+    A damaged database is reported with what to do: restore a backup, or
+    save what SQLite can still read with --recover NEW (the damaged file
+    is not changed).  Exits with status 1 when problems are found.
 
     \b
-    Example:
+    Examples:
       termbase doctor
+      termbase doctor --recover recovered.sqlite
     """
-    tb = state.open()
-    problems = tb.doctor(repair=repair)
+    from termbase.api import default_db_path, diagnose, recover
+    from termbase.errors import DatabaseError
+
+    path = state.db if state.db is not None else default_db_path()
+    if recover_to:
+        counts = recover(path, recover_to)
+        for table, (got, claimed) in counts.items():
+            lost = f", {claimed - got} lost" if claimed > got else ""
+            click.echo(f"{table}: {got} rows recovered{lost}")
+        click.echo(
+            f"Recovered into {recover_to}; check it with 'termbase --db {recover_to} doctor'."
+        )
+        return
+    try:
+        tb = state.open()
+        problems = tb.doctor(repair=repair)
+    except DatabaseError as exc:
+        problems = [str(exc), *diagnose(path)]
+    else:
+        path = tb.path
     if not problems:
-        click.echo(f"{tb.path}: no problems found.")
+        click.echo(f"{path}: no problems found.")
         return
     for problem in problems:
-        click.echo(problem if problem.startswith("likely duplicate:") else f"problem: {problem}")
+        click.echo(
+            problem
+            if problem.startswith(("likely duplicate:", "save what", "or restore"))
+            else f"problem: {problem}"
+        )
     raise SystemExit(1)

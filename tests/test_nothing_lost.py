@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from termbase import Termbase
+from termbase import ReadOnlyError, Termbase
 from termbase.cli import cli
 
 from .conftest import FIXED_TIME, make_entry
@@ -542,3 +542,147 @@ def test_a_negative_or_lowered_user_version(db: Path, version: int) -> None:
     assert result.exit_code == 1
     assert result.output.startswith(f"Error: {db}: records schema version {version}")
     assert _checkpointed_sha(db) == before
+
+
+# ------------------------------------------------------------------ item 18
+def test_18_jieba_cache_is_private_and_a_planted_one_is_ignored(tmp_path: Path) -> None:
+    """A jieba.cache planted in the shared temporary folder changes nothing."""
+    import marshal
+    import subprocess
+    import sys
+
+    shared = tmp_path / "shared-tmp"
+    shared.mkdir()
+    planted = {c: 1 for c in "高质量发展"}  # every word one character: wrong words, wrong pinyin
+    (shared / "jieba.cache").write_bytes(marshal.dumps((planted, len(planted))))
+    home_cache = tmp_path / "home-cache"
+    code = "from termbase.lang import segment; print('/'.join(segment.cut('高质量发展')))"
+    done = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "TMPDIR": str(shared), "XDG_CACHE_HOME": str(home_cache)},
+        check=True,
+    )
+    assert done.stdout.strip() == "高质量/发展"
+    cache = home_cache / "termbase" / "jieba.cache"
+    assert cache.exists()
+    assert stat.S_IMODE(cache.parent.stat().st_mode) == 0o700
+
+
+# ------------------------------------------------------------------ item 17
+def test_17_a_locked_database_says_so(db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("termbase.store.BUSY_TIMEOUT_MS", 300)
+    other = sqlite3.connect(db, isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")  # another process holds the write lock
+    try:
+        result = run("--db", str(db), "add", "高质量发展", "high-quality development")
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+    assert result.exit_code == 1
+    assert result.output == (
+        f"Error: {db}: another process (an import, a restore, the terminal app?) held the "
+        "write lock for 0.3 s; nothing was written. Try again when it has finished\n"
+    )
+    assert "Restore a backup" not in result.output
+
+
+def test_17_a_read_only_database_is_searchable_and_writes_say_why(db: Path) -> None:
+    with Termbase(db, readonly=True) as tb:
+        assert [h.entry.zh for h in tb.search("新发展格局")] == ["新发展格局"]
+        with pytest.raises(ReadOnlyError, match="the database is read-only"):
+            tb.add(make_entry())
+
+
+def test_17_a_database_in_a_read_only_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = tmp_path / "ro"
+    folder.mkdir()
+    db = folder / "ro.db"
+    with Termbase(db, user="alice") as tb:
+        tb.add(make_entry())
+    db.chmod(0o444)
+    folder.chmod(0o555)
+    if os.getuid() == 0:  # root ignores permissions: answer as the kernel would a user
+        real_access = os.access
+        monkeypatch.setattr(
+            os, "access", lambda p, mode: False if mode == os.W_OK else real_access(p, mode)
+        )
+    try:
+        result = run("--db", str(db), "search", "新发展格局", "--brief")
+        assert result.exit_code == 0, result.output
+        assert "新发展格局" in result.output
+        result = run("--db", str(db), "add", "高质量发展", "x")
+        assert result.exit_code == 1
+        assert result.output.startswith(f"Error: {db}: the database is read-only")
+        if os.getuid() != 0:
+            assert sorted(p.name for p in folder.iterdir()) == ["ro.db"]
+    finally:
+        folder.chmod(0o755)
+
+
+# ------------------------------------------------------------------ item 16
+def _many(path: Path, n: int = 400) -> None:
+    from termbase import Entry, Term
+
+    with Termbase(path, user="alice") as tb:
+        tb.import_entries(
+            Entry(terms=[Term(f"术语{i}", "zh-CN"), Term(f"term {i}", "en")]) for i in range(n)
+        )
+
+
+def _corrupt(path: Path, pages: range) -> None:
+    data = bytearray(path.read_bytes())
+    for page in pages:
+        start = page * 4096
+        data[start + 8 : start + 4096] = b"\xa5" * (4096 - 8)
+    path.write_bytes(bytes(data))
+
+
+def _drop(path: Path, table: str) -> None:
+    conn = sqlite3.connect(path)
+    conn.execute(f"DROP TABLE {table}")
+    conn.commit()
+    conn.close()
+
+
+@pytest.mark.parametrize("damage", ["page", "terms", "term_keys"])
+def test_16_doctor_reports_damage_with_what_to_do(tmp_path: Path, damage: str) -> None:
+    db = tmp_path / "d.db"
+    _many(db)
+    assert run("--db", str(db), "backup", str(tmp_path / "d.db.weekly.bak")).exit_code == 0
+    if damage == "page":
+        _corrupt(db, range(6, 14))
+    else:
+        _drop(db, damage)
+    for args in (["doctor"], ["doctor", "--repair"]):
+        result = run("--db", str(db), *args)
+        assert result.exit_code == 1, result.output
+        assert result.exception is None or isinstance(result.exception, SystemExit)
+        assert result.output.startswith("problem: ")
+        if damage != "term_keys":
+            assert f"doctor --recover {db}.recovered" in result.output
+            assert "d.db.weekly.bak" in result.output
+
+
+def test_16_writes_refuse_a_damaged_database_and_recover_saves_the_rest(tmp_path: Path) -> None:
+    db = tmp_path / "d.db"
+    _many(db)
+    _corrupt(db, range(6, 9))
+    before = _sha(db)
+    glossary = tmp_path / "g.tsv"
+    glossary.write_text("高质量发展\thigh-quality development\n", encoding="utf-8")
+    result = run("--db", str(db), "import", str(glossary))
+    assert result.exit_code == 1
+    assert "the database is damaged" in result.output and "nothing was written" in result.output
+    assert _sha(db) == before
+    target = tmp_path / "saved.db"
+    result = run("--db", str(db), "doctor", "--recover", str(target))
+    assert result.exit_code == 0, result.output
+    assert f"Recovered into {target}" in result.output
+    assert _sha(db) == before  # the damaged file is not changed
+    assert 0 < entries_in(target) <= 400
+    result = run("--db", str(target), "search", "术语1", "--brief")
+    assert result.exit_code == 0, result.output

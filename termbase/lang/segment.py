@@ -5,14 +5,52 @@ silences jieba's start-up logging, and lets callers add known terms
 (``add_words``) so that termbase terms stay whole.  jieba costs about a
 second to load its dictionary, so it is imported on first use only, and
 never on the search path.
+
+jieba caches its dictionary with ``marshal`` in the shared temporary folder
+(``/tmp/jieba.cache``) by default, where anyone can plant a file that it then
+loads.  termbase's tokenizers keep the cache in the user's own cache folder
+(:func:`cache_dir`), private to them.
 """
 
 from __future__ import annotations
 
 import functools
 import logging
+import os
+import stat
+import tempfile
 from collections.abc import Iterable
 from typing import Any
+
+
+@functools.lru_cache(maxsize=1)
+def cache_dir() -> str:
+    """termbase's folder in the user's cache directory (made private, 0700).
+
+    A folder that another user owns or may write into is not trusted: a
+    private temporary folder is used instead (the cache is then rebuilt).
+    """
+    import platformdirs
+
+    path = platformdirs.user_cache_dir("termbase", appauthor=False)
+    try:
+        os.makedirs(path, mode=0o700, exist_ok=True)
+        info = os.stat(path)
+        if info.st_uid == os.getuid() and not info.st_mode & (stat.S_IWGRP | stat.S_IWOTH):
+            return path
+    except OSError:
+        pass
+    return tempfile.mkdtemp(prefix="termbase-cache-")
+
+
+def _new_tokenizer() -> Any:
+    """A jieba tokenizer whose dictionary cache lives in :func:`cache_dir`."""
+    import jieba
+
+    tok = jieba.Tokenizer()
+    tok.tmp_dir = cache_dir()
+    tok.initialize()
+    return tok
 
 
 @functools.lru_cache(maxsize=1)
@@ -22,9 +60,7 @@ def tokenizer() -> Any:
 
     jieba.setLogLevel(logging.WARNING)
     logging.getLogger("jieba").setLevel(logging.WARNING)
-    tok = jieba.Tokenizer()
-    tok.initialize()
-    return tok
+    return _new_tokenizer()
 
 
 def add_words(words: Iterable[str], freq: int | None = None) -> None:
@@ -47,12 +83,8 @@ def _term_tokenizer() -> Any:
     Kept apart from :func:`tokenizer` so that teaching it terms never changes
     word boundaries elsewhere (pinyin written by word, for one).
     """
-    import jieba
-
     tokenizer()  # logging silenced, dictionary cached
-    tok = jieba.Tokenizer()
-    tok.initialize()
-    return tok
+    return _new_tokenizer()
 
 
 @functools.lru_cache(maxsize=1)

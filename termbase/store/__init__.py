@@ -214,7 +214,7 @@ def _open_error(path: str, exc: sqlite3.DatabaseError) -> DatabaseError:
     if "locked" in text or "busy" in text:
         return LockedError(
             f"{path}: the database is locked by another process (an import, a restore, the "
-            f"terminal app?) and stayed locked for {BUSY_TIMEOUT_MS // 1000} s; try again "
+            f"terminal app?) and stayed locked for {BUSY_TIMEOUT_MS / 1000:g} s; try again "
             "when it has finished"
         )
     if "readonly" in text or "read-only" in text:
@@ -257,6 +257,127 @@ def check_backup(path: str) -> int:
     if problem:
         raise DatabaseError(f"{path}: {problem}; nothing was restored. Choose another backup")
     return version
+
+
+#: What a recovery copies: the tables users made, parents first.  The rest (search keys,
+#: full-text and TM indexes, the migrations list) is built again by the new file.
+RECOVERED_TABLES = (
+    "sources",
+    "entries",
+    "entry_sources",
+    "terms",
+    "contexts",
+    "history",
+    "entry_redirects",
+    "id_counters",
+    "import_batches",
+    "pending_changes",
+    "segments",
+    "users",
+    "tokens",
+)
+
+#: Rows skipped at a time past a page SQLite cannot read, and how often to try.
+_SKIP_ROWS = 1000
+_MAX_SKIPS = 10_000
+
+
+def diagnose(path: str) -> list[str]:
+    """What is wrong with the file at *path*, read-only, whatever its state ([] if sound).
+
+    For ``termbase doctor`` when the file cannot be opened as a termbase at all.
+    """
+    try:
+        conn = _connect(path, readonly=True)
+    except sqlite3.DatabaseError as exc:
+        return [f"SQLite cannot open the file ({exc})"]
+    problems: list[str] = []
+    try:
+        try:
+            problems += [r[0] for r in conn.execute("PRAGMA integrity_check(20)") if r[0] != "ok"]
+        except sqlite3.DatabaseError as exc:
+            problems.append(f"SQLite cannot read the file ({exc})")
+        try:
+            tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master")}
+            problems += [f"table {t} is missing" for t in RECOVERED_TABLES[:6] if t not in tables]
+        except sqlite3.DatabaseError as exc:
+            problems.append(f"the list of tables cannot be read ({exc})")
+    finally:
+        conn.close()
+    return problems
+
+
+def _salvage(src: sqlite3.Connection, table: str, columns: list[str]) -> Iterator[tuple[Any, ...]]:
+    """The rows of *table* SQLite can still read, in rowid order, skipping damaged pages."""
+    names = ", ".join(columns)
+    last = -(1 << 63)
+    for _ in range(_MAX_SKIPS):
+        try:
+            for row in src.execute(
+                f"SELECT rowid, {names} FROM {table} WHERE rowid > ? ORDER BY rowid", (last,)
+            ):
+                last = row[0]
+                yield tuple(row[1:])
+            return
+        except sqlite3.DatabaseError:
+            last += _SKIP_ROWS  # past the page that cannot be read
+
+
+def recover(source: str, target: str) -> dict[str, tuple[int, int]]:
+    """Copy every row SQLite can still read from the damaged *source* into a new *target*.
+
+    *target* must not exist; it gets the current schema, the rows, and a
+    search index built anew.  *source* is opened read-only and not changed.
+    Returns, per table, (rows recovered, rows the source claims to have) —
+    the claim is -1 when even counting fails.
+    """
+    if os.path.lexists(target):
+        raise DatabaseError(f"{target}: already exists; recover into a new file")
+    try:
+        src = _connect(source, readonly=True)
+    except sqlite3.DatabaseError as exc:
+        raise _open_error(source, exc) from exc
+    counts: dict[str, tuple[int, int]] = {}
+    dest = Store(target)
+    try:
+        try:
+            present = {r[0] for r in src.execute("SELECT name FROM sqlite_master")}
+        except sqlite3.DatabaseError as exc:
+            raise DatabaseError(f"{source}: even the list of tables is unreadable ({exc})") from exc
+        dest.conn.execute("PRAGMA foreign_keys = OFF")  # keep a row whose parent was lost
+        with dest.transaction() as conn:
+            for table in RECOVERED_TABLES:
+                if table not in present:
+                    continue
+                try:
+                    theirs = [r[1] for r in src.execute(f"PRAGMA table_info({table})")]
+                    claimed = int(src.execute(f"SELECT count(*) FROM {table}").fetchone()[0])
+                except sqlite3.DatabaseError:
+                    claimed = -1
+                    theirs = theirs if "theirs" in locals() else []
+                ours = [r[1] for r in conn.execute(f"PRAGMA table_info({table})")]
+                columns = [c for c in ours if c in theirs]
+                if not columns:
+                    continue
+                conn.execute(f"DELETE FROM {table}")
+                marks = ", ".join("?" * len(columns))
+                cur = conn.executemany(
+                    f"INSERT OR IGNORE INTO {table} ({', '.join(columns)}) VALUES ({marks})",
+                    _salvage(src, table, columns),
+                )
+                counts[table] = (max(cur.rowcount, 0), claimed)
+        dest.conn.execute("PRAGMA foreign_keys = ON")
+        dest.reindex()
+    except BaseException:
+        dest.close()
+        for suffix in ("", "-wal", "-shm"):
+            with contextlib.suppress(OSError):
+                os.unlink(target + suffix)
+        raise
+    finally:
+        src.close()
+    dest.close()
+    return counts
 
 
 class Store(ModerationStore):
@@ -425,7 +546,7 @@ class Store(ModerationStore):
         if "locked" in text or "busy" in text:
             return LockedError(
                 f"{self.path}: another process (an import, a restore, the terminal app?) held "
-                f"the write lock for {BUSY_TIMEOUT_MS // 1000} s; nothing was written. Try "
+                f"the write lock for {BUSY_TIMEOUT_MS / 1000:g} s; nothing was written. Try "
                 "again when it has finished"
             )
         if "readonly" in text or "read-only" in text:
@@ -1249,6 +1370,40 @@ class Store(ModerationStore):
                 "'termbase doctor --repair' to rebuild it"
             )
         return problems
+
+    def health(self, *, repair: bool = False) -> tuple[list[str], str]:
+        """Problems found by every check, and the file's state.
+
+        The state is ``"ok"`` (every check ran), ``"incomplete"`` (an index
+        table is gone: the checks that need it did not run) or ``"damaged"``
+        (SQLite cannot read the file, or a table of data is gone).  A check
+        SQLite cannot run reports that instead of raising; *repair* (missing
+        indexes, the search index) is attempted only on a sound file.
+        """
+        problems: list[str] = []
+        try:
+            problems += self.integrity_problems()
+        except sqlite3.DatabaseError as exc:
+            problems.append(f"SQLite cannot read the file ({exc})")
+        if problems and not all(p.startswith("foreign key:") for p in problems):
+            return problems, "damaged"
+        try:
+            schema = self.schema_problems()
+            missing = {p.split()[1] for p in schema if p.startswith("table ")}
+            if missing and repair:
+                schema = self.schema_problems(repair=True)  # indexes made again
+            if missing:
+                return problems + schema, (
+                    "damaged" if missing & set(RECOVERED_TABLES) else "incomplete"
+                )
+            if repair:
+                self.schema_problems(repair=True)
+                self.reindex()
+            problems += self.schema_problems() + self.consistency_problems()
+        except sqlite3.DatabaseError as exc:
+            problems.append(f"SQLite cannot read the file ({exc})")
+            return problems, "damaged"
+        return problems, "ok"
 
     def integrity_problems(self) -> list[str]:
         """Problems found by SQLite's integrity and foreign-key checks ([] when healthy)."""
