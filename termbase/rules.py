@@ -329,7 +329,10 @@ def diff(before: Entry, after: Entry) -> list[str]:
                 None,
             )
         if old is None:
-            lines.append(f"+ {_label(term)} ({term.status.value})")
+            extra = f" — note: {term.note}" if term.note else ""
+            if term.source is not None:
+                extra += f" — source: {term.source.citation() or term.source.title}"
+            lines.append(f"+ {_label(term)} ({term.status.value}){extra}")
             for ctx in term.contexts:
                 lines.append(f"+   context: {ctx.text}")
             continue

@@ -573,3 +573,15 @@ def test_recognize_export_writes_approved_entries_by_default(
 
 
 PROPOSED_EN = "new quality productive forces"
+
+
+def test_review_diff_shows_the_rows_note_and_source(tb: Termbase, tmp_path: Path) -> None:
+    entry = approved(tb)
+    csv = tmp_path / "rows.csv"
+    csv.write_text("zh,en,note,citation\n高质量发展,quality development,a row note,China Daily\n")
+    tb.import_file(csv)
+    [item] = tb.review_items()
+    assert (item.entry_id, item.diff) == (
+        entry.id,
+        ["+ en 'quality development' (admitted) — note: a row note — source: China Daily"],
+    )
