@@ -11,11 +11,12 @@ No I/O and no HTTP here; imported by the server and by the remote client.
 
 from __future__ import annotations
 
+import enum
 import functools
 import importlib
 import types
 import typing
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, fields, is_dataclass
 from typing import Any
 
@@ -155,16 +156,48 @@ def _same(value: Any) -> Any:
     return value
 
 
+#: Types that are already JSON values (an enum's type is a subclass, so not listed).
+_PLAIN = frozenset({str, int, float, bool, type(None)})
+
+
+def to_data(value: Any) -> Any:
+    """*value* as JSON-ready data: dataclasses as dicts of their fields, enums as values.
+
+    The same shape as :func:`dataclasses.asdict`, without its deep copies and
+    with plain fields copied in place (search-as-you-type answers are pages
+    of whole entries, encoded on every keystroke).
+    """
+    kind: Any = type(value)
+    if kind in _PLAIN:
+        return value
+    if isinstance(value, enum.Enum):
+        return value.value
+    names = _field_names(kind)
+    if names is not None:
+        fields_ = vars(value)
+        return {
+            name: v if type(v) in _PLAIN else to_data(v) for name in names for v in (fields_[name],)
+        }
+    if isinstance(value, (list, tuple, Iterator)):  # an iterator: a stream of entries
+        return [v if type(v) in _PLAIN else to_data(v) for v in value]
+    if isinstance(value, dict):
+        return {k: v if type(v) in _PLAIN else to_data(v) for k, v in value.items()}
+    return value
+
+
+@functools.lru_cache(maxsize=256)
+def _field_names(cls: Any) -> tuple[str, ...] | None:
+    return tuple(f.name for f in fields(cls)) if is_dataclass(cls) else None
+
+
 def one(path: str) -> Codec:
     """The codec of the dataclass ``module:Class`` (its ``asdict`` form)."""
-    return Codec(lambda v: None if v is None else asdict(v), lambda d: from_data(_class(path), d))
+    return Codec(to_data, lambda d: from_data(_class(path), d))
 
 
 def many(path: str) -> Codec:
     """The codec of a list of the dataclass ``module:Class``."""
-    return Codec(
-        lambda v: [asdict(x) for x in v], lambda d: [from_data(_class(path), x) for x in d]
-    )
+    return Codec(to_data, lambda d: [from_data(_class(path), x) for x in d])
 
 
 CODECS: dict[str, Codec] = {

@@ -98,16 +98,12 @@ class RateLimit:
 
 
 class Facades:
-    """Facades on the same database file, one per worker thread and acting user.
+    """One facade per worker thread on the same database file (SQLite connections are per thread).
 
-    SQLite connections are per thread, and a facade acts as its user and
-    role in everything it writes (the facade's review rules decide with that
-    role; the TM it opens keeps the user too), so a thread keeps a few
-    facades, one per user it served lately.
+    Before each call the thread's facade takes the acting user and role (the
+    facade's review rules decide with that role); its translation memory,
+    which keeps the user it was opened for, is reopened when the user changes.
     """
-
-    #: Facades a worker thread keeps open (the least recently used is closed).
-    PER_THREAD = 8
 
     def __init__(self, path: str) -> None:
         self.path = path
@@ -117,28 +113,19 @@ class Facades:
 
     def get(self, actor: Actor) -> Termbase:
         """This thread's facade acting as *actor*."""
-        mine: dict[tuple[str, Role], Termbase] | None = getattr(self._local, "facades", None)
-        if mine is None:
-            mine = self._local.facades = {}
-        key = (actor.name, actor.role)
-        tb = mine.pop(key, None)
+        tb: Termbase | None = getattr(self._local, "tb", None)
         if tb is None:
             tb = Termbase(self.path, user=actor.name or ANONYMOUS, role=actor.role, seed=False)
+            self._local.tb = tb
             with self._lock:
                 self._all.append(tb)
-            if len(mine) >= self.PER_THREAD:
-                oldest = next(iter(mine))
-                self._close(mine.pop(oldest))
-        mine[key] = tb  # most recently used last
+        elif (tb.user, tb.role) != (actor.name or ANONYMOUS, actor.role):
+            tb.user, tb.role = actor.name or ANONYMOUS, actor.role
+            tb._tm = None  # reopened for this user on first use
         return tb
 
-    def _close(self, tb: Termbase) -> None:
-        with self._lock:
-            self._all.remove(tb)
-        tb.close()
-
     def close(self) -> None:
-        """Close every facade."""
+        """Close every thread's facade."""
         with self._lock:
             for tb in self._all:
                 tb.close()
@@ -340,23 +327,40 @@ def make_handler(server: Server, op: Op) -> Callable[[Request], Any]:
     """The endpoint of one op."""
     file_param = "target" if op.name == "backup" else "path"
 
+    def answer(request: Request, args: dict[str, Any] | Exception) -> Response:
+        """Who asks, may they, the call and its JSON: one worker-thread hop per request."""
+        try:
+            actor = server.actor(request, cookie_ok=op.method == "GET")
+            if isinstance(args, Exception):
+                raise args  # bad arguments are reported to those who may send them
+            permit(actor, op, args)
+            result = _call(server.facades.get(actor), op, args)
+            return JSONResponse({"result": wire.CODECS[op.result].encode(result)})
+        except TermbaseError as exc:
+            return error_response(exc)
+
     async def endpoint(request: Request) -> Response:
+        if not op.transfer:
+            try:
+                args: dict[str, Any] | Exception = await parse_args(request, op)
+            except TermbaseError as exc:
+                args = exc
+            return await run_in_threadpool(answer, request, args)
         workdir = ""
         shown: dict[str, str] = {}  # server temp path -> the client's file name
         try:
             actor = await run_in_threadpool(server.actor, request, cookie_ok=op.method == "GET")
             args = await parse_args(request, op)
             permit(actor, op, args)
-            if op.transfer:
-                workdir = tempfile.mkdtemp(prefix="termbase-serve-")
-                client_name = request.query_params.get("filename", "") or args.get(file_param, "")
-                local = os.path.join(workdir, _safe_name(str(client_name), "upload"))
-                args[file_param] = local
-                shown[local] = str(client_name)
-                if op.transfer == "upload":
-                    body = await _read_limited(request, server.settings.max_upload_bytes)
-                    with open(local, "wb") as fh:
-                        fh.write(body)
+            workdir = tempfile.mkdtemp(prefix="termbase-serve-")
+            client_name = request.query_params.get("filename", "") or args.get(file_param, "")
+            local = os.path.join(workdir, _safe_name(str(client_name), "upload"))
+            args[file_param] = local
+            shown[local] = str(client_name)
+            if op.transfer == "upload":
+                body = await _read_limited(request, server.settings.max_upload_bytes)
+                with open(local, "wb") as fh:
+                    fh.write(body)
             result = await run_in_threadpool(lambda: _call(server.facades.get(actor), op, args))
             if op.transfer == "download":
                 cleanup = BackgroundTask(shutil.rmtree, workdir, True)
