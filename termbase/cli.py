@@ -737,14 +737,20 @@ def export(
 
 # --------------------------------------------------------------------- tui
 @cli.command()
+@click.option(
+    "--server", metavar="URL", help="Open the team server at URL (as the global --server does)."
+)
 @pass_state
-def tui(state: State) -> None:
+def tui(state: State, server: str | None = None) -> None:
     """Open the terminal app (the default when no command is given).
 
     \b
-    Example:
+    Examples:
       termbase tui
+      termbase tui --server https://terms.example.org
     """
+    if server:
+        state.server = server
     try:
         from tui.app import make_app
     except ImportError as exc:  # pragma: no cover - broken installation
