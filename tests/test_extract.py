@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import json
-import math
-from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -12,7 +10,7 @@ from click.testing import CliRunner
 
 from termbase import Termbase
 from termbase.cli import cli
-from termbase.extract import c_value
+from termbase.extract import extract, select
 
 from .test_qa import make_qa_termbase
 
@@ -32,20 +30,24 @@ def qtb(tmp_path: Path):
     base.close()
 
 
-def test_c_value_by_hand() -> None:
-    freq = Counter({("a", "b", "c"): 3, ("a", "b"): 5, ("b", "c"): 3, ("d",): 1})
-    scores = c_value(freq)
-    # abc: log2(4) * 3 = 6; ab: log2(3) * (5 - 3); bc: log2(3) * (3 - 3); d below min_freq
-    assert scores == {
-        ("a", "b", "c"): 6.0,
-        ("a", "b"): math.log2(3) * 2,
-        ("b", "c"): 0.0,
+def test_select_takes_maximal_phrases_by_hand() -> None:
+    # "a b c" 3 times; "a b" 5 times, 3 inside "a b c": 2 of its own (40 %): kept;
+    # "b c" 3 times, all inside "a b c": a fragment; "d" once: below min_freq
+    occurrences = {
+        ("a", "b", "c"): [(0, 0, 3), (1, 0, 3), (2, 0, 3)],
+        ("a", "b"): [(0, 0, 2), (1, 0, 2), (2, 0, 2), (3, 0, 2), (4, 0, 2)],
+        ("b", "c"): [(0, 1, 3), (1, 1, 3), (2, 1, 3)],
+        ("d",): [(5, 0, 1)],
     }
+    assert select(occurrences, lambda run, start, end: False) == {("a", "b", "c"): 3, ("a", "b"): 2}
+    # "a b" followed by another word of a phrase in all its own occurrences: cut
+    assert select(occurrences, lambda run, start, end: end == 2 and run > 2) == {("a", "b", "c"): 3}
 
 
 def test_chinese_candidates_keep_known_terms_out(qtb: Termbase) -> None:
     got = [(c.text, c.frequency) for c in qtb.extract(ZH_TEXT)]
-    assert got == [("人工智能治理体系", 3), ("数字经济", 4), ("数据安全监管机制", 2), ("经济", 5)]
+    # 经济 is general vocabulary (and mostly inside 数字经济): not a candidate
+    assert got == [("人工智能治理体系", 3), ("数字经济", 4), ("数据安全监管机制", 2)]
     first = qtb.extract(ZH_TEXT)[0]
     assert first.contexts[0] == "我们要完善人工智能治理体系，健全数据安全监管机制。"
 
@@ -101,3 +103,46 @@ def test_paper_candidates_skip_known_renderings(qtb: Termbase) -> None:
     assert "national security" not in texts  # a rendering in the termbase
     assert "new development pattern" not in texts
     assert "productive forces" in texts
+
+
+def test_fragments_of_longer_candidates_are_dropped() -> None:
+    """Issue 16, item 20: "chain resilience" of "supply chain resilience" is no term;
+    nor is "new quality", always cut from a longer phrase."""
+    text = (
+        "We must improve supply chain resilience. Supply chain resilience matters. "
+        "Industrial supply chain resilience grows. Supply chain resilience is key. "
+        "New quality productive forces rise. We foster new quality productive forces. "
+        "New quality national security capabilities help. We build new quality national "
+        "security capabilities.\n"
+    )
+    texts = [c.text for c in extract(None, None, text)]
+    assert "supply chain resilience" in texts
+    assert "new quality productive forces" in texts
+    assert not {"chain resilience", "new quality", "quality productive forces"} & set(texts)
+
+
+def test_general_chinese_words_are_not_candidates() -> None:
+    text = "加强基础设施建设。国家建设体系。基础建设国家体系。建设国家。基础体系建设。\n" * 2
+    texts = [c.text for c in extract(None, None, text)]
+    assert not {"基础", "建设", "国家", "体系"} & set(texts)
+
+
+@pytest.mark.skipif(not PAPER.exists(), reason="shared/paper not present")
+def test_paper_top_candidates_are_maximal_phrases() -> None:
+    texts = [c.text for c in extract(None, None, PAPER.read_text(encoding="utf-8"), limit=50)]
+    assert texts[:3] == [
+        "new quality productive forces",
+        "new quality national security capabilities",
+        "national security",
+    ]
+    fragments = {
+        "new quality",
+        "quality productive forces",
+        "security capabilities",
+        "security architecture",
+        "new development",
+        "China's new",
+        "holistic approach",
+        "development pattern",
+    }
+    assert not fragments & set(texts)
