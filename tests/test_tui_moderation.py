@@ -229,3 +229,31 @@ async def test_approving_needs_an_english_rendering(tb: Termbase) -> None:
             screen.query_one("#entry-status").render()
         )
     assert tb.get(only_zh.id).review is Review.PROPOSED
+
+
+async def test_review_queue_of_one_import(tb: Termbase, tmp_path: Path) -> None:
+    csv = tmp_path / "in.csv"
+    csv.write_text("zh,en\n高质量发展,quality development\n绿色发展,green development\n")
+    tb.add(Entry(terms=[Term("安全", "zh-CN"), Term("security", "en")]))  # not from the import
+    batch = tb.import_file(csv).batch_id
+    app = make_app(tb)
+    async with app.run_test(size=(100, 40)) as pilot:
+        app.action_review_import()
+        await pilot.pause()
+        ask = app.screen
+        assert isinstance(ask, AskModal) and "#1 in.csv" in ask.question
+        await pilot.press(*str(batch), "enter")
+        await pilot.pause()
+        queue = app.screen
+        assert isinstance(queue, ReviewQueueScreen)
+        assert queue.title == "Review queue: 1 of 2"
+        assert "+ en 'quality development' (admitted)" in str(
+            queue.query_one("#entry-details").render()
+        )
+        await pilot.press("a")  # accept the change to the approved entry
+        await pilot.pause()
+        assert queue.title == "Review queue: 2 of 2"
+        await pilot.press("a")
+        await pilot.pause()
+    assert "quality development" in [t.text for t in tb.get(1).terms]
+    assert [e.review for e in tb.entries()] == [Review.APPROVED, Review.PROPOSED, Review.APPROVED]

@@ -264,6 +264,33 @@ class TermbaseApp(App[None]):
         self.entry_changed()
         self.open_entry(saved.id or 0)
 
+    def action_review_import(self) -> None:
+        """Ask for an import batch and walk what it proposed."""
+        batches = self.tb.imports(limit=5)
+        recent = ", ".join(f"#{b.id} {b.origin}" for b in batches) or "none yet"
+
+        def chosen(answer: str | None) -> None:
+            if not answer:
+                return
+            if not answer.lstrip("#").isdigit():
+                self.show_error(f"{answer!r} is not an import number.")
+                return
+            batch = int(answer.lstrip("#"))
+            try:
+                items = self.tb.review_items(batch=batch)
+            except TermbaseError as exc:
+                self.show_error(str(exc))
+                return
+            ids = list(dict.fromkeys(i.entry_id for i in items))
+            if not ids:
+                self.notify(f"Nothing from import #{batch} waits for review.")
+                return
+            self.push_screen(ReviewQueueScreen(ids))
+
+        self.push_screen(
+            AskModal(f"Review which import? Recent: {recent}", "import number"), chosen
+        )
+
     def action_undelete(self) -> None:
         """Ask for the id of a deleted entry and bring it back."""
 
@@ -312,6 +339,11 @@ class TermbaseApp(App[None]):
             yield SystemCommand(dest.label, dest.help, lambda d=dest: d.open(self))
         yield SystemCommand(
             "Undelete an entry", "Bring a deleted entry back under its id", self.action_undelete
+        )
+        yield SystemCommand(
+            "Review one import",
+            "Walk what an import proposed (its batch number: termbase imports)",
+            self.action_review_import,
         )
         for name, label, help_text in getattr(screen, "COMMANDS_HERE", ()):
             yield SystemCommand(label, help_text, lambda n=name: screen.run_action(n))
