@@ -519,7 +519,7 @@ class Termbase(ModerationMixin):
         assert self._recognizer is not None
         return self._recognizer[2]
 
-    def recognize(self, units: list[str]) -> tuple[list[Found], EntryCache]:
+    def recognize(self, units: Iterable[str]) -> tuple[list[Found], EntryCache]:
         """Known terms in *units* (texts): ``(found, entry cache)``; see :mod:`termbase.qa`."""
         from termbase import qa
 
@@ -532,7 +532,7 @@ class Termbase(ModerationMixin):
         bilingual file (TMX, XLIFF, PO, TSV; *format* or the extension says which)."""
         from termbase import qa
 
-        return self.recognize(qa.read_source_units(path, format))
+        return self.recognize(qa.iter_source_units(path, format))
 
     def write_glossary(self, entries: list[Entry], path: str, *, review: str = "approved") -> int:
         """Write *entries* (those a document uses) as a glossary: .tbx, .tmx, .csv or .po;

@@ -21,7 +21,7 @@ Contract:
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -68,10 +68,19 @@ def read_document(path: str) -> str:
 
 def read_source_units(path: str, format: str | None = None) -> list[str]:
     """Source texts of *path*: lines of a plain text file, or source sides of segments."""
+    return list(iter_source_units(path, format))
+
+
+def iter_source_units(path: str, format: str | None = None) -> Iterator[str]:
+    """:func:`read_source_units`, streamed (memory bounded by the longest unit)."""
+    from termbase.formats._io import iter_lines
+
     name = format or _bilingual_format(path)
     if name is None or name in ("text", "txt"):
-        return read_lines(path)
-    return [seg.source for seg in _read_segments(path, name)]
+        yield from iter_lines(path)
+        return
+    for seg in _read_segments(path, name):
+        yield seg.source
 
 
 def read_bilingual(
@@ -237,25 +246,51 @@ def targets_of(entry: Entry, target_lang: str) -> tuple[list[str], list[str]]:
 
 
 def recognize(
-    store: Store, rec: Recognizer, units: Sequence[str]
+    store: Store, rec: Recognizer, units: Iterable[str]
 ) -> tuple[list[Found], EntryCache]:
-    """Every known term in *units* (longest match first), with its renderings."""
+    """Every known term in *units* (longest match first), with its renderings.
+
+    *units* may be any iterable (a streamed file): they are searched in
+    batches of about :data:`RECOGNIZE_BATCH_CHARS` characters, so memory is
+    that batch plus the result, whatever the document's length.
+    """
     cache = EntryCache(store)
-    hits = rec.find_units(units)
-    cache.preload({i for _k, m in hits for i in m.entry_ids})
     found: list[Found] = []
     # what a term resolves to, worked out once per term, not per occurrence
     resolved: dict[tuple[tuple[int, ...], str], tuple[int, str, list[str], list[str], str]] = {}
-    with gc_paused():  # a Found per occurrence: millions in a long document, no cycles
-        for index, m in hits:
-            known = resolved.get((m.entry_ids, m.lang))
-            if known is None:
-                entry = _best_entry(cache, m.entry_ids)
-                usable, avoid = targets_of(entry, "en" if m.lang == "zh" else "zh-CN")
-                known = (entry.id or 0, entry.zh, usable, avoid, entry.review.value)
-                resolved[(m.entry_ids, m.lang)] = known
-            found.append(Found(m.start, m.end, m.text, index + 1, *known))
+    first = 0
+    for batch in _batches(units, RECOGNIZE_BATCH_CHARS):
+        hits = rec.find_units(batch)
+        cache.preload({i for _k, m in hits for i in m.entry_ids})
+        with gc_paused():  # a Found per occurrence: millions in a long document, no cycles
+            for index, m in hits:
+                known = resolved.get((m.entry_ids, m.lang))
+                if known is None:
+                    entry = _best_entry(cache, m.entry_ids)
+                    usable, avoid = targets_of(entry, "en" if m.lang == "zh" else "zh-CN")
+                    known = (entry.id or 0, entry.zh, usable, avoid, entry.review.value)
+                    resolved[(m.entry_ids, m.lang)] = known
+                found.append(Found(m.start, m.end, m.text, first + index + 1, *known))
+        first += len(batch)
     return found, cache
+
+
+#: Characters of a document searched at once by :func:`recognize` (about a megabyte).
+RECOGNIZE_BATCH_CHARS = 1 << 18
+
+
+def _batches(units: Iterable[str], chars: int) -> Iterator[list[str]]:
+    """*units* in lists of about *chars* characters (a longer unit is a batch alone)."""
+    batch: list[str] = []
+    size = 0
+    for unit in units:
+        batch.append(unit)
+        size += len(unit) + 1
+        if size >= chars:
+            yield batch
+            batch, size = [], 0
+    if batch:
+        yield batch
 
 
 # ---------------------------------------------------------------- checking

@@ -12,6 +12,7 @@ from __future__ import annotations
 import codecs
 import io
 import os
+from collections.abc import Iterator
 
 from termbase.errors import FormatError
 from termbase.fileio import atomic_output
@@ -146,6 +147,28 @@ def read_text(path: str | os.PathLike[str], encoding: str | None = None) -> str:
             line=line,
         ) from exc
     return text.lstrip("\ufeff")
+
+
+def iter_lines(path: str | os.PathLike[str], encoding: str | None = None) -> Iterator[str]:
+    """The lines of a text file, decoded as :func:`read_text` does, without line ends.
+
+    Streams: memory stays bounded by the longest line, whatever the file's size.
+    """
+    p = check_readable_file(path)
+    with open(p, "rb") as fh:
+        head = fh.read(65536)
+    enc = text_encoding(encoding, p) if encoding else detect_encoding(head)
+    number = 0
+    with open(p, encoding=enc, errors="strict", newline=None) as fh:
+        try:
+            for number, line in enumerate(fh, 1):
+                yield (line.lstrip("\ufeff") if number == 1 else line).rstrip("\n")
+        except UnicodeDecodeError as exc:
+            raise FormatError(
+                f"bytes not valid {enc}; save the file as UTF-8 or pass --encoding",
+                path=p,
+                line=decode_error_line(p, enc) or number + 1,
+            ) from exc
 
 
 def open_text(path: str | os.PathLike[str], encoding: str | None = None) -> io.StringIO:

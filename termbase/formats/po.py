@@ -109,11 +109,39 @@ def _decode(p: str, data: bytes) -> str:
         ) from exc
 
 
+#: What may begin a line of a PO file: keywords, strings, comments (and blank lines).
+_PO_LINE = re.compile(rb"\s*(?:$|#|\"|msgid|msgstr|msgctxt|msgid_plural)")
+
+
+def _check_head(p: str, head: bytes) -> None:
+    """Refuse a file whose first line is not PO, before reading the rest.
+
+    polib needs the whole text in memory; without this, a gigabyte of
+    something else named ``.po`` was read whole before its first line failed.
+    """
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or head[:2].count(0):
+        return  # _decode explains UTF-16
+    lines = head.removeprefix(codecs.BOM_UTF8).split(b"\n")
+    for number, line in enumerate(lines[:-1] if len(lines) > 1 else lines, 1):
+        if not line.strip():
+            continue
+        if not _PO_LINE.match(line):
+            raise FormatError(
+                "not a PO file: the line starts with neither msgid, msgstr, msgctxt, a "
+                "quoted string nor a comment",
+                path=p,
+                line=number,
+            )
+        return  # the first line that says something is PO-like: polib judges the rest
+
+
 def _load(path: str | os.PathLike[str]) -> Any:
     import polib
 
     p = check_readable_file(path)
     with open(p, "rb") as fh:
+        _check_head(p, fh.read(65536))
+        fh.seek(0)
         data = fh.read()
     if not data:
         raise FormatError("the file is empty (0 bytes)", path=p)
