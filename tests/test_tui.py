@@ -485,7 +485,7 @@ async def test_add_form_takes_typing_at_once(tb: Termbase) -> None:
 
 async def test_no_result_enter_adds_the_query_as_a_concept(tb: Termbase) -> None:
     app = make_app(tb)
-    async with app.run_test(size=(80, 24)) as pilot:
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
         screen = await _search(pilot, app, "全国碳市场")
         status = str(screen.query_one("#status-line").render())
         assert status == "No entries match '全国碳市场'. Enter adds it as a new concept."
@@ -497,6 +497,9 @@ async def test_no_result_enter_adds_the_query_as_a_concept(tb: Termbase) -> None
         await pilot.press("tab", *"national carbon market", "ctrl+s")
         await pilot.pause()
         assert isinstance(app.screen, EntryScreen)
+        assert not app._notifications  # said on the status line, not over the evidence
+        status = str(app.screen.query_one("#entry-status").render())
+        assert status.startswith("Saved #3 全国碳市场"), status
     assert tb.search("全国碳市场")[0].entry.en == "national carbon market"
 
 

@@ -221,9 +221,9 @@ class TermbaseApp(App[None]):
             if isinstance(screen, SearchScreen):
                 screen.refresh_results()
 
-    def open_entry(self, entry_id: int) -> None:
-        """Show one entry."""
-        self.push_screen(EntryScreen(entry_id))
+    def open_entry(self, entry_id: int, message: str = "") -> None:
+        """Show one entry (with *message* on its status line)."""
+        self.push_screen(EntryScreen(entry_id, message))
 
     def concept_added(self, entry: Any) -> None:
         """Save the concept the form built (None: the form was cancelled)."""
@@ -260,9 +260,9 @@ class TermbaseApp(App[None]):
         self._concept_saved(saved)
 
     def _concept_saved(self, saved: Any) -> None:
-        self.notify(f"Saved #{saved.id} {saved.zh} ({saved.review.value}).")
         self.entry_changed()
-        self.open_entry(saved.id or 0)
+        # said on the entry's status line: a toast would cover its evidence
+        self.open_entry(saved.id or 0, f"Saved #{saved.id} {saved.zh} ({saved.review.value}).")
 
     def action_review_import(self) -> None:
         """Ask for an import batch and walk what it proposed."""

@@ -73,11 +73,12 @@ class EntryScreen(Screen[None]):
         ("back", "Back", "Leave this entry"),
     ]
 
-    def __init__(self, entry_id: int) -> None:
+    def __init__(self, entry_id: int, message: str = "") -> None:
         super().__init__()
         self.entry_id = entry_id
         self.entry: Entry | None = None
         self.terms: list[Term] = []
+        self.message = message  # shown on the status line when the entry opens
 
     @property
     def tb_app(self) -> TermbaseApp:
@@ -110,6 +111,8 @@ class EntryScreen(Screen[None]):
         table.add_column("Term", key="term", width=self.term_width(self.size.width or 80))
         self.reload()
         table.focus()
+        if self.message:
+            self.say(self.message)
 
     @staticmethod
     def term_width(width: int) -> int:
