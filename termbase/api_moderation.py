@@ -581,9 +581,12 @@ class ModerationMixin:
         actor: Actor | str | None = None,
         expected_version: int | None = None,
         comment: str = "",
+        add_source: Source | None = None,
+        remove_source: int | None = None,
         **fields: str,
     ) -> Entry:
-        """Change concept fields: ``subject``, ``definition``, ``definition_zh``, ``note``."""
+        """Change concept fields: ``subject``, ``definition``, ``definition_zh``, ``note``;
+        cite one more source of the concept, or remove one (by position, from 0)."""
         unknown = set(fields) - set(rules.EDITABLE_FIELDS)
         if unknown:
             raise InvalidValueError(
@@ -594,7 +597,20 @@ class ModerationMixin:
         def apply(entry: Entry) -> str:
             for name, value in fields.items():
                 setattr(entry, name, value)
-            return "edited " + ", ".join(sorted(fields))
+            what = sorted(fields)
+            if remove_source is not None:
+                if not 0 <= remove_source < len(entry.sources):
+                    raise InvalidValueError(
+                        f"entry #{entry.id} cites {len(entry.sources)} sources; give a number "
+                        f"from 0 to {len(entry.sources) - 1}"
+                    )
+                what.append(f"removed source {entry.sources.pop(remove_source).title!r}")
+            if add_source is not None:
+                if not (add_source.title or add_source.url).strip():
+                    raise InvalidValueError("a source needs a title or a URL")
+                entry.sources.append(add_source)
+                what.append(f"added source {add_source.title!r}")
+            return "edited " + ", ".join(what)
 
         return self._change(ref, expected_version, "edit", actor, comment, apply)
 

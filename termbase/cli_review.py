@@ -267,6 +267,11 @@ def review(
 @click.option("--definition", help="English definition.")
 @click.option("--definition-zh", help="Chinese definition.")
 @click.option("--note", help="Concept note.")
+@click.option("--add-source", "source_title", help="Cite one more source of the concept (title).")
+@click.option("--source-author", default="", help="Author of --add-source.")
+@click.option("--source-date", default="", help="Date of --add-source.")
+@click.option("--source-url", default="", help="URL of --add-source.")
+@click.option("--remove-source", type=int, metavar="N", help="Remove cited source N (from 0).")
 @click.option("--comment", default="", help="Why (kept in the history).")
 @expected_version_option()
 @pass_state
@@ -277,6 +282,11 @@ def edit(
     definition: str | None,
     definition_zh: str | None,
     note: str | None,
+    source_title: str | None,
+    source_author: str,
+    source_date: str,
+    source_url: str,
+    remove_source: int | None,
     comment: str,
     expected: int | None,
 ) -> None:
@@ -296,15 +306,23 @@ def edit(
         }.items()
         if v is not None
     }
-    if not fields:
+    source = _source(source_title, source_author, source_date, source_url)
+    if not fields and source is None and remove_source is None:
         raise click.UsageError(
-            "say what to change: --subject, --definition, --definition-zh, --note"
+            "say what to change: --subject, --definition, --definition-zh, --note, "
+            "--add-source, --remove-source"
         )
     tb = state.open()
     before = Before(tb, entry_id)
-    report_write(
-        tb, before, tb.edit(entry_id, expected_version=expected, comment=comment, **fields)
+    entry = tb.edit(
+        entry_id,
+        expected_version=expected,
+        comment=comment,
+        add_source=source,
+        remove_source=remove_source,
+        **fields,
     )
+    report_write(tb, before, entry)
 
 
 def _source(title: str | None, author: str, date: str, url: str) -> Source | None:

@@ -585,3 +585,22 @@ def test_review_diff_shows_the_rows_note_and_source(tb: Termbase, tmp_path: Path
         entry.id,
         ["+ en 'quality development' (admitted) — note: a row note — source: China Daily"],
     )
+
+
+def test_cli_edit_concept_sources(run, base: int) -> None:
+    out = run(
+        "edit",
+        str(base),
+        "--add-source",
+        "Report to the 20th National Congress",
+        "--source-url",
+        "https://www.example.org/report",
+        "--source-date",
+        "2022",
+    ).output
+    assert out == f"#{base} 高质量发展: changed (version 3).\n"
+    shown = json.loads(run("show", str(base), "--json").output)
+    assert [s["title"] for s in shown["sources"]] == ["Report to the 20th National Congress"]
+    run("edit", str(base), "--remove-source", "0")
+    assert json.loads(run("show", str(base), "--json").output)["sources"] == []
+    assert "removed source" in run("history", str(base)).output

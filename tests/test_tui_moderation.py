@@ -257,3 +257,17 @@ async def test_review_queue_of_one_import(tb: Termbase, tmp_path: Path) -> None:
         await pilot.pause()
     assert "quality development" in [t.text for t in tb.get(1).terms]
     assert [e.review for e in tb.entries()] == [Review.APPROVED, Review.PROPOSED, Review.APPROVED]
+
+
+async def test_edit_form_cites_a_new_source_of_the_concept(tb: Termbase) -> None:
+    app = make_app(tb)
+    async with app.run_test(size=(100, 40)) as pilot:
+        await _open(pilot, app, 1)
+        await pilot.press("e")
+        await pilot.pause()
+        app.screen.query_one("#source").value = "Report to the 20th National Congress"
+        app.screen.query_one("#url").value = "https://www.example.org/report"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, EntryScreen)
+    assert [s.url for s in tb.get(1).sources] == ["https://www.example.org/report"]

@@ -267,13 +267,16 @@ class EntryScreen(Screen[None]):
         assert self.entry is not None
         entry = self.entry
 
-        def edited(values: dict[str, str] | None) -> None:
+        def edited(values: dict[str, Any] | None) -> None:
             if values is None:
                 return
 
             def save(version: int) -> Entry:
                 fresh = self.tb_app.tb.get(self.entry_id)
                 fresh.version = version
+                source = values.pop("add_source", None)
+                if source is not None:
+                    fresh.sources.append(source)
                 for key, value in values.items():
                     setattr(fresh, key, value)
                 return self.tb_app.tb.update(fresh, comment="edited in the app")

@@ -400,7 +400,7 @@ def prefill(query: str) -> dict[str, str]:
 
 
 class EditEntryModal(_Form):
-    """Edit definitions, subject and note."""
+    """Edit definitions, subject and note; cite one more source of the concept."""
 
     TITLE_TEXT = "Edit the entry"
     FIELDS = [
@@ -408,7 +408,9 @@ class EditEntryModal(_Form):
         ("definition", "Definition", "in English"),
         ("definition_zh", "定义", "中文定义"),
         ("note", "Note", ""),
+        *[(f, f"New source: {label.lower()}", hint) for f, label, hint in SOURCE_FIELDS],
     ]
+    SOURCE_IDS = {f for f, _l, _h in SOURCE_FIELDS}
 
     def __init__(self, entry: Entry) -> None:
         super().__init__(
@@ -420,8 +422,19 @@ class EditEntryModal(_Form):
             }
         )
 
-    def build(self) -> dict[str, str] | None:
-        return {field_id: self.value(field_id) for field_id, _l, _p in self.FIELDS}
+    def build(self) -> dict[str, Any] | None:
+        """The concept fields, and ``add_source`` when a new source was given."""
+        if not _url_ok(self):
+            return None
+        values: dict[str, Any] = {
+            field_id: self.value(field_id)
+            for field_id, _l, _p in self.FIELDS
+            if field_id not in self.SOURCE_IDS
+        }
+        source = _source(self)
+        if source is not None:
+            values["add_source"] = source
+        return values
 
 
 #: Endings of SQLite's companion files, never a file to import or export.
