@@ -48,7 +48,7 @@ from __future__ import annotations
 import functools
 import operator
 import sqlite3
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 from termbase.lang import fold, fold_pinyin, fold_zh, han_positions, split_pinyin
@@ -391,9 +391,10 @@ class SearchIndex:
         subject: str | None = None,
         lang: str | None = None,
         source: str | None = None,
-    ) -> Iterator[tuple[int, int, str, int, str]]:
+    ) -> list[tuple[int, int, str, int, str]]:
         """``(term id, entry id, status, length, review)`` of the terms *term_ids*
         that pass the filters (language by prefix, source by title substring)."""
+        rows: list[tuple[int, int, str, int, str]] = []
         for chunk in in_batches(term_ids):
             sql = (
                 f"SELECT t.id, t.entry_id, t.status, length(t.text), e.review FROM terms t "
@@ -418,4 +419,5 @@ class SearchIndex:
                     "ON s.id = es.source_id WHERE es.entry_id = e.id AND s.title LIKE ?)"
                 )
                 params.append(f"%{source}%")
-            yield from self.conn.execute(sql, params)
+            rows.extend(self.conn.execute(sql, params).fetchall())
+        return rows
