@@ -218,3 +218,76 @@ def test_non_utf8_arguments_in_a_real_process(tmp_path: Path) -> None:
         assert done.returncode in (0, 1), (args, err)
         if done.returncode:
             assert err.startswith("Error: "), (args, err)
+
+
+# ----------------------------------------------------------- XLSX internals
+def _xlsx_parts() -> dict[str, bytes]:
+    import io
+    import zipfile
+
+    with zipfile.ZipFile(io.BytesIO(_sample_bytes()["xlsx"])) as book:
+        return {n: book.read(n) for n in book.namelist()}
+
+
+XLSX_MUTATIONS = ["shared-strings", "dimension", "dtd", "sheet-bytes"]
+
+
+@settings(
+    max_examples=int(os.environ.get("FUZZ_EXAMPLES", "80")),
+    derandomize="FUZZ_EXAMPLES" not in os.environ,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
+@given(data=st.data())
+def test_fuzz_xlsx_internals(tmp_path_factory, data) -> None:
+    """Shared strings, the sheet's <dimension>, a DTD, the sheet's bytes: a workbook
+    read succeeds or raises a TermbaseError, nothing else."""
+    import re
+    import zipfile
+
+    parts = _xlsx_parts()
+    sheet = next(n for n in parts if n.startswith("xl/worksheets/"))
+    kind = data.draw(st.sampled_from(XLSX_MUTATIONS))
+    if kind == "shared-strings":
+        items = data.draw(
+            st.lists(
+                st.text(max_size=20).map(lambda t: t.replace("<", "").replace("&", "")), max_size=5
+            )
+        )
+        count = data.draw(st.integers(-3, 10**12))
+        body = "".join(f"<si><t>{t}</t></si>" for t in items)
+        parts["xl/sharedStrings.xml"] = (
+            '<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
+            f'count="{count}" uniqueCount="{count}">{body}</sst>'
+        ).encode("utf-8", "surrogatepass")
+        # cells pointing into the table, some past its end
+        index = data.draw(st.integers(-2, 50))
+        parts[sheet] = re.sub(
+            rb'<c r="([A-Z]+[0-9]+)" t="inlineStr"><is><t>[^<]*</t></is></c>',
+            f'<c r="\\1" t="s"><v>{index}</v></c>'.encode(),
+            parts[sheet],
+            count=data.draw(st.integers(1, 6)),
+        )
+    elif kind == "dimension":
+        ref = data.draw(
+            st.sampled_from(["A1", "A1:B3", "A1:XFD1048576", "", "ZZZZ9", "B2:A1", "A0:A0"])
+            | st.text(alphabet="ABZ:0159", max_size=12)
+        )
+        parts[sheet] = re.sub(
+            rb'<dimension ref="[^"]*"/>', f'<dimension ref="{ref}"/>'.encode(), parts[sheet]
+        )
+    elif kind == "dtd":
+        name = data.draw(st.sampled_from(sorted(n for n in parts if n.endswith(".xml"))))
+        parts[name] = b'<!DOCTYPE x [<!ENTITY a "aaaaaaaa">]>' + parts[name]
+    else:
+        raw = bytearray(parts[sheet])
+        for _ in range(data.draw(st.integers(1, 4))):
+            pos = data.draw(st.integers(0, len(raw) - 1))
+            raw[pos] = data.draw(st.integers(0, 255))
+        parts[sheet] = bytes(raw)
+    path = tmp_path_factory.mktemp("xlsx") / "mutated.xlsx"
+    with zipfile.ZipFile(path, "w") as out:
+        for name, body in parts.items():
+            out.writestr(name, body)
+    with contextlib.suppress(TermbaseError):
+        list(get("xlsx").read(path))

@@ -686,3 +686,50 @@ def test_16_writes_refuse_a_damaged_database_and_recover_saves_the_rest(tmp_path
     assert 0 < entries_in(target) <= 400
     result = run("--db", str(target), "search", "术语1", "--brief")
     assert result.exit_code == 0, result.output
+
+
+# ------------------------------------------------------------------ item 13
+def test_13_two_concepts_with_one_tbx_id_are_an_error(db: Path, tmp_path: Path) -> None:
+    tbx = tmp_path / "dup.tbx"
+    concept = (
+        '<conceptEntry id="dup"><langSec xml:lang="zh"><termSec><term>{}</term></termSec>'
+        "</langSec></conceptEntry>\n"
+    )
+    tbx.write_text(
+        '<?xml version="1.0"?>\n<tbx type="TBX-Basic" style="dca" xml:lang="en" '
+        'xmlns="urn:iso:std:iso:30042:ed-2"><tbxHeader><fileDesc><sourceDesc><p>x</p>'
+        "</sourceDesc></fileDesc></tbxHeader><text><body>\n"
+        + concept.format("高质量发展")
+        + concept.format("统筹发展和安全")
+        + "</body></text></tbx>\n",
+        encoding="utf-8",
+    )
+    before = _checkpointed_sha(db)
+    result = run("--db", str(db), "import", str(tbx))
+    assert result.exit_code == 1
+    assert result.output.startswith(
+        f"Error: {tbx}:4: the concept id 'dup' was already given to the concept on line 3"
+    )
+    assert _checkpointed_sha(db) == before
+
+
+@pytest.mark.parametrize("skip", [[], ["--skip-bad-lines"]])
+def test_13_an_unclosed_csv_quote_does_not_swallow_rows(
+    db: Path, tmp_path: Path, skip: list[str]
+) -> None:
+    glossary = tmp_path / "q.csv"
+    glossary.write_text(
+        "高质量发展,high-quality development\n"
+        '"统筹,发展和安全,x\n'
+        "国家安全,national security\n"
+        "绿色发展,green development\n",
+        encoding="utf-8",
+    )
+    before = _checkpointed_sha(db)
+    result = run("--db", str(db), "import", str(glossary), *skip)
+    assert result.exit_code == 1
+    assert result.output.startswith(
+        f"Error: {glossary}:2: a quoted cell opened here is never closed: it would swallow "
+        "lines 2–4 into one cell."
+    )
+    assert _checkpointed_sha(db) == before

@@ -121,21 +121,24 @@ class _Lines:
         self.quoted = quoted  # CSV quoting: a '#' line inside a quoted cell is text
         self.number = 0
         self.comments: list[str] = []
+        self.inside = False
+        self.opened = 0  # the line of the last quote that opened a cell
 
     def __iter__(self) -> Iterator[str]:
-        inside = False
+        self.inside = False  # in a quoted cell that runs over the line end
         try:
             for line in self.fh:
                 self.number += 1
                 if self.number == 1:
                     line = line.lstrip("\ufeff")
-                if line.startswith("#") and not inside:
+                if line.startswith("#") and not self.inside:
                     if len(self.comments) < 5:
                         self.comments.append(line.rstrip("\r\n"))
                     yield ""  # keep csv's line numbers honest
                     continue
                 if self.quoted and line.count('"') % 2:
-                    inside = not inside
+                    self.inside = not self.inside
+                    self.opened = self.number
                 yield line
         except UnicodeDecodeError as exc:
             encoding = getattr(self.fh, "encoding", None) or exc.encoding
@@ -166,6 +169,14 @@ def _rows(p: str, options: dict[str, Any]) -> tuple[Iterator[tuple[int, list[str
         with fh_text:
             try:
                 for row in reader:
+                    if lines.inside:  # csv read to the end of the file inside quotes
+                        raise FormatError(
+                            f"a quoted cell opened here is never closed: it would swallow "
+                            f"lines {lines.opened}–{lines.number} into one cell. Close the "
+                            'quote (a " inside a cell is written "")',
+                            path=p,
+                            line=lines.opened,
+                        )
                     if row and any(c.strip() for c in row):
                         yield lines.number, [c.rstrip("\r\n") for c in row]
             except csv.Error as exc:

@@ -204,6 +204,7 @@ class _Reader:
     def __init__(self, path: str) -> None:
         self.path = path
         self.name = shown_name(path)
+        self.seen: dict[str, int] = {}  # concept id -> the line it was first given on
 
     def fail(self, el: Any, message: str) -> FormatError:
         return FormatError(message, path=self.path, line=getattr(el, "sourceline", None))
@@ -285,6 +286,15 @@ class _Reader:
                 el, "a concept entry has no terms; every entry needs at least one <term>"
             )
         concept_id = str(el.get("id") or "")
+        if concept_id:
+            if concept_id in self.seen:
+                raise self.fail(
+                    el,
+                    f"the concept id {concept_id!r} was already given to the concept on line "
+                    f"{self.seen[concept_id]}: two concepts would become one. Give each "
+                    "<conceptEntry> its own id",
+                )
+            self.seen[concept_id] = getattr(el, "sourceline", 0) or 0
         if concept_id and not any(self.split_note(n)[0] == "uuid" for n in notes):
             own = concept_id[1:] if concept_id.startswith("e") else ""
             entry.uuid = own if _UUID.fullmatch(own) else f"tbx:{self.name}#{concept_id}"

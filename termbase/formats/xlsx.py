@@ -126,6 +126,7 @@ _DAMAGED = (
     NotImplementedError,
     RuntimeError,
     struct.error,
+    SyntaxError,  # XML the parser cannot read (ElementTree's and lxml's ParseError)
 )
 
 
