@@ -7,12 +7,11 @@ import json
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
 from termbase import Entry, Term, Termbase, TermStatus, formats
-from termbase.cli import cli
 
 from .conftest import FIXED_TIME
+from .test_cli import run  # noqa: F401  (the CLI runner fixture of test_cli)
 
 
 def glossary_entries() -> list[Entry]:
@@ -33,21 +32,6 @@ def glossary_entries() -> list[Entry]:
             ]
         ),
     ]
-
-
-@pytest.fixture
-def run(db_path: Path, monkeypatch: pytest.MonkeyPatch):
-    monkeypatch.setenv("TERMBASE_DB", str(db_path))
-    monkeypatch.setenv("TERMBASE_USER", "alice")
-    monkeypatch.setattr("termbase.rules.utcnow", lambda: FIXED_TIME)
-    runner = CliRunner()
-
-    def invoke(*args: str, code: int = 0):
-        result = runner.invoke(cli, list(args), catch_exceptions=False)
-        assert result.exit_code == code, result.output
-        return result
-
-    return invoke
 
 
 @pytest.fixture
