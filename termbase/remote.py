@@ -401,8 +401,8 @@ class RemoteTermbase(_Remote):
         if name.startswith("_"):
             raise AttributeError(name)
         raise LocalOnly(
-            f"{name.replace('_', ' ')} works on a local database file only, not against a "
-            f"team server ({self.url}); run it on the server machine with --db PATH"
+            f"this works on a local database file only (it needs {name!r}), not against the "
+            f"team server {self.url}; run it on the server machine with --db PATH"
         )
 
     def __enter__(self) -> RemoteTermbase:

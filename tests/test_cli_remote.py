@@ -98,7 +98,7 @@ def test_init_is_refused_against_a_server(run) -> None:
 
 def test_local_only_commands_say_so(run, tmp_path: Path) -> None:
     out = run("user", "list", code=1).output
-    assert out.startswith("Error: store works on a local database file only")
+    assert out.startswith("Error: this works on a local database file only (it needs 'store')")
 
 
 def test_import_export_backup_round_trip(run, seeded: int, tmp_path: Path) -> None:

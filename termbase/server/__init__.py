@@ -27,6 +27,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import secrets
 import shutil
 import tempfile
 import threading
@@ -61,6 +62,8 @@ from termbase.users import ANONYMOUS, AuthError, authenticate
 MAX_UPLOAD_BYTES = 64 * 1024 * 1024
 #: Largest JSON request body (an entry with its evidence is a few KiB).
 MAX_JSON_BYTES = 1024 * 1024
+#: How long a browser sign-in lasts.
+SESSION_HOURS = 12
 #: Worker threads that run facade calls: SQLite work on a few cores gains nothing from
 #: more, and each thread keeps its own warmed-up facade (anyio's default is 40).
 WORKER_THREADS = 8
@@ -153,7 +156,22 @@ class Server:
         self.settings = settings
         self.facades = Facades(settings.db)
         self.failures = RateLimit(settings.signin_per_minute)
-        self.sessions: dict[str, str] = {}  # browser session id -> token (memory only)
+        # browser session id -> (token, when it ends); in memory only: a restart signs out
+        self.sessions: dict[str, tuple[str, float]] = {}
+
+    def session_token(self, session: str) -> str | None:
+        """The token behind a browser session, None when unknown or expired."""
+        token, ends = self.sessions.get(session, ("", 0.0))
+        if time.monotonic() > ends:
+            self.sessions.pop(session, None)
+            return None
+        return token
+
+    def start_session(self, token: str) -> str:
+        """A new browser session for *token*; returns its id (the cookie's value)."""
+        session = secrets.token_urlsafe(32)
+        self.sessions[session] = (token, time.monotonic() + SESSION_HOURS * 3600)
+        return session
 
     # ---- who is asking
     def actor_for_token(self, token: str, client: str) -> Actor:
@@ -176,10 +194,11 @@ class Server:
             if scheme.lower() != "bearer" or not token.strip():
                 raise AuthError("use 'Authorization: Bearer <token>'")
             return self.actor_for_token(token.strip(), client)
-        session = request.cookies.get(SESSION_COOKIE)
-        if cookie_ok and session and session in self.sessions:
+        session = request.cookies.get(SESSION_COOKIE, "")
+        remembered = self.session_token(session) if cookie_ok and session else None
+        if remembered:
             try:
-                return self.actor_for_token(self.sessions[session], client)
+                return self.actor_for_token(remembered, client)
             except AuthError:
                 self.sessions.pop(session, None)
                 raise

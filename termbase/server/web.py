@@ -132,21 +132,17 @@ def routes(server: Server) -> list[Route]:
                 message="The sign-in form expired; reload the page and try again.",
             )
         client = request.client.host if request.client else "?"
-        try:
-            actor = await run_in_threadpool(
-                server.actor_for_token, form.get("token", "").strip(), client
-            )
+        try:  # the token must name an active user before a session starts
+            await run_in_threadpool(server.actor_for_token, form.get("token", "").strip(), client)
         except TermbaseError as exc:
             status = 429 if type(exc).__name__ == "TooManyAttempts" else 401
             token = secrets.token_urlsafe(24)
             page = _page("login.html", status, csrf=token, next=next_url, message=str(exc))
             _set_cookie(request, page, CSRF_COOKIE, token)
             return page
-        session = secrets.token_urlsafe(32)
-        server.sessions[session] = form["token"].strip()
+        session = server.start_session(form["token"].strip())
         answer = RedirectResponse(_local(form.get("next", "/")), status_code=303)
         _set_cookie(request, answer, SESSION_COOKIE, session)
-        _ = actor
         return answer
 
     async def logout(request: Request) -> Response:
