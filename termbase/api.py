@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
 from termbase import rules
+from termbase.api_files import FileServices
 from termbase.api_moderation import ModerationMixin
 from termbase.errors import InvalidValueError, NotFoundError, OutputError, TermbaseError
 from termbase.fileio import STDOUT, check_output, shown_name, unique_path
@@ -79,7 +80,7 @@ def seed_glossary_path() -> str:
     )
 
 
-class Termbase(ModerationMixin):
+class Termbase(ModerationMixin, FileServices):
     """A termbase on one SQLite file.
 
     Args:
@@ -525,63 +526,17 @@ class Termbase(ModerationMixin):
 
         return qa.recognize(self.store, self.recognizer(), units)
 
-    def recognize_file(
-        self, path: str, *, format: str | None = None
-    ) -> tuple[list[Found], EntryCache]:
-        """Known terms in a plain text file (by line) or in the source side of a
-        bilingual file (TMX, XLIFF, PO, TSV; *format* or the extension says which)."""
-        from termbase import qa
-
-        return self.recognize(qa.iter_source_units(path, format))
-
-    def write_glossary(self, entries: list[Entry], path: str, *, review: str = "approved") -> int:
-        """Write *entries* (those a document uses) as a glossary: .tbx, .tmx, .csv or .po;
-        approved entries unless *review* is ``proposed`` or ``all``."""
-        from termbase import qa
-
-        return qa.write_glossary(entries, path, review=review)
-
     def check(self, segments: list[Segment], *, include_proposed: bool = False) -> CheckReport:
         """Check translations against the termbase; a :class:`termbase.qa.CheckReport`."""
         from termbase import qa
 
         return qa.check(self.store, self.recognizer(), segments, include_proposed=include_proposed)
 
-    def check_file(
-        self,
-        path: str,
-        target: str | None = None,
-        *,
-        format: str | None = None,
-        include_proposed: bool = False,
-    ) -> CheckReport:
-        """Check a bilingual file (TMX, XLIFF, PO, TSV), or two line-aligned text files
-        (*path* and its translation *target*)."""
-        from termbase import qa
-
-        segments = qa.read_bilingual(path, target, format)
-        return self.check(segments, include_proposed=include_proposed)
-
     def score(self, hyp: list[str], ref: list[str], src: list[str] | None = None) -> Scores:
         """BLEU, chrF, TER and terminology metrics; a :class:`termbase.score.Scores`."""
         from termbase import score as _score
 
         return _score.score(hyp, ref, src, store=self.store, recognizer=self.recognizer)
-
-    def score_files(self, hyp: str, ref: str, src: str | None = None) -> Scores:
-        """:meth:`score` of three line-aligned text files (*src* optional)."""
-        from termbase import qa
-
-        srcs = qa.read_lines(src) if src else None
-        return self.score(qa.read_lines(hyp), qa.read_lines(ref), srcs)
-
-    def extract_file(
-        self, path: str, *, limit: int = 50, min_freq: int = 2, lang: str | None = None
-    ) -> list[Candidate]:
-        """:meth:`extract` on the text of the file *path*."""
-        from termbase import qa
-
-        return self.extract(qa.read_document(path), limit=limit, min_freq=min_freq, lang=lang)
 
     def extract(
         self, text: str, *, limit: int = 50, min_freq: int = 2, lang: str | None = None

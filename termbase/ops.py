@@ -236,6 +236,7 @@ LOCAL_ONLY: dict[str, str] = {
 }
 
 #: Facade methods the remote client does itself around an op (reading or writing
-#: the user's own files, listing formats), so that those files never leave the machine.
+#: the user's own files: termbase.api_files, shared with the local facade; listing
+#: formats), so that those files never leave the machine.
 CLIENT_SIDE = ("recognize_file", "write_glossary", "check_file", "score_files", "extract_file",
                "format_names")  # fmt: skip

@@ -25,12 +25,13 @@ import inspect
 import json
 import os
 import urllib.parse
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import httpx
 
 from termbase import errors, wire
+from termbase.api_files import FileServices
 from termbase.ops import OPS, REQUIRED, Op
 from termbase.users import AuthError
 
@@ -244,6 +245,8 @@ def _encode(op: Op, name: str, value: Any) -> Any:
         return wire.CODECS[kind].encode(value)
     if kind == "int" and hasattr(value, "id"):
         return value.id  # a stored object (a PendingChange …) stands for its id
+    if isinstance(value, Iterator):
+        return list(value)  # a stream of texts is sent whole
     return value
 
 
@@ -300,7 +303,7 @@ class RemoteTM(_Remote):
         self._client = client
 
 
-class RemoteTermbase(_Remote):
+class RemoteTermbase(_Remote, FileServices):
     """A termbase on a team server, with the local facade's methods.
 
     Args:
@@ -343,48 +346,6 @@ class RemoteTermbase(_Remote):
         from termbase.ops import BY_NAME
 
         return Role(self.role).at_least(BY_NAME[action].role)
-
-    # ---- files the client reads or writes itself; the server sees their text only
-    def recognize_file(self, path: str, *, format: str | None = None) -> Any:
-        """:meth:`recognize` of a local text or bilingual file."""
-        from termbase import qa
-
-        return self.recognize(qa.read_source_units(path, format))
-
-    def write_glossary(self, entries: list[Any], path: str, *, review: str = "approved") -> int:
-        """Write *entries* as a local document glossary (.tbx, .tmx, .csv or .po)."""
-        from termbase import qa
-
-        return qa.write_glossary(entries, path, review=review)
-
-    def check_file(
-        self,
-        path: str,
-        target: str | None = None,
-        *,
-        format: str | None = None,
-        include_proposed: bool = False,
-    ) -> Any:
-        """:meth:`check` of a local bilingual file or two line-aligned text files."""
-        from termbase import qa
-
-        segments = qa.read_bilingual(path, target, format)
-        return self.check(segments, include_proposed=include_proposed)
-
-    def score_files(self, hyp: str, ref: str, src: str | None = None) -> Any:
-        """:meth:`score` of three local line-aligned text files (*src* optional)."""
-        from termbase import qa
-
-        srcs = qa.read_lines(src) if src else None
-        return self.score(qa.read_lines(hyp), qa.read_lines(ref), srcs)
-
-    def extract_file(
-        self, path: str, *, limit: int = 50, min_freq: int = 2, lang: str | None = None
-    ) -> Any:
-        """:meth:`extract` on the text of a local file."""
-        from termbase import qa
-
-        return self.extract(qa.read_document(path), limit=limit, min_freq=min_freq, lang=lang)
 
     @staticmethod
     def format_names() -> list[str]:
