@@ -241,12 +241,12 @@ class _Remote:
 
 def _encode(op: Op, name: str, value: Any) -> Any:
     kind = next(p.type for p in op.params if p.name == name)
+    if isinstance(value, Iterator):
+        value = list(value)  # a stream (of texts, of entries) is sent whole
     if kind in wire.CODECS:
         return wire.CODECS[kind].encode(value)
     if kind == "int" and hasattr(value, "id"):
         return value.id  # a stored object (a PendingChange …) stands for its id
-    if isinstance(value, Iterator):
-        return list(value)  # a stream of texts is sent whole
     return value
 
 
