@@ -185,7 +185,8 @@ OPS: tuple[Op, ...] = (
        doing="checking the database"),
     # ---- translation memory
     Op("tm.match", "GET", "/api/tm/match", V,
-       (P("text", "str", REQUIRED), P("limit", "int", 5), P("min_score", "int", 70)),
+       (P("text", "str", REQUIRED), P("limit", "int", 5), P("min_score", "int", 70),
+        P("with_terms", "bool", True)),
        "tm_matches"),
     Op("tm.concordance", "GET", "/api/tm/search", V,
        (P("query", "str", REQUIRED), P("limit", "int", 20)), "tm_hits"),

@@ -218,6 +218,25 @@ SAMPLES: dict[str, Any] = {
 }
 
 
+def test_every_op_takes_every_argument_of_its_facade_method() -> None:
+    """A new argument of a facade method must get a Param in the ops table too."""
+    import inspect
+
+    from termbase.tm import TranslationMemory
+
+    skip = {"self", "actor", "progress"}
+    withheld = {"update": {"action"}}  # the history's action name is the facade's, not a client's
+    for op in OPS:
+        owner = TranslationMemory if op.name.startswith("tm.") else Termbase
+        method = getattr(owner, op.name.split(".")[-1])
+        wanted = {
+            name
+            for name, p in inspect.signature(method).parameters.items()
+            if name not in skip and p.kind not in (p.VAR_KEYWORD, p.VAR_POSITIONAL)
+        } - withheld.get(op.name, set())
+        assert wanted <= {p.name for p in op.params}, op.name
+
+
 def test_every_op_has_a_sample() -> None:
     assert set(SAMPLES) == {op.name for op in OPS}
 
