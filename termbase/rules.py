@@ -6,7 +6,8 @@ applies the same rules through these functions, so each rule has one copy:
 * :func:`validate` — an entry has a term, no empty or repeated term, and at
   most one preferred term per language; a term is at most
   :data:`MAX_TERM_CHARS` characters, holds no control character and is not
-  made only of invisible characters; no text holds undecodable bytes
+  made only of invisible characters; a concept has at most
+  :data:`MAX_TERMS_PER_ENTRY` terms; no text holds undecodable bytes
   (:func:`check_text`);
 * :func:`fill_pinyin` — simplified Chinese terms get toned pinyin;
 * :func:`stamp_new` / :func:`touch` — who created or changed an entry, when,
@@ -59,6 +60,11 @@ def utcnow() -> str:
 #: translation memory.
 MAX_TERM_CHARS = 500
 
+#: The most terms (renderings in every language) one concept may hold.  Real
+#: concepts have a handful; the history keeps a snapshot of the entry per change,
+#: so a concept of 100,000 renderings made every approval slow and 36 MB larger.
+MAX_TERMS_PER_ENTRY = 200
+
 #: Characters that show nothing: a term made only of these (and spaces) is refused.
 _INVISIBLE = {"Cf", "Zs", "Zl", "Zp", "Mn", "Me"}
 
@@ -109,6 +115,12 @@ def validate(entry: Entry) -> None:
     """Raise InvalidValueError when *entry* breaks a rule of the termbase."""
     if not entry.terms:
         raise InvalidValueError("an entry needs at least one term")
+    if len(entry.terms) > MAX_TERMS_PER_ENTRY:
+        raise InvalidValueError(
+            f"the concept {entry.zh or entry.terms[0].text!r} would have {len(entry.terms):,} "
+            f"terms; a concept has at most {MAX_TERMS_PER_ENTRY}. Are these really one "
+            "concept? Split them, or import sentences into the translation memory"
+        )
     seen: set[tuple[str, str]] = set()
     preferred: dict[str, str] = {}
     for name in ("subject", "definition", "definition_zh", "note", "review_comment"):

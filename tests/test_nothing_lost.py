@@ -733,3 +733,22 @@ def test_13_an_unclosed_csv_quote_does_not_swallow_rows(
         "lines 2–4 into one cell."
     )
     assert _checkpointed_sha(db) == before
+
+
+# ------------------------------------------------------------------ item 12
+def test_12_a_concept_has_a_bounded_number_of_renderings(db: Path, tmp_path: Path) -> None:
+    from termbase.rules import MAX_TERMS_PER_ENTRY
+
+    glossary = tmp_path / "many.tsv"
+    glossary.write_text(
+        "".join(f"高质量发展\trendering {i}\n" for i in range(MAX_TERMS_PER_ENTRY + 5)),
+        encoding="utf-8",
+    )
+    before = _checkpointed_sha(db)
+    result = run("--db", str(db), "import", str(glossary))
+    assert result.exit_code == 1
+    assert f"a concept has at most {MAX_TERMS_PER_ENTRY}" in result.output
+    assert _checkpointed_sha(db) == before
+    many = [f"rendering {i}" for i in range(MAX_TERMS_PER_ENTRY)]
+    result = run("--db", str(db), "add", "高质量发展", *many)
+    assert result.exit_code == 1 and "would have 201 terms" in result.output
