@@ -347,6 +347,9 @@ class Termbase(ModerationMixin, FileServices):
             options.setdefault("skipped", bad)  # the reader lists each row it leaves out
         if source_name:
             rules.check_text(source_name, "source name", multiline=False)
+        expect = getattr(progress, "expect", None)
+        if expect is not None and hasattr(module, "count_units"):
+            expect(module.count_units(p))  # the progress bar's total, for its ETA
         entries = module.read(p, **options)
         if source_name:
             entries = _with_source(entries, source_name)

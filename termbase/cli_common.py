@@ -79,18 +79,76 @@ def echo_json(data: Any) -> None:
     click.echo(json.dumps(data, ensure_ascii=False, indent=2))
 
 
+class ProgressBar:
+    """A rich progress bar: units done, rate, elapsed time and ETA, on stderr.
+
+    Engines call it with the number of units just done; ``expect(total)``
+    gives the bar its total (an import counts the file's units first), and
+    ``phase(label, total)`` starts the next phase of the same job (an import
+    that builds its search index in bulk at the end).
+    """
+
+    def __init__(self, bar: Any, label: str, total: int | None) -> None:
+        self.bar = bar
+        self.task = bar.add_task(label, total=total)
+
+    def __call__(self, n: int) -> None:
+        self.bar.advance(self.task, n)
+
+    def expect(self, total: int | None) -> None:
+        """The number of units this phase will do (None or 0: unknown)."""
+        self.bar.update(self.task, total=total or None)
+
+    def phase(self, label: str, total: int | None) -> None:
+        """Finish the current phase and start *label* (with *total* units, if known)."""
+        done = next(t.completed for t in self.bar.tasks if t.id == self.task)
+        self.bar.update(self.task, total=done, completed=done)
+        self.task = self.bar.add_task(label, total=total or None)
+
+
+def _rate_column() -> Any:
+    from rich.progress import ProgressColumn
+    from rich.text import Text
+
+    class Rate(ProgressColumn):
+        """Units per second, as a count (rich's own speed column shows bytes)."""
+
+        def render(self, task: Any) -> Text:
+            speed = task.finished_speed or task.speed
+            return Text("" if speed is None else f"{speed:,.0f}/s", style="progress.data.speed")
+
+    return Rate()
+
+
 @contextmanager
-def progress_bar(label: str, total: int | None = None) -> Iterator[Callable[[int], None] | None]:
-    """A rich progress bar on stderr when it is a terminal; nothing otherwise."""
+def progress_bar(label: str, total: int | None = None) -> Iterator[ProgressBar | None]:
+    """A :class:`ProgressBar` on stderr when it is a terminal; nothing otherwise."""
     if not sys.stderr.isatty():
         yield None
         return
     from rich.console import Console
-    from rich.progress import Progress
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TaskProgressColumn,
+        TextColumn,
+        TimeElapsedColumn,
+        TimeRemainingColumn,
+    )
 
-    with Progress(console=Console(stderr=True), transient=True) as bar:
-        task = bar.add_task(label, total=total)
-        yield lambda n: bar.advance(task, n)
+    columns = (
+        TextColumn("[progress.description]{task.description}"),
+        BarColumn(),
+        TaskProgressColumn(),
+        MofNCompleteColumn(),
+        _rate_column(),
+        TimeElapsedColumn(),
+        TextColumn("ETA"),
+        TimeRemainingColumn(),
+    )
+    with Progress(*columns, console=Console(stderr=True), transient=True) as bar:
+        yield ProgressBar(bar, label, total)
 
 
 # ------------------------------------------------------------ shared options

@@ -186,3 +186,45 @@ def test_sigkill_during_a_bulk_import_leaves_the_pre_import_content(
     assert _dump(db_path) == before
     with Termbase(db_path, user="alice") as tb:
         assert [h.entry.id for h in tb.search("新发展格局")][:1] == [1]
+
+
+class _Recorder:
+    """A progress object as the CLI's bar: units done, the expected total, phases."""
+
+    def __init__(self) -> None:
+        self.expected: list[int | None] = []
+        self.phases: list[tuple[str, int | None]] = []
+        self.done = 0
+
+    def __call__(self, n: int) -> None:
+        self.done += n
+
+    def expect(self, total: int | None) -> None:
+        self.expected.append(total)
+
+    def phase(self, label: str, total: int | None) -> None:
+        self.phases.append((label, total))
+
+
+@pytest.mark.parametrize("fmt", ["tmx", "tbx"])
+def test_progress_knows_the_total_and_shows_the_index_phase(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fmt: str
+) -> None:
+    monkeypatch.setattr(merge, "BULK_INDEX_MIN_TERMS", 50)
+    source = Termbase(tmp_path / "source.sqlite", user="a", clock=lambda: FIXED_TIME, seed=False)
+    source.import_entries(_entries(5, 300))
+    path = tmp_path / f"out.{fmt}"
+    written = source.export_file(path)
+    target = Termbase(tmp_path / "target.sqlite", user="a", clock=lambda: FIXED_TIME, seed=False)
+    progress = _Recorder()
+    report = target.import_file(path, progress=progress)
+    assert report.new == written
+    from lxml import etree
+
+    unit = "tu" if fmt == "tmx" else "conceptEntry"
+    units = sum(1 for el in etree.parse(str(path)).iter() if etree.QName(el).localname == unit)
+    assert progress.expected == [units]  # the units the file holds, counted by a real parser
+    assert [label for label, _ in progress.phases] == [merge.INDEX_PHASE]
+    keys = target.store.conn.execute("SELECT count(*) FROM term_keys").fetchone()[0]
+    assert progress.phases[0][1] == keys
+    assert progress.done >= report.total

@@ -27,7 +27,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from termbase.errors import FormatError
-from termbase.formats._io import check_readable_file, detect_encoding
+from termbase.formats._io import check_readable_file, count_marks, detect_encoding
 from termbase.model import Entry, Review, Source, Term, TermStatus, TermType
 
 LINE = re.compile(r"^(\S+) (\S+) \[([^\]]*)\] /(.*)/\s*$")
@@ -76,6 +76,11 @@ def numbered_to_marked(syllable: str) -> str:
 def convert_pinyin(numbered: str) -> str:
     """A whole CC-CEDICT reading to tone marks, syllables separated by spaces."""
     return " ".join(numbered_to_marked(s) for s in numbered.split())
+
+
+def count_units(path: str | os.PathLike[str]) -> int:
+    """About how many entries :func:`read` yields (lines), for a progress bar's total."""
+    return count_marks(path, (b"\n",))
 
 
 def read(

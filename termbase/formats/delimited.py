@@ -50,6 +50,7 @@ from termbase.fileio import shown_name
 from termbase.formats._io import (
     atomic_output,
     check_readable_file,
+    count_marks,
     decode_error_line,
     detect_encoding,
     text_encoding,
@@ -199,6 +200,11 @@ def _direction(rows: list[tuple[int, list[str]]], path: str) -> list[str | None]
     if second > first:
         return ["en", "zh", "note"]
     return ["zh", "en", "note"]
+
+
+def count_units(path: str | os.PathLike[str]) -> int:
+    """About how many entries :func:`read` yields (lines), for a progress bar's total."""
+    return count_marks(path, (b"\n",))
 
 
 def read(path: str | os.PathLike[str], **options: Any) -> Iterator[Entry]:

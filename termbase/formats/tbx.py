@@ -39,7 +39,7 @@ from lxml import etree
 from termbase.errors import FormatError, InvalidValueError, UnsafeFileError
 from termbase.fileio import shown_name
 from termbase.formats import _xml, _xmlout
-from termbase.formats._io import atomic_output
+from termbase.formats._io import atomic_output, count_marks
 from termbase.lang import HAN
 from termbase.model import (
     Context,
@@ -501,6 +501,12 @@ _RESERVED = {
     "review-comment",
     *(f"source-{f}" for f in _SOURCE_FIELDS),
 }
+
+
+def count_units(path: str | os.PathLike[str]) -> int:
+    """About how many entries :func:`read` yields (concept elements of TBX 2008 and
+    TBX v3), for a progress bar's total."""
+    return count_marks(path, (b"<termEntry", b"<conceptEntry"))
 
 
 def read(path: str | os.PathLike[str], **options: Any) -> Iterator[Entry]:

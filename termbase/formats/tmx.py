@@ -50,7 +50,7 @@ from termbase.errors import FormatError
 from termbase.fileio import shown_name
 from termbase.formats import _xml, _xmlout
 from termbase.formats._inline import inline_text
-from termbase.formats._io import atomic_output
+from termbase.formats._io import atomic_output, count_marks
 from termbase.model import (
     ZH,
     Entry,
@@ -365,6 +365,12 @@ def _merge(into: Entry, extra: Entry) -> None:
         if (term.lang, term.text) not in have:
             into.terms.append(term)
             have.add((term.lang, term.text))
+
+
+def count_units(path: str | os.PathLike[str]) -> int:
+    """About how many entries :func:`read` yields (its ``<tu>`` elements; TUs of one
+    entry count once each), for a progress bar's total."""
+    return count_marks(path, (b"<tu ", b"<tu>", b"<tu\n"))
 
 
 def read(path: str | os.PathLike[str], **options: Any) -> Iterator[Entry]:
