@@ -848,7 +848,7 @@ class Store(ModerationStore):
             )
         self._insert_rows("terms", terms)
         self._insert_rows("contexts", contexts)
-        index.index_entries(conn, entries)
+        index.index_entries(conn, entries, sort=self._deferred_index is None)
 
     def delete_entry(self, entry_id: int) -> None:
         """Remove an entry and everything that hangs off it (history stays)."""

@@ -168,11 +168,13 @@ def index_entry(conn: sqlite3.Connection, entry: Entry) -> None:
     index_entries(conn, [entry])
 
 
-def index_entries(conn: sqlite3.Connection, entries: list[Entry]) -> None:
+def index_entries(conn: sqlite3.Connection, entries: list[Entry], *, sort: bool = True) -> None:
     """Write the search keys of every term of *entries* (their terms have ids).
 
     One ``executemany`` per table for the lot; key rows are written in key
-    order, so that the key index grows in runs rather than at random.
+    order, so that the key index grows in runs rather than at random (with
+    *sort* false, as they come: a bulk load sorts them all when it builds
+    the index).
     """
     rows: list[tuple[Any, ...]] = []
     tri: list[tuple[Any, ...]] = []
@@ -189,7 +191,7 @@ def index_entries(conn: sqlite3.Connection, entries: list[Entry]) -> None:
             tri.append((rowid, keys[0][1]))
             if not is_chinese(term.lang):
                 words.append((rowid, fold(term.text)))
-    if len(entries) > 1:
+    if sort and len(entries) > 1:
         rows.sort(key=operator.itemgetter(2, 3))
     conn.executemany(
         "INSERT INTO term_keys(term_id, entry_id, kind, key, rank) VALUES (?,?,?,?,?)", rows
