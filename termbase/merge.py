@@ -485,8 +485,8 @@ class _Run:
             report.skipped += 1
             report.note(f"skipped    {label} (exists as #{existing.id})")
             return
-        before = copy.deepcopy(existing)
         if self.on_conflict == "replace":
+            before = existing  # not changed in place: the incoming entry replaces it
             incoming.id = existing.id
             incoming.uuid = existing.uuid
             incoming.version = existing.version
@@ -513,6 +513,10 @@ class _Run:
             for c in conflicts:
                 report.note(f"conflict   {label} (#{existing.id}): {c}")
         if changed:
+            # the store still holds the entry as it was before _merge_into changed it
+            # in place (a copy of every matched entry would cost the merge path dearly)
+            assert existing.id is not None
+            before = self.store.get_entry(existing.id)
             if self._save(existing, before, "import-merge", f"merged from {origin}"):
                 report.extended += 1
                 report.note(f"extended   {label} (#{existing.id})")
