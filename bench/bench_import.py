@@ -123,6 +123,8 @@ CHILD = textwrap.dedent("""
     import json, resource, sys, time
     task, path, extra = sys.argv[1], sys.argv[2], sys.argv[3]
     t0 = time.perf_counter()
+    _u = resource.getrusage(resource.RUSAGE_SELF)
+    cpu0 = _u.ru_utime + _u.ru_stime
     count = 0
     if task == "ttk-parse-tmx":
         from translate.storage import tmx
@@ -178,8 +180,11 @@ CHILD = textwrap.dedent("""
         count = tb.export_file(path, format=fmt)
         tb.close()
     seconds = time.perf_counter() - t0
-    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(json.dumps({"task": task, "count": count, "seconds": seconds, "peak_rss_mb": rss}))
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    cpu = usage.ru_utime + usage.ru_stime - cpu0
+    rss = usage.ru_maxrss / 1024
+    print(json.dumps({"task": task, "count": count, "seconds": seconds, "cpu_seconds": cpu,
+                      "peak_rss_mb": rss}))
 """)
 
 
@@ -197,7 +202,8 @@ def run(task: str, path: Path, extra: str = "") -> dict[str, float]:
     rate = result["count"] / result["seconds"] if result["seconds"] else 0.0
     print(
         f"  {task:<16} {int(result['count']):>9} units  {result['seconds']:8.1f} s  "
-        f"{rate:>9.0f} units/s  peak RSS {result['peak_rss_mb']:7.1f} MB",
+        f"{rate:>9.0f} units/s  CPU {result['cpu_seconds']:8.1f} s  "
+        f"peak RSS {result['peak_rss_mb']:7.1f} MB",
         flush=True,
     )
     return result
@@ -210,6 +216,9 @@ def main() -> None:
         "--kinds", default="tmx,tbx", help="which files to measure (comma-separated: tmx,tbx)"
     )
     parser.add_argument("--no-export", action="store_true", help="skip the export tasks")
+    parser.add_argument(
+        "--no-tmx-extra", action="store_true", help="skip the TMX merge path and tm import"
+    )
     parser.add_argument("--out", default="", help="write the JSON results to this file too")
     args = parser.parse_args()
     n = args.units
@@ -238,34 +247,39 @@ def main() -> None:
             for suffix in ("", "-wal", "-shm"):
                 Path(f"{db}{suffix}").unlink(missing_ok=True)
             results[f"{kind}-import-{label}"] = run("tb-import", path, str(db))
-        ours = results[f"{kind}-import-big"]
-        results[f"{kind}-peer"] = peer
-        print(
-            f"  import vs ttk parse: {peer['seconds'] / ours['seconds']:.3f}x faster; vs ttk parse "
-            f"and read every unit's text: {reader['seconds'] / ours['seconds']:.3f}x; memory "
-            f"growth from {n // 10} to {n} units: "
-            f"{ours['peak_rss_mb'] - results[f'{kind}-import-small']['peak_rss_mb']:.0f} MB",
-            flush=True,
-        )
-        small_ours = results[f"{kind}-import-small"]
-        print(
-            f"  import {n // 10} vs ttk parse and read {n}: "
-            f"{_ratio(reader, small_ours):.3f}x (rates)",
-            flush=True,
-        )
         db = DATA / f"import-{kind}-big.sqlite"
-        if kind == "tmx":
-            merged = results["tmx-merge-big"] = run("tb-import", big, str(db))
-            print(
-                f"  merge path (the same file again, {n} units into the filled termbase) "
-                f"vs ttk parse and read: {_ratio(reader, merged):.3f}x",
-                flush=True,
-            )
+        extra = kind == "tmx" and not args.no_tmx_extra
+        if extra:
+            results["tmx-merge-big"] = run("tb-import", big, str(db))
             tm_db = DATA / "import-tm-big.sqlite"
             for suffix in ("", "-wal", "-shm"):
                 Path(f"{tm_db}{suffix}").unlink(missing_ok=True)
-            tm = results["tmx-tm-import-big"] = run("tb-tm-import", big, str(tm_db))
-            print(f"  tm import vs ttk parse and read: {_ratio(reader, tm):.3f}x", flush=True)
+            results["tmx-tm-import-big"] = run("tb-tm-import", big, str(tm_db))
+        # the peer again after our tasks: the machine's load drifts during a long run,
+        # so each ratio is against the mean of the peer measured before and after
+        again = results[f"{kind}-peer-read-after"] = run(f"ttk-read-{kind}", big)
+        reader = _mean(reader, again)
+        results[f"{kind}-peer-read-mean"] = reader
+        results[f"{kind}-peer"] = peer
+        ours = results[f"{kind}-import-big"]
+        small_ours = results[f"{kind}-import-small"]
+        print(
+            f"  import {n} vs ttk parse and read every unit's text: {_ratio(reader, ours)}; "
+            f"import {n // 10}: {_ratio(reader, small_ours)}; memory growth from {n // 10} "
+            f"to {n} units: {ours['peak_rss_mb'] - small_ours['peak_rss_mb']:.0f} MB",
+            flush=True,
+        )
+        if extra:
+            print(
+                f"  merge path (the same file again, {n} units into the filled termbase) "
+                f"vs ttk parse and read: {_ratio(reader, results['tmx-merge-big'])}",
+                flush=True,
+            )
+            print(
+                "  tm import vs ttk parse and read: "
+                f"{_ratio(reader, results['tmx-tm-import-big'])}",
+                flush=True,
+            )
         if args.no_export:
             continue
         exported = run(f"tb-export-{kind}", DATA / f"export.{kind}", str(db))
@@ -280,11 +294,19 @@ def main() -> None:
         Path(args.out).write_text(text)
 
 
-def _ratio(peer: dict[str, float], ours: dict[str, float]) -> float:
-    """Our rate over the peer's (units per second), both from this run."""
-    if not peer["seconds"] or not ours["seconds"]:
-        return 0.0
-    return (ours["count"] / ours["seconds"]) / (peer["count"] / peer["seconds"])
+def _mean(a: dict[str, float], b: dict[str, float]) -> dict[str, float]:
+    """The peer's two runs as one: mean seconds and CPU seconds."""
+    return a | {k: (a[k] + b[k]) / 2 for k in ("seconds", "cpu_seconds") if k in a and k in b}
+
+
+def _ratio(peer: dict[str, float], ours: dict[str, float]) -> str:
+    """Our rate over the peer's (units per second), both from this run: wall clock,
+    and CPU time (which leaves out waiting for a busy machine's other processes)."""
+    out = []
+    for key in ("seconds", "cpu_seconds"):
+        if peer.get(key) and ours.get(key):
+            out.append(f"{(ours['count'] / ours[key]) / (peer['count'] / peer[key]):.3f}x")
+    return " wall, ".join(out) + " CPU"
 
 
 if __name__ == "__main__":
