@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import sqlite3
 from pathlib import Path
 
@@ -78,6 +79,55 @@ def test_pinyin_is_pypinyins_phrase_reading_however_often_a_word_recurs(tb: Term
         == "zhòngyào"
     )
     assert tb.add(Entry(terms=[Term("重新", "zh-CN")], note="y")).terms[0].pinyin == "chóngxīn"
+
+
+def _pinyin_as_jieba_and_pypinyin_give_it(text: str) -> str:
+    """The reference: jieba's own cut and pypinyin on the whole text, uncached."""
+    import jieba
+    from pypinyin import Style, pinyin
+
+    from termbase.lang.zh import has_han
+
+    tok = _reference_tokenizer()
+    syllables = [
+        s[0] for s in pinyin(text.replace("〇", "零"), style=Style.TONE, errors=lambda c: list(c))
+    ]
+    out, position = [], 0
+    for word in (w for w in tok.cut(text, HMM=False) if w):
+        read = "".join(syllables[position : position + len(word)])
+        position += len(word)
+        if has_han(word) or read != word:
+            out.append(read)
+        elif any(c.isalnum() for c in word):
+            out.append(word.strip())
+    assert jieba  # the reference uses jieba itself
+    return " ".join(p for p in out if p)
+
+
+@functools.lru_cache(maxsize=1)
+def _reference_tokenizer():  # type: ignore[no-untyped-def]
+    import jieba
+
+    tok = jieba.Tokenizer()
+    tok.initialize()
+    return tok
+
+
+def test_pinyin_words_are_jiebas_words(tb: Termbase) -> None:
+    """Word boundaries come from our loop over jieba's dictionary: the same as jieba's cut."""
+    texts = [
+        "中华人民共和国国务院新闻办公室",
+        "3D打印技术",
+        "Wi-Fi热点覆盖",
+        "二〇二四年 政府工作报告",
+        "高质量发展ABC12与x新质生产力",
+        "一带一路（倡议）",
+        "人工智能+行动",
+        "中国式现代化",
+    ]
+    for text in texts:
+        got = tb.add(Entry(terms=[Term(text, "zh-CN")], note=text)).terms[0].pinyin
+        assert got == _pinyin_as_jieba_and_pypinyin_give_it(text), text
 
 
 def test_history_records_who_what_before_after(tb: Termbase) -> None:

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import functools
 import logging
+import math
 import os
 import stat
 import tempfile
@@ -72,8 +73,79 @@ def add_words(words: Iterable[str], freq: int | None = None) -> None:
 
 
 def cut(text: str) -> list[str]:
-    """Words of *text* (precise mode, no HMM guessing of unknown words)."""
-    return [w for w in tokenizer().cut(text, HMM=False) if w]
+    """Words of *text*: exactly ``jieba.Tokenizer.cut(text, HMM=False)`` (precise
+    mode, no HMM guessing of unknown words), without empty strings.
+
+    The same algorithm as jieba's — text cut into blocks by jieba's own
+    patterns, a DAG of dictionary words per block, the most probable route,
+    single Latin letters and digits joined — written as plain loops over
+    lists instead of jieba's nested generators and dicts: about twice as
+    fast, which an import of a million terms notices (``tests/test_store.py``
+    checks it against jieba).
+    """
+    import jieba
+
+    tok = tokenizer()
+    freq = tok.FREQ
+    logtotal = math.log(tok.total)
+    blocks, skip = jieba.re_han_default, jieba.re_skip_default
+    out: list[str] = []
+    for block in blocks.split(text):
+        if not block:
+            continue
+        if blocks.match(block):
+            _cut_block(block, freq, logtotal, jieba.re_eng, out)
+            continue
+        for piece in skip.split(block):
+            if skip.match(piece):
+                out.append(piece)
+            else:
+                out.extend(piece)  # one character at a time, as jieba yields them
+    return [w for w in out if w]
+
+
+def _cut_block(
+    sentence: str, freq: dict[str, int], logtotal: float, eng: Any, out: list[str]
+) -> None:
+    """jieba's ``__cut_DAG_NO_HMM`` of one block, appended to *out*."""
+    log = math.log
+    n = len(sentence)
+    score = [0.0] * (n + 1)
+    step = [0] * (n + 1)
+    for idx in range(n - 1, -1, -1):
+        # the DAG: every dictionary word starting at idx (jieba's get_DAG)
+        best_score = 0.0
+        best_end = -1
+        i = idx
+        frag = sentence[idx]
+        while i < n and frag in freq:
+            if freq[frag]:
+                value = log(freq.get(frag) or 1) - logtotal + score[i + 1]
+                # max over (value, end) tuples: a tie goes to the longer word
+                if best_end < 0 or value > best_score or (value == best_score and i > best_end):
+                    best_score, best_end = value, i
+            i += 1
+            frag = sentence[idx : i + 1]
+        if best_end < 0:  # no word: the character alone
+            best_score = log(freq.get(sentence[idx]) or 1) - logtotal + score[idx + 1]
+            best_end = idx
+        score[idx] = best_score
+        step[idx] = best_end
+    x = 0
+    buf = ""
+    while x < n:
+        y = step[x] + 1
+        word = sentence[x:y]
+        if y - x == 1 and eng.match(word):
+            buf += word
+        else:
+            if buf:
+                out.append(buf)
+                buf = ""
+            out.append(word)
+        x = y
+    if buf:
+        out.append(buf)
 
 
 @functools.lru_cache(maxsize=1)

@@ -78,9 +78,14 @@ def pinyin_syllables_toned(text: str) -> list[str]:
     """Toned pinyin of *text*, one item per character (non-Han characters as
     themselves): ``pypinyin.pinyin(text, style=TONE)`` with readings cached by
     segment."""
+    from pypinyin.constants import RE_HANS
+
     out: list[str] = []
     for segment in _reader().seg(text):
-        out.extend(_segment_reading(segment))
+        if RE_HANS.match(segment):
+            out.extend(_segment_reading(segment))
+        else:  # pypinyin reads no character of it: each stands for itself (_each_character)
+            out.extend(segment)
     return out
 
 
