@@ -228,3 +228,15 @@ def test_progress_knows_the_total_and_shows_the_index_phase(
     keys = target.store.conn.execute("SELECT count(*) FROM term_keys").fetchone()[0]
     assert progress.phases[0][1] == keys
     assert progress.done >= report.total
+
+
+def test_doctor_repair_rebuilds_the_same_index_in_bulk(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    tb = _import_twice(tmp_path / "tb.sqlite", monkeypatch, bulk=False)
+    before = _index_content(tb)
+    tb.store.conn.execute("DELETE FROM term_keys WHERE kind='c2'")  # damage
+    tb.doctor(repair=True)
+    assert _index_content(tb) == before
+    names = {r[0] for r in tb.store.conn.execute("SELECT name FROM sqlite_master")}
+    assert "term_keys_key" in names and not tb.store.search_index_deferred
