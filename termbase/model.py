@@ -64,6 +64,7 @@ class TermType(str, enum.Enum):
     VARIANT = "variant"
 
 
+@functools.lru_cache(maxsize=1024)
 def normalise_lang(tag: str) -> str:
     """BCP 47 with a hyphen and conventional case: ``zh_cn`` → ``zh-CN``, ``EN-us`` → ``en-US``."""
     parts = [p for p in tag.strip().replace("_", "-").split("-") if p]

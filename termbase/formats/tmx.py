@@ -314,11 +314,15 @@ def read_segments(
             yield _segment(tu, src, tgt, origin)
 
 
+@functools.lru_cache(maxsize=256)
 def _status(value: str) -> TermStatus:
     try:
         return TermStatus(value.strip().lower())
     except ValueError:
         return TermStatus.ADMITTED
+
+
+_REVIEWS = frozenset(r.value for r in Review)
 
 
 def _entry_from_tu(tu: _Tu, src: _Tuv, tgt: _Tuv) -> tuple[str, Entry]:
@@ -343,7 +347,7 @@ def _entry_from_tu(tu: _Tu, src: _Tuv, tgt: _Tuv) -> tuple[str, Entry]:
     if props.get("x-entry"):
         entry.uuid = props["x-entry"]
     review = props.get("x-review", "").strip().lower()
-    if review in {r.value for r in Review}:
+    if review in _REVIEWS:
         entry.review = Review(review)
     if props.get("x-source"):
         entry.sources.append(Source(title=props["x-source"]))
