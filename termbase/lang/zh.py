@@ -7,6 +7,7 @@ pypinyin and OpenCC are imported on first use only (pypinyin alone costs
 from __future__ import annotations
 
 import functools
+import re
 from typing import Any
 
 from termbase.lang import has_han
@@ -74,18 +75,47 @@ def _segment_reading(segment: str) -> tuple[str, ...]:
     return tuple(item[0] for item in items)
 
 
+@functools.lru_cache(maxsize=1)
+def _han_runs() -> re.Pattern[str] | None:
+    """pypinyin's own character class of readable characters (``RE_HANS``, written
+    ``^(?:[…])+$``) as a splitting pattern, or None if its form ever changes."""
+    from pypinyin.constants import RE_HANS
+
+    pattern = RE_HANS.pattern
+    if not (pattern.startswith("^(?:[") and pattern.endswith("])+$")):
+        return None
+    return re.compile("(" + pattern[1:-1] + ")", RE_HANS.flags)
+
+
 def pinyin_syllables_toned(text: str) -> list[str]:
     """Toned pinyin of *text*, one item per character (non-Han characters as
     themselves): ``pypinyin.pinyin(text, style=TONE)`` with readings cached by
-    segment."""
+    segment.
+
+    pypinyin cuts a text into runs of characters it can read and runs it
+    cannot, then each readable run into dictionary phrases (forward maximum
+    matching, ``pypinyin.seg.mmseg``).  The first cut is done here with one
+    regular expression of pypinyin's own character class instead of its
+    loop over characters; the phrases come from pypinyin itself.
+    """
     from pypinyin.constants import RE_HANS
+    from pypinyin.seg import mmseg
 
     out: list[str] = []
-    for segment in _reader().seg(text):
-        if RE_HANS.match(segment):
-            out.extend(_segment_reading(segment))
+    runs = _han_runs()
+    if runs is None:  # pypinyin changed: its own segmentation, slower
+        for segment in _reader().seg(text):
+            if RE_HANS.match(segment):
+                out.extend(_segment_reading(segment))
+            else:
+                out.extend(segment)
+        return out
+    for number, run in enumerate(runs.split(text)):
+        if number % 2:  # a run pypinyin reads
+            for segment in mmseg.seg.cut(run):
+                out.extend(_segment_reading(segment))
         else:  # pypinyin reads no character of it: each stands for itself (_each_character)
-            out.extend(segment)
+            out.extend(run)
     return out
 
 
