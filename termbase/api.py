@@ -17,10 +17,10 @@ from typing import TYPE_CHECKING, Any
 
 from termbase import rules
 from termbase.api_files import FileServices
-from termbase.api_moderation import ModerationMixin
+from termbase.api_moderation import ModerationMixin, parse_status
 from termbase.errors import InvalidValueError, NotFoundError, OutputError, TermbaseError
 from termbase.fileio import STDOUT, check_output, shown_name, unique_path
-from termbase.model import Entry, HistoryRecord, Review, Role, TermStatus
+from termbase.model import Entry, HistoryRecord, Review, Role
 from termbase.store import Store, check_backup
 from termbase.textfmt import echo
 
@@ -172,7 +172,7 @@ class Termbase(ModerationMixin, FileServices):
         ids = self.store.filtered_entry_ids(
             review=self._review(review).value if review and review != "all" else None,
             subject=self._subject(subject),
-            status=self._status(status).value if status else None,
+            status=parse_status(status).value if status else None,
             lang=self._lang(lang),
             limit=limit,
         )
@@ -226,7 +226,7 @@ class Termbase(ModerationMixin, FileServices):
             if value:
                 rules.check_text(value, name)
         if status:
-            status = self._status(status).value
+            status = parse_status(status).value
         review = self._review(review).value if review and review != "all" else None
         subject = self._subject(subject)
         lang = self._lang(lang)
@@ -270,14 +270,6 @@ class Termbase(ModerationMixin, FileServices):
                 + (", ".join(langs) or "none yet")
             )
         return value
-
-    @staticmethod
-    def _status(value: str | TermStatus) -> TermStatus:
-        try:
-            return TermStatus(value)
-        except ValueError:
-            choices = ", ".join(s.value for s in TermStatus)
-            raise InvalidValueError(f"unknown status {value!r}; choose one of: {choices}") from None
 
     @staticmethod
     def _review(value: str | Review) -> Review:

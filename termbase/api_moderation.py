@@ -631,7 +631,7 @@ class ModerationMixin:
         language, and the history says so; the last usable term of a
         language cannot be deprecated; the same status again writes nothing.
         """
-        new_status = _status(status)
+        new_status = parse_status(status)
 
         def apply(entry: Entry) -> str:
             target = find_term(entry, term, lang)
@@ -708,7 +708,7 @@ class ModerationMixin:
 
                 target.lang = normalise_lang(new_lang)
             if status is not None:
-                lines += rules.set_status(entry, target, _status(status))
+                lines += rules.set_status(entry, target, parse_status(status))
             if term_type is not None:
                 try:
                     target.term_type = TermType(term_type)
@@ -1028,7 +1028,8 @@ def find_term(entry: Entry, term: str | int, lang: str | None) -> Term:
     raise NotFoundError(f"entry {entry.id} has no term {term!r}; its terms are: {names}")
 
 
-def _status(value: str | TermStatus) -> TermStatus:
+def parse_status(value: str | TermStatus) -> TermStatus:
+    """*value* as a TermStatus; InvalidValueError naming the choices."""
     try:
         return TermStatus(value)
     except ValueError:
