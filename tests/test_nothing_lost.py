@@ -752,3 +752,16 @@ def test_12_a_concept_has_a_bounded_number_of_renderings(db: Path, tmp_path: Pat
     many = [f"rendering {i}" for i in range(MAX_TERMS_PER_ENTRY)]
     result = run("--db", str(db), "add", "高质量发展", *many)
     assert result.exit_code == 1 and "would have 201 terms" in result.output
+
+
+# ------------------------------------------------------------------ item 14
+def test_14_skip_bad_lines_counts_what_it_left_out(db: Path, tmp_path: Path) -> None:
+    glossary = tmp_path / "ragged.csv"
+    glossary.write_text(
+        "高质量发展,high-quality development\n只有中文\n国家安全,national security\n也只有中文\n",
+        encoding="utf-8",
+    )
+    result = run("--db", str(db), "import", str(glossary), "--skip-bad-lines")
+    assert result.exit_code == 0, result.output
+    assert "2 new" in result.output and "2 bad lines left out" in result.output
+    assert entries_in(db) == 3
