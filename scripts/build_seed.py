@@ -75,8 +75,10 @@ from termbase.model import (  # noqa: E402
     EN,
     ZH,
     ZH_HANT,
+    Authority,
     Context,
     Entry,
+    EntryType,
     Review,
     Source,
     Term,
@@ -109,11 +111,11 @@ SUBJECTS = (
 )
 
 #: Entry types: what kind of designation the Chinese headword is.
-ENTRY_TYPES = ("term", "set-formulation", "slogan", "title", "event", "institution", "person")
+ENTRY_TYPES = tuple(t.value for t in EntryType)
 
 #: Source authority, strongest first.
-AUTHORITIES = ("official-text", "official-outlet", "state-media", "scholarship", "other")
-OFFICIAL = AUTHORITIES[:2]
+AUTHORITIES = tuple(a.value for a in Authority)
+OFFICIAL = tuple(a.value for a in Authority if a.official)
 
 _RENDERING_TYPES = {t.value for t in TermType} - {TermType.ABBREVIATION.value}
 _ENTRY_KEYS = {
@@ -176,6 +178,7 @@ def _sources(path: Path, raw: Any) -> tuple[dict[str, Source], dict[str, int]]:
             date=str(fields.get("date", "")),
             url=str(fields.get("url", "")),
             note=str(fields.get("note", "")),
+            authority=Authority(authority),
         )
         ranks[key] = AUTHORITIES.index(authority)
     return out, ranks
@@ -233,7 +236,15 @@ def _term(
     if status in (TermStatus.DEPRECATED, TermStatus.SUPERSEDED) and not note:
         raise _fail(path, where, f"a {status.value} rendering needs a note saying why")
     _dates(path, where, raw)
-    term = Term(text, EN, status, TermType(kind), note=note)
+    term = Term(
+        text,
+        EN,
+        status,
+        TermType(kind),
+        note=note,
+        used_from=raw.get("from", ""),
+        used_until=raw.get("until", ""),
+    )
     cited = [_check_key(path, where, k, sources) for k in raw.get("sources", [])]
     for n, ctx in enumerate(raw.get("contexts", []), 1):
         if set(ctx) - _CONTEXT_KEYS or not ctx.get("text") or not ctx.get("locator"):
@@ -241,11 +252,19 @@ def _term(
         quoted = ctx.get("quotes")
         if quoted:
             cited.append(_check_key(path, f"{where} context {n}", quoted, sources))
-        term.contexts.append(Context(ctx["text"], ctx["locator"], sources[quoted or PAPER_KEY]))
+        term.contexts.append(
+            Context(
+                ctx["text"],
+                ctx["locator"],
+                sources[PAPER_KEY],
+                quotes=sources[quoted] if quoted else None,
+            )
+        )
     if not cited and not term.contexts:
         raise _fail(path, where, "needs at least one context (or an outside 'sources' key)")
-    if cited:
-        term.source = sources[min(cited, key=lambda k: ranks[k])]
+    own = [k for k in raw.get("sources", [])]
+    if own:  # the model holds one source per rendering: the strongest it names
+        term.source = sources[min(own, key=lambda k: ranks[k])]
     return _Rendering(term, cited + ([PAPER_KEY] if term.contexts else []))
 
 
@@ -294,7 +313,8 @@ def _entry(
     renderings += [
         _term(path, where, r, sources, ranks, True) for r in raw.get("abbreviations", [])
     ]
-    english = [r.term for r in renderings]
+    # best status first, as a TBX file lists them, so that the TBX reads back the same
+    english = sorted((r.term for r in renderings), key=lambda t: t.status.rank)
     seen: set[str] = set()
     for t in english:
         if t.text in seen:
@@ -307,6 +327,7 @@ def _entry(
         note=note,
         review=review,
         sources=[sources[PAPER_KEY]],
+        entry_type=EntryType(raw["type"]),
         uuid=str(uuid.uuid5(NAMESPACE, zh)),
         created_at=SEED_DATE,
         created_by=SEED_USER,

@@ -31,9 +31,11 @@ from termbase.errors import (
 )
 from termbase.model import (
     Actor,
+    Authority,
     ChangeState,
     Context,
     Entry,
+    EntryType,
     HistoryRecord,
     ImportBatch,
     PendingChange,
@@ -48,12 +50,14 @@ from termbase.model import (
 
 __all__ = [
     "Actor",
+    "Authority",
     "ChangeState",
     "ConflictError",
     "Context",
     "DatabaseError",
     "DuplicateError",
     "Entry",
+    "EntryType",
     "ForbiddenError",
     "FormatError",
     "HistoryRecord",

@@ -20,7 +20,7 @@ from termbase.api_files import FileServices
 from termbase.api_moderation import ModerationMixin, parse_status
 from termbase.errors import InvalidValueError, NotFoundError, OutputError, TermbaseError
 from termbase.fileio import STDOUT, check_output, shown_name, unique_path
-from termbase.model import Entry, HistoryRecord, Review, Role
+from termbase.model import Entry, EntryType, HistoryRecord, Review, Role, day_span
 from termbase.store import Store, check_backup
 from termbase.textfmt import echo
 
@@ -215,8 +215,14 @@ class Termbase(ModerationMixin, FileServices):
         subject: str | None = None,
         lang: str | None = None,
         source: str | None = None,
+        entry_type: str | EntryType | None = None,
     ) -> list[SearchHit]:
-        """Entries matching *query* (Chinese, pinyin, traditional or English), best first."""
+        """Entries matching *query* (Chinese, pinyin, traditional or English), best first.
+
+        *entry_type* keeps entries of one :class:`~termbase.model.EntryType`
+        (``term``, ``set-formulation``, ``slogan``, ``title``, ``event``,
+        ``institution``, ``person``).
+        """
         from termbase import search as _search
 
         rules.check_query(query)
@@ -225,6 +231,15 @@ class Termbase(ModerationMixin, FileServices):
         for name, value in (("subject", subject), ("language", lang), ("source", source)):
             if value:
                 rules.check_text(value, name)
+        kind = None
+        if entry_type:
+            try:
+                kind = EntryType(entry_type).value
+            except ValueError:
+                raise InvalidValueError(
+                    f"unknown entry type {entry_type!r}; use one of "
+                    + ", ".join(t.value for t in EntryType)
+                ) from None
         if status:
             status = parse_status(status).value
         review = self._review(review).value if review and review != "all" else None
@@ -239,6 +254,7 @@ class Termbase(ModerationMixin, FileServices):
             subject=subject,
             lang=lang,
             source=source,
+            entry_type=kind,
         )
 
     def _subject(self, value: str | None) -> str | None:
@@ -521,11 +537,33 @@ class Termbase(ModerationMixin, FileServices):
 
         return qa.recognize(self.store, self.recognizer(), units)
 
-    def check(self, segments: list[Segment], *, include_proposed: bool = False) -> CheckReport:
-        """Check translations against the termbase; a :class:`termbase.qa.CheckReport`."""
+    def check(
+        self,
+        segments: list[Segment],
+        *,
+        include_proposed: bool = False,
+        as_of: str | None = None,
+    ) -> CheckReport:
+        """Check translations against the termbase; a :class:`termbase.qa.CheckReport`.
+
+        *as_of* (``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD``; default: the
+        segments' own latest date, else today) is the day renderings with
+        dates of use are judged at.
+        """
         from termbase import qa
 
-        return qa.check(self.store, self.recognizer(), segments, include_proposed=include_proposed)
+        if as_of is not None:
+            try:
+                day_span(as_of)
+            except ValueError as exc:
+                raise InvalidValueError(f"--as-of: {exc}") from None
+        return qa.check(
+            self.store,
+            self.recognizer(),
+            segments,
+            include_proposed=include_proposed,
+            as_of=as_of,
+        )
 
     def score(self, hyp: list[str], ref: list[str], src: list[str] | None = None) -> Scores:
         """BLEU, chrF, TER and terminology metrics; a :class:`termbase.score.Scores`."""

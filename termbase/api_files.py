@@ -52,13 +52,14 @@ class FileServices:
         *,
         format: str | None = None,
         include_proposed: bool = False,
+        as_of: str | None = None,
     ) -> CheckReport:
         """Check a bilingual file (TMX, XLIFF, PO, TSV), or two line-aligned text files
-        (*path* and its translation *target*)."""
+        (*path* and its translation *target*), as of the day *as_of* (see ``check``)."""
         from termbase import qa
 
         segments = qa.read_bilingual(path, target, format)
-        return self.check(segments, include_proposed=include_proposed)
+        return self.check(segments, include_proposed=include_proposed, as_of=as_of)
 
     def score_files(self, hyp: str, ref: str, src: str | None = None) -> Scores:
         """:meth:`score` of three line-aligned text files (*src* optional)."""

@@ -258,7 +258,10 @@ class ModerationMixin:
     ) -> Entry:
         """Approve an entry, or accept its pending change; approving an approved entry is a no-op.
 
-        Approving needs a usable Chinese term and English rendering.
+        Approving needs a usable Chinese term and English rendering, a source
+        cited by each preferred rendering, and — when another rendering in use
+        cites a stronger source — a rationale in *comment*
+        (:func:`termbase.rules.check_citations`).
         """
         who = self.actor(actor)
         rules.require(who, Role.TERMINOLOGIST, "approving")
@@ -272,6 +275,7 @@ class ModerationMixin:
                 return entry
             before = copy.deepcopy(entry)
             rules.check_approvable(entry)
+            rules.check_citations(entry, comment)
             entry.review = Review.APPROVED
             entry.reviewer = who.name
             entry.reviewed_at = self.clock()
@@ -523,6 +527,7 @@ class ModerationMixin:
                 try:
                     if action == "approve" and not has_pending:
                         rules.check_approvable(entry)
+                        rules.check_citations(entry, text)
                     if not dry_run:
                         if action == "approve":
                             self.approve(entry_id, comment=text, actor=who)

@@ -28,10 +28,11 @@ from termbase.cli_common import (
     progress_bar,
 )
 from termbase.errors import TermbaseError
-from termbase.model import Context, Entry, Role, Source, Term, TermStatus, TermType
+from termbase.model import Context, Entry, EntryType, Role, Source, Term, TermStatus, TermType
 from termbase.textfmt import echo
 
 STATUSES = [s.value for s in TermStatus]
+ENTRY_TYPES = [t.value for t in EntryType]
 REVIEWS = ["proposed", "approved", "rejected"]
 
 
@@ -362,6 +363,12 @@ def show(state: State, entry_id: str, as_json: bool) -> None:
 @click.option("--subject", help="Only entries of this subject field.")
 @click.option("--lang", help="Only terms in this language (zh, en, zh-Hant …).")
 @click.option("--source", help="Only entries citing a source whose title contains this.")
+@click.option(
+    "--type",
+    "entry_type",
+    type=click.Choice(ENTRY_TYPES),
+    help="Only entries of this type (a set formulation, an event …).",
+)
 @click.option("--brief", is_flag=True, help="Only the table, even for an exact match.")
 @pass_state
 def search(
@@ -374,20 +381,34 @@ def search(
     subject: str | None,
     lang: str | None,
     source: str | None,
+    entry_type: str | None,
     brief: bool,
 ) -> None:
     """Search Chinese, pinyin, traditional characters or English.
+
+    The English column shows the preferred rendering with its dates of use;
+    the source column, the strongest source it cites and that source's
+    authority (official text > official outlet > state media > scholarship
+    > other).
 
     \b
     Examples:
       termbase search 发展
       termbase search "gao zhiliang" --json
       termbase search "development pattern" --review approved
+      termbase search 安全 --type set-formulation
     """
     from termbase.textfmt import table
 
     hits = state.open().search(
-        query, limit=limit, status=status, review=review, subject=subject, lang=lang, source=source
+        query,
+        limit=limit,
+        status=status,
+        review=review,
+        subject=subject,
+        lang=lang,
+        source=source,
+        entry_type=entry_type,
     )
     if as_json:
         echo_json([h.as_json() for h in hits])
@@ -398,8 +419,14 @@ def search(
     rows = []
     for h in hits:
         en = h.entry.en
+        shown = next((t for t in h.entry.en_terms if t.text == en), None)
+        if shown is not None and shown.dates():
+            en += f" ({shown.dates()})"
         if h.preferred_for_deprecated:
             en = f"{h.term.text} ({h.term.status.value}) → use: {h.preferred_for_deprecated[0]}"
+        best = shown.strongest_source if shown is not None else None
+        if best is not None and not h.preferred_for_deprecated:
+            en += f" · {best.authority.value.replace('-', ' ')}"
         rows.append(_row(h.entry, en))
     click.echo(table(ENTRY_COLUMNS, rows, ENTRY_WIDTHS))
     if hits[0].match == "exact" and not brief:

@@ -91,6 +91,13 @@ def recognize(
 @click.option(
     "--include-proposed", is_flag=True, help="Also check terms of entries still awaiting review."
 )
+@click.option(
+    "--as-of",
+    "as_of",
+    metavar="DATE",
+    help="Judge dated renderings as of this day (YYYY, YYYY-MM or YYYY-MM-DD). "
+    "Default: the file's own latest date, else today.",
+)
 @json_option()
 @pass_state
 def check(
@@ -99,21 +106,26 @@ def check(
     target: str | None,
     fmt: str | None,
     include_proposed: bool,
+    as_of: str | None,
     as_json: bool,
 ) -> None:
     """Check a translation against the termbase; exit 1 when errors are found.
 
     FILE is bilingual (TMX, XLIFF 1.2/2.0, PO, two-column TSV), or FILE and
     TARGET are two line-aligned text files.  Errors: an approved rendering
-    is missing, or a deprecated one is used.  Warnings: a term rendered
-    differently across the document.
+    is missing, a deprecated one is used, or a rendering is used outside its
+    dates of use ("new development dynamic" after 2021) other than inside a
+    quotation.  Warnings: a term rendered differently across the document.
 
     \b
     Examples:
       termbase check job.xlf
       termbase check source.txt translation.txt --json
+      termbase check job.tmx --as-of 2020-12-01
     """
-    report = state.open().check_file(file, target, format=fmt, include_proposed=include_proposed)
+    report = state.open().check_file(
+        file, target, format=fmt, include_proposed=include_proposed, as_of=as_of
+    )
     if as_json:
         echo_json(report.as_dict())
     else:
@@ -124,6 +136,7 @@ def check(
 
 _TITLES = {
     "deprecated": "Deprecated renderings used",
+    "outdated": "Renderings used outside their dates",
     "missing": "Approved rendering missing",
     "inconsistent": "Rendered inconsistently",
 }

@@ -11,8 +11,10 @@ from.  A :class:`Segment` is one translation-memory sentence pair.
 
 from __future__ import annotations
 
+import calendar
 import enum
 import functools
+import re
 import uuid as _uuid
 from dataclasses import asdict, dataclass, field
 from typing import Any
@@ -51,6 +53,48 @@ class Review(str, enum.Enum):
     PROPOSED = "proposed"
     APPROVED = "approved"
     REJECTED = "rejected"
+
+
+class Authority(str, enum.Enum):
+    """How authoritative a source is, strongest first (issue 18's ranking).
+
+    The official text or official translation of a Party or State document
+    (a report, a resolution, a white paper) outranks the official outlets
+    that publish such texts (Xinhua, Qiushi, the State Council Information
+    Office, the Foreign Ministry), which outrank state media (China Daily,
+    CGTN), scholarship and think tanks, and anything else.
+    """
+
+    OFFICIAL_TEXT = "official-text"
+    OFFICIAL_OUTLET = "official-outlet"
+    STATE_MEDIA = "state-media"
+    SCHOLARSHIP = "scholarship"
+    OTHER = "other"
+
+    @property
+    def rank(self) -> int:
+        """0 for an official text, 4 for other: lower is stronger."""
+        return _AUTHORITY_ORDER.index(self)
+
+    @property
+    def official(self) -> bool:
+        """True for an official text or an official outlet."""
+        return self in (Authority.OFFICIAL_TEXT, Authority.OFFICIAL_OUTLET)
+
+
+_AUTHORITY_ORDER = list(Authority)
+
+
+class EntryType(str, enum.Enum):
+    """What kind of designation an entry's headword is."""
+
+    TERM = "term"
+    SET_FORMULATION = "set-formulation"  # 提法
+    SLOGAN = "slogan"  # slogan or quotation
+    TITLE = "title"  # title of a document
+    EVENT = "event"  # meeting, session
+    INSTITUTION = "institution"
+    PERSON = "person"
 
 
 class TermType(str, enum.Enum):
@@ -118,12 +162,22 @@ class Source:
     date: str = ""  # ISO 8601 date or year, as precise as known
     url: str = ""
     note: str = ""
+    authority: Authority = Authority.OTHER
     id: int | None = None
+
+    def __post_init__(self) -> None:
+        if type(self.authority) is not Authority:
+            self.authority = Authority(self.authority or Authority.OTHER.value)
 
     def citation(self) -> str:
         """One-line human citation: ``Author, Title, Publisher, Date, URL``."""
         parts = [self.author, self.title, self.publisher, self.date, self.url]
         return ", ".join(p for p in parts if p)
+
+    def short(self) -> str:
+        """Who and when, with the authority: ``Xinhua, November 8, 2020 (official outlet)``."""
+        who = ", ".join(p for p in (self.publisher or self.author or self.title, self.date) if p)
+        return f"{who} ({self.authority.value.replace('-', ' ')})"
 
     def key(self) -> tuple[str, str, str, str, str]:
         """Identity used to de-duplicate sources (ids aside)."""
@@ -135,8 +189,9 @@ class Context:
     """A verbatim sentence in which a term occurs, with where it was found."""
 
     text: str
-    locator: str = ""  # section heading, footnote number, page, line …
-    source: Source | None = None
+    locator: str = ""  # where in the source: section heading, footnote number, page …
+    source: Source | None = None  # the document the sentence appears in
+    quotes: Source | None = None  # the document the sentence quotes, if it quotes one
     id: int | None = None
     text_zh: str = ""  # the Chinese source sentence the English sentence translates
 
@@ -154,6 +209,8 @@ class Term:
     pinyin: str = ""  # toned pinyin, Chinese terms only
     contexts: list[Context] = field(default_factory=list)
     source: Source | None = None  # where the term itself is attested or prescribed
+    used_from: str = ""  # first year (or month, or day) of use: YYYY[-MM[-DD]]
+    used_until: str = ""  # last year (or month, or day) of use; "" = still in use
     id: int | None = None
 
     def __post_init__(self) -> None:
@@ -161,6 +218,33 @@ class Term:
             self.status = TermStatus(self.status)
         if type(self.term_type) is not TermType:
             self.term_type = TermType(self.term_type)
+
+    @property
+    def cited(self) -> list[Source]:
+        """Every source the term cites: its own, and those of its contexts."""
+        found = [self.source] if self.source is not None else []
+        for c in self.contexts:
+            found += [s for s in (c.quotes, c.source) if s is not None]
+        return found
+
+    @property
+    def strongest_source(self) -> Source | None:
+        """The most authoritative source the term cites (its own first on a tie)."""
+        cited = self.cited
+        return min(cited, key=lambda s: s.authority.rank) if cited else None
+
+    def dates(self) -> str:
+        """The dates of use as people write them: ``2020–2021``, ``2020-11–``, ``–2015``."""
+        if not (self.used_from or self.used_until):
+            return ""
+        return f"{self.used_from}–{self.used_until}"
+
+    def in_use_on(self, day: str) -> bool:
+        """True when *day* (``YYYY[-MM[-DD]]``) falls within the term's dates of use."""
+        day = day_span(day)[0]
+        if self.used_from and day < day_span(self.used_from)[0]:
+            return False
+        return not (self.used_until and day > day_span(self.used_until)[1])
 
 
 @dataclass
@@ -177,6 +261,7 @@ class Entry:
     reviewed_at: str = ""
     review_comment: str = ""
     sources: list[Source] = field(default_factory=list)  # sources of the concept/definition
+    entry_type: EntryType = EntryType.TERM
     created_at: str = ""
     created_by: str = ""
     updated_at: str = ""
@@ -188,6 +273,8 @@ class Entry:
     def __post_init__(self) -> None:
         if type(self.review) is not Review:
             self.review = Review(self.review)
+        if type(self.entry_type) is not EntryType:
+            self.entry_type = EntryType(self.entry_type or EntryType.TERM.value)
 
     def terms_in(self, lang_prefix: str) -> list[Term]:
         """Terms whose language starts with *lang_prefix*, best status first."""
@@ -266,9 +353,15 @@ def entry_to_dict(entry: Entry) -> dict[str, Any]:
     """A JSON-ready snapshot of *entry* (enums as their values), as history and ``--json`` show it."""
     data = asdict(entry)
     data["review"] = entry.review.value
+    data["entry_type"] = entry.entry_type.value
+    for s in data["sources"]:
+        s["authority"] = Authority(s["authority"]).value
     for t in data["terms"]:
         t["status"] = TermStatus(t["status"]).value
         t["term_type"] = TermType(t["term_type"]).value
+        for s in [t["source"]] + [x for c in t["contexts"] for x in (c["source"], c["quotes"])]:
+            if s is not None:
+                s["authority"] = Authority(s["authority"]).value
     return data
 
 
@@ -288,7 +381,13 @@ def entry_from_dict(data: dict[str, Any]) -> Entry:
     terms = []
     for t in data.get("terms", []):
         contexts = [
-            Context(**{**pick(Context, c), "source": source(c.get("source"))})
+            Context(
+                **{
+                    **pick(Context, c),
+                    "source": source(c.get("source")),
+                    "quotes": source(c.get("quotes")),
+                }
+            )
             for c in t.get("contexts", [])
         ]
         fields = {k: v for k, v in pick(Term, t).items() if k not in ("contexts", "source")}
@@ -385,3 +484,25 @@ class ImportBatch:
     reverted_at: str = ""
     reverted_by: str = ""
     id: int | None = None
+
+
+#: A date of use: a year, a month or a day.
+DATE_OF_USE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+
+
+def day_span(value: str) -> tuple[str, str]:
+    """First and last day (``YYYY-MM-DD``) a year, month or day stands for.
+
+    Raises:
+        ValueError: *value* is not ``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD``.
+    """
+    m = DATE_OF_USE.match(value.strip())
+    if not m:
+        raise ValueError(f"{value!r} is not a date: write YYYY, YYYY-MM or YYYY-MM-DD")
+    year, month, day = m.groups()
+    if day:
+        return (value, value)
+    if month:
+        last = calendar.monthrange(int(year), int(month))[1]
+        return (f"{year}-{month}-01", f"{year}-{month}-{last:02d}")
+    return (f"{year}-01-01", f"{year}-12-31")

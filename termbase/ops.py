@@ -96,7 +96,7 @@ OPS: tuple[Op, ...] = (
     # ---- reads
     Op("search", "GET", "/api/search", V,
        (P("query", "str", REQUIRED), P("limit", "int", 20), P("status"), P("review"),
-        P("subject"), P("lang"), P("source")), "hits"),
+        P("subject"), P("lang"), P("source"), P("entry_type")), "hits"),
     Op("get", "GET", "/api/entries/{ref}", V, (REF,), "entry"),
     Op("history", "GET", "/api/history", V, (P("ref"), P("limit", "int", 50)), "history"),
     Op("stats", "GET", "/api/stats", V),
@@ -204,7 +204,8 @@ OPS: tuple[Op, ...] = (
     Op("recognize", "POST", "/api/recognize", V, (P("units", "json", REQUIRED),), "recognition"),
     Op("recognizer_info", "GET", "/api/recognizer", V, (), "build_info"),
     Op("check", "POST", "/api/check", V,
-       (P("segments", "segments", REQUIRED), P("include_proposed", "bool", False)),
+       (P("segments", "segments", REQUIRED), P("include_proposed", "bool", False),
+        P("as_of")),
        "check_report"),
     Op("score", "POST", "/api/score", V,
        (P("hyp", "json", REQUIRED), P("ref", "json", REQUIRED), P("src", "json")), "scores"),

@@ -15,11 +15,17 @@ Contract:
   by Snowball stems ("ensuring" satisfies "ensure"); Chinese targets by
   folded substring.  Missing and deprecated renderings are errors;
   inconsistency (different approved renderings of one term in different
-  segments) is a warning.
+  segments) is a warning.  Renderings with dates of use are judged *as of*
+  a day (the file's own date, else today): inside its dates a superseded
+  rendering is still the right one ("new development dynamic" in 2020);
+  outside them a rendering is an error ("outdated") unless it stands inside
+  quotation marks — a quotation of an earlier text keeps its wording.
 """
 
 from __future__ import annotations
 
+import datetime as _dt
+import re
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -28,7 +34,7 @@ from typing import TYPE_CHECKING, Any
 from termbase.errors import FormatError, InvalidValueError
 from termbase.lang import en as _en
 from termbase.lang import fold_zh, has_han
-from termbase.model import Entry, Segment, Term, TermStatus, is_chinese, is_english
+from termbase.model import Entry, Segment, Term, TermStatus, day_span, is_chinese, is_english
 from termbase.recognize import Match, Recognizer, gc_paused
 
 if TYPE_CHECKING:
@@ -233,16 +239,40 @@ def _best_entry(cache: EntryCache, ids: Sequence[int]) -> Entry:
     return sorted(entries, key=lambda e: (e.review.value != "approved", e.id or 0))[0]
 
 
-def targets_of(entry: Entry, target_lang: str) -> tuple[list[str], list[str]]:
-    """(usable, avoided) renderings of *entry* in the target language."""
+def targets_of(
+    entry: Entry, target_lang: str, as_of: str | None = None
+) -> tuple[list[str], list[str]]:
+    """(usable, avoided) renderings of *entry* in the target language.
+
+    With *as_of* (``YYYY[-MM[-DD]]``), a rendering with dates of use is usable
+    on that day exactly when the day falls within its dates, whatever its
+    status, and avoided otherwise; see :func:`outdated_of`.
+    """
     terms: list[Term]
     if is_chinese(target_lang):
         terms = sorted((t for t in entry.terms if is_chinese(t.lang)), key=lambda t: t.status.rank)
     else:
         terms = entry.en_terms
-    usable = [t.text for t in terms if t.status in USABLE]
-    avoid = [t.text for t in terms if t.status in AVOID]
+    if as_of is None:
+        usable = [t.text for t in terms if t.status in USABLE]
+        avoid = [t.text for t in terms if t.status in AVOID]
+        return usable, avoid
+    usable, avoid = [], []
+    for t in terms:
+        if t.dates() and t.status is not TermStatus.DEPRECATED:
+            (usable if t.in_use_on(as_of) else avoid).append(t.text)
+        else:
+            (usable if t.status in USABLE else avoid).append(t.text)
     return usable, avoid
+
+
+def outdated_of(entry: Entry, as_of: str) -> dict[str, Term]:
+    """The renderings of *entry* whose dates of use leave out the day *as_of*."""
+    return {
+        t.text: t
+        for t in entry.terms
+        if t.dates() and t.status is not TermStatus.DEPRECATED and not t.in_use_on(as_of)
+    }
 
 
 def recognize(
@@ -342,6 +372,10 @@ class CheckReport:
         }
 
 
+#: A quotation in a target text: the span between a pair of quotation marks.
+_QUOTED = re.compile(r'“[^”]*”|"[^"]*"|「[^」]*」|『[^』]*』|‘[^’]*’')
+
+
 class TargetText:
     """A target segment prepared for rendering look-ups."""
 
@@ -349,6 +383,8 @@ class TargetText:
         self.chinese = is_chinese(lang) or (not is_english(lang) and has_han(text))
         self.folded = fold_zh(text)
         self.stems = f" {' '.join(_en.stems(text))} "
+        self.text = text
+        self._outside: TargetText | None = None
 
     def contains(self, rendering: str) -> bool:
         """True when *rendering* occurs (English: as whole words, any inflection)."""
@@ -357,15 +393,34 @@ class TargetText:
         key = " ".join(_en.stems(rendering))
         return bool(key) and f" {key} " in self.stems
 
+    def outside_quotations(self) -> TargetText:
+        """The text with every quotation cut out."""
+        if self._outside is None:
+            self._outside = TargetText(
+                _QUOTED.sub(" … ", self.text), "zh" if self.chinese else "en"
+            )
+        return self._outside
+
     def first(self, renderings: Iterable[str]) -> str | None:
         """The first of *renderings* present in the text."""
         return next((r for r in renderings if self.contains(r)), None)
 
 
 def check(
-    store: Store, rec: Recognizer, segments: Sequence[Segment], *, include_proposed: bool = False
+    store: Store,
+    rec: Recognizer,
+    segments: Sequence[Segment],
+    *,
+    include_proposed: bool = False,
+    as_of: str | None = None,
 ) -> CheckReport:
-    """Check every segment's target against the termbase (see the module docstring)."""
+    """Check every segment's target against the termbase (see the module docstring).
+
+    *as_of* is the day (``YYYY[-MM[-DD]]``) the translation is judged at; by
+    default the latest date the segments carry, else today.
+    """
+    as_of = as_of or file_date(segments) or _dt.date.today().isoformat()
+    day_span(as_of)  # a ValueError names a malformed date
     cache = EntryCache(store)
     report = CheckReport(segments=len(segments))
     used: dict[int, dict[str, list[int]]] = defaultdict(lambda: defaultdict(list))
@@ -378,11 +433,11 @@ def check(
             entry = _best_entry(cache, m.entry_ids)
             if entry.review.value != "approved" and not include_proposed:
                 continue
-            usable, avoid = targets_of(entry, target_lang)
+            usable, avoid = targets_of(entry, target_lang, as_of)
             if not usable:
                 continue
             report.terms += 1
-            issue = _check_one(number, m, entry, usable, avoid, target)
+            issue = _check_one(number, m, entry, usable, avoid, target, as_of)
             if issue is not None:
                 report.issues.append(issue)
             hit = target.first(usable)  # deprecated uses are errors already
@@ -390,18 +445,40 @@ def check(
                 used[entry.id or 0][hit].append(number)
                 names[entry.id or 0] = (m.text, target_lang)
     report.issues.extend(_inconsistencies(used, names, cache))
-    order = {"deprecated": 0, "missing": 1, "inconsistent": 2}
+    order = {"deprecated": 0, "outdated": 1, "missing": 2, "inconsistent": 3}
     report.issues.sort(key=lambda i: (order[i.kind], i.segment, i.term))
     return report
 
 
 def _check_one(
-    number: int, m: Match, entry: Entry, usable: list[str], avoid: list[str], target: TargetText
+    number: int,
+    m: Match,
+    entry: Entry,
+    usable: list[str],
+    avoid: list[str],
+    target: TargetText,
+    as_of: str,
 ) -> Issue | None:
     if target.first(usable) is not None:
         return None
-    bad = target.first(avoid)
     eid = entry.id or 0
+    outdated = outdated_of(entry, as_of)
+    dated = [a for a in avoid if a in outdated]
+    if dated and target.first(dated) is not None:
+        outside = target.outside_quotations().first(dated)
+        if outside is None:
+            return None  # only inside quotations of earlier texts: their wording stands
+        return Issue(
+            "outdated",
+            "error",
+            number,
+            m.text,
+            eid,
+            usable,
+            [outside],
+            message=_outdated_message(outdated[outside], usable[0], as_of),
+        )
+    bad = target.first(avoid)
     if bad is not None:
         return Issue(
             "deprecated",
@@ -422,6 +499,31 @@ def _check_one(
         usable,
         message=f"{m.text}: expected {' or '.join(repr(u) for u in usable)}",
     )
+
+
+def _outdated_message(term: Term, instead: str, as_of: str) -> str:
+    if term.used_until and day_span(as_of)[0] > day_span(term.used_until)[1]:
+        return (
+            f"{term.text!r} was replaced by {instead!r} in {term.used_until}; "
+            "keep it only inside quotations of earlier texts"
+        )
+    return f"{term.text!r} is not in use before {term.used_from}; use {instead!r}"
+
+
+def file_date(segments: Sequence[Segment]) -> str:
+    """The latest day (``YYYY-MM-DD``) the segments of a file carry, or ''."""
+    days = [
+        d for seg in segments for stamp in (seg.changed_at, seg.created_at) if (d := _day_of(stamp))
+    ]
+    return max(days, default="")
+
+
+def _day_of(stamp: str) -> str:
+    """``YYYY-MM-DD`` of an ISO 8601 or TMX (``20240131T120000Z``) time stamp, or ''."""
+    digits = stamp.replace("-", "")[:8]
+    if len(digits) == 8 and digits.isdigit():
+        return f"{digits[:4]}-{digits[4:6]}-{digits[6:]}"
+    return ""
 
 
 def _inconsistencies(

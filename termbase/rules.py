@@ -24,6 +24,9 @@ applies the same rules through these functions, so each rule has one copy:
 * :func:`absorb` — joining a second concept into a first (``merge``);
 * :func:`check_query` / :func:`check_limit` — every search (terms, TM matches,
   concordance) needs something to search for and a limit of at least one.
+* :func:`check_citations` — approving needs a source for each preferred
+  rendering, and a rationale when it is less authoritative than another
+  rendering in use.
 
 No I/O and no SQL here; the time and the acting user are arguments.
 """
@@ -40,8 +43,10 @@ from termbase.model import (
     Actor,
     Entry,
     Role,
+    Source,
     Term,
     TermStatus,
+    day_span,
     is_chinese,
     is_english,
     is_traditional,
@@ -145,6 +150,33 @@ def validate(entry: Entry) -> None:
                     f"{term.text!r}; make one of them admitted"
                 )
             preferred[lang] = term.text
+        _check_dates(term)
+        for source in term.cited:
+            _check_official(source)
+    for source in entry.sources:
+        _check_official(source)
+
+
+def _check_dates(term: Term) -> None:
+    try:
+        first = day_span(term.used_from)[0] if term.used_from else ""
+        last = day_span(term.used_until)[1] if term.used_until else ""
+    except ValueError as exc:
+        raise InvalidValueError(f"the dates of {term.text!r}: {exc}") from None
+    if first and last and first > last:
+        raise InvalidValueError(
+            f"{term.text!r} is in use from {term.used_from} until {term.used_until}: "
+            "the first date is after the last"
+        )
+
+
+def _check_official(source: Source) -> None:
+    """An official claim is a source with a URL and a date, never free text."""
+    if source.authority.official and not (source.url and source.date):
+        raise InvalidValueError(
+            f"the source {source.title!r} is rated {source.authority.value}: "
+            "an official source needs its URL and its date"
+        )
 
 
 def fill_pinyin(entry: Entry) -> None:
@@ -220,10 +252,20 @@ def require(actor: Actor, needed: Role, what: str) -> None:
 USABLE = (TermStatus.PREFERRED, TermStatus.ADMITTED)
 
 #: Entry fields a person edits (the rest is bookkeeping: ids, versions, who and when).
-EDITABLE_FIELDS = ("subject", "definition", "definition_zh", "note")
+EDITABLE_FIELDS = ("subject", "definition", "definition_zh", "note", "entry_type")
 
 #: Term fields compared and shown in a diff (contexts and source separately).
-TERM_FIELDS = ("text", "lang", "status", "term_type", "pos", "note", "pinyin")
+TERM_FIELDS = (
+    "text",
+    "lang",
+    "status",
+    "term_type",
+    "pos",
+    "note",
+    "pinyin",
+    "used_from",
+    "used_until",
+)
 
 
 def family(lang: str) -> str:
@@ -287,14 +329,15 @@ def _term_view(term: Term) -> dict[str, Any]:
     view["status"] = term.status.value
     view["term_type"] = term.term_type.value
     view["contexts"] = [
-        (c.text, c.text_zh, c.locator, _source_key(c.source)) for c in term.contexts
+        (c.text, c.text_zh, c.locator, _source_key(c.source), _source_key(c.quotes))
+        for c in term.contexts
     ]
     view["source"] = _source_key(term.source)
     return view
 
 
 def _source_key(source: Any) -> tuple[str, ...] | None:
-    return None if source is None else (*source.key(), source.note)
+    return None if source is None else (*source.key(), source.note, source.authority.value)
 
 
 def content(entry: Entry) -> dict[str, Any]:
@@ -435,3 +478,56 @@ def check_limit(limit: int) -> None:
     """InvalidValueError for a result limit below one."""
     if limit < 1:
         raise InvalidValueError(f"--limit must be at least 1 (got {limit})")
+
+
+def check_citations(entry: Entry, rationale: str = "") -> None:
+    """Raise InvalidValueError saying what is missing when :func:`approval_problems` finds any."""
+    problems = approval_problems(entry, rationale)
+    if problems:
+        ref = f"entry #{entry.id}" if entry.id is not None else "the entry"
+        raise InvalidValueError(f"{ref} cannot be approved: " + "; ".join(problems))
+
+
+def approval_problems(entry: Entry, rationale: str = "") -> list[str]:
+    """What keeps *entry* from being approved (empty when nothing does).
+
+    Each preferred rendering (every non-Chinese preferred term) must cite at
+    least one source: its own, or a context sentence.  When another rendering
+    in use in that language cites a stronger source, approving the weaker
+    preferred rendering needs a *rationale*.
+    """
+    problems = []
+    for term in entry.terms:
+        if term.status is not TermStatus.PREFERRED or is_chinese(term.lang):
+            continue
+        best = term.strongest_source
+        if best is None:
+            problems.append(
+                f"the preferred rendering {term.text!r} cites no source: add a context "
+                "sentence or a source (title, publisher, URL, date)"
+            )
+            continue
+        rivals = [
+            t
+            for t in entry.terms
+            if t is not term
+            and t.lang.lower() == term.lang.lower()
+            and t.status in USABLE
+            and t.strongest_source is not None
+        ]
+        stronger = [
+            t
+            for t in rivals
+            if t.strongest_source.authority.rank < best.authority.rank  # type: ignore[union-attr]
+        ]
+        if stronger and not rationale.strip():
+            rival = min(stronger, key=lambda t: t.strongest_source.authority.rank)  # type: ignore[union-attr]
+            src = rival.strongest_source
+            assert src is not None
+            problems.append(
+                f"the preferred rendering {term.text!r} rests on {best.authority.value} "
+                f"({best.title}), but {rival.text!r} is used by a stronger source, "
+                f"{src.authority.value} ({src.title}): give a rationale (--comment) "
+                "for preferring it"
+            )
+    return problems

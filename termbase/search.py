@@ -34,7 +34,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from termbase.lang import fold, fold_pinyin, has_han, squeeze, t2s_chars
-from termbase.model import Entry, Review, Term, TermStatus
+from termbase.model import Entry, Review, Source, Term, TermStatus
 from termbase.store.index import REVIEW_RANK as _REVIEW_RANK
 from termbase.store.index import SUFFIX_INITIALS, SUFFIX_PINYIN_CHARS, rank_of
 
@@ -79,6 +79,7 @@ class SearchHit:
             "pinyin": e.pinyin,
             "en": e.en,
             "review": e.review.value,
+            "type": e.entry_type.value,
             "subject": e.subject,
             "match": self.match,
             "matched_term": self.term.text,
@@ -92,11 +93,15 @@ class SearchHit:
                     "type": t.term_type.value,
                     "pinyin": t.pinyin,
                     "note": t.note,
+                    "used_from": t.used_from,
+                    "used_until": t.used_until,
+                    "strongest_source": _cited(t.strongest_source),
                     "contexts": [
                         {
                             "text": c.text,
                             "locator": c.locator,
                             "source": c.source.citation() if c.source else "",
+                            "quotes": c.quotes.citation() if c.quotes else "",
                         }
                         for c in t.contexts
                     ],
@@ -104,6 +109,13 @@ class SearchHit:
                 for t in e.terms
             ],
         }
+
+
+def _cited(source: Source | None) -> dict[str, str] | None:
+    """A source as ``--json`` shows it: its citation and its authority."""
+    if source is None:
+        return None
+    return {"citation": source.citation(), "authority": source.authority.value}
 
 
 class _Candidates:
@@ -221,6 +233,7 @@ def search(
     subject: str | None = None,
     lang: str | None = None,
     source: str | None = None,
+    entry_type: str | None = None,
 ) -> list[SearchHit]:
     """Ranked hits for *query* (see the module docstring)."""
     index: SearchIndex = store.index
@@ -233,9 +246,10 @@ def search(
         "subject": subject,
         "lang": lang,
         "source": source,
+        "entry_type": entry_type,
     }
     ranks = _allowed_ranks(status, review)
-    post = any((subject, lang, source))  # filters applied after the lookups
+    post = any((subject, lang, source, entry_type))  # filters applied after the lookups
     cap = CANDIDATES
     while True:
         found = _gather(index, q, cap, limit, post, ranks)
@@ -317,12 +331,19 @@ def _rank(
     subject: str | None,
     lang: str | None,
     source: str | None,
+    entry_type: str | None,
 ) -> list[SearchHit]:
     if not found.best:
         return []
     best: dict[int, tuple[tuple[int, int, int, int], int]] = {}
     rows = store.index.rank_rows(
-        list(found.best), status=status, review=review, subject=subject, lang=lang, source=source
+        list(found.best),
+        status=status,
+        review=review,
+        subject=subject,
+        lang=lang,
+        source=source,
+        entry_type=entry_type,
     )
     for term_id, entry_id, t_status, length, e_review in rows:
         key = (found.best[term_id], STATUS_RANK[t_status], REVIEW_RANK[e_review], length)

@@ -76,6 +76,7 @@ def entry_text(entry: Entry) -> str:
     if entry.review_comment:
         review += f": {entry.review_comment}"
     lines.append(f"review:     {review}")
+    lines.append(f"type:       {entry.entry_type.value}")
     if entry.subject:
         lines.append(f"subject:    {entry.subject}")
     if entry.definition:
@@ -102,12 +103,17 @@ def entry_text(entry: Entry) -> str:
                 extra.append(t.term_type.value)
             if t.pos:
                 extra.append(t.pos)
+            if t.dates():
+                extra.append(f"in use {t.dates()}")
             label = f"  {t.text}"
             if t.pinyin and is_chinese(t.lang):
                 label += f"  {t.pinyin}"
             lines.append(f"{label}  [{', '.join(extra)}]")
             if t.note:
                 lines.append(f"      note: {t.note}")
+            best = t.strongest_source
+            if best is not None and not is_chinese(t.lang):
+                lines.append(f"      strongest source: {best.short()}")
             if t.source:
                 lines.append(f"      source: {t.source.citation()}")
             for c in t.contexts:
@@ -117,6 +123,8 @@ def entry_text(entry: Entry) -> str:
                 )
                 if where:
                     lines.append(f"        — {where}")
+                if c.quotes is not None:
+                    lines.append(f"        quoting {c.quotes.citation()}")
     lines.append("")
     lines.append(
         f"version {entry.version}; created {entry.created_at} by {entry.created_by}; "

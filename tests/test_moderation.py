@@ -31,7 +31,7 @@ from termbase.cli import cli
 from termbase.errors import ConflictError, DuplicateError, InvalidValueError, NotFoundError
 from termbase.store.migrations import LATEST_VERSION
 
-from .conftest import FIXED_TIME
+from .conftest import FIXED_TIME, PAPER_SOURCE
 
 FIXTURES = Path(__file__).parent / "fixtures"
 BOB = Actor("bob", Role.TRANSLATOR)
@@ -45,7 +45,7 @@ def approved(tb: Termbase) -> Entry:
             subject="development",
             terms=[
                 Term("高质量发展", "zh-CN", TermStatus.PREFERRED),
-                Term("high-quality development", "en", TermStatus.PREFERRED),
+                Term("high-quality development", "en", TermStatus.PREFERRED, source=PAPER_SOURCE),
             ],
         )
     )
@@ -186,7 +186,7 @@ def test_no_op_writes_nothing(tb: Termbase) -> None:
 
 def test_promotion_records_the_demotion_and_term_ids_are_stable(tb: Termbase) -> None:
     entry = approved(tb)
-    entry = tb.add_term(entry.id, Term("quality growth", "en"))
+    entry = tb.add_term(entry.id, Term("quality growth", "en", source=PAPER_SOURCE))
     ids = {t.text: t.id for t in entry.terms}
     tb.set_status(entry.id, "quality growth", "preferred")
     assert tb.history(entry.id)[0].comment == (
@@ -324,6 +324,8 @@ def test_import_revert_is_refused_once_reviewed_further(tb: Termbase, tmp_path: 
     csv.write_text("zh,en\n绿色发展,green development\n")
     batch = tb.import_file(csv).batch_id
     [green] = tb.review_items(batch=batch)
+    cite = Context("We pursue green development.", "Part 4", PAPER_SOURCE)
+    tb.edit_term(green.entry_id, "green development", add_context=cite)  # approving needs a source
     tb.approve(green.entry_id)
     with pytest.raises(InvalidValueError, match=f"entries #{green.entry_id} were changed"):
         tb.revert_import(batch)

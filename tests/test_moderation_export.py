@@ -22,7 +22,7 @@ from translate.storage import tmx as ttk_tmx
 
 from termbase import DuplicateError, Entry, Term, Termbase, TermStatus
 
-from .conftest import FIXED_TIME
+from .conftest import FIXED_TIME, PAPER_SOURCE
 
 APPROVED = "high-quality development"
 DEPRECATED = "high quality growth"
@@ -38,7 +38,7 @@ def tb(tmp_path: Path) -> Termbase:
         Entry(
             terms=[
                 Term("高质量发展", "zh-CN", TermStatus.PREFERRED),
-                Term(APPROVED, "en", TermStatus.PREFERRED),
+                Term(APPROVED, "en", TermStatus.PREFERRED, source=PAPER_SOURCE),
                 Term(DEPRECATED, "en", TermStatus.DEPRECATED),
             ]
         )

@@ -23,7 +23,7 @@ from termbase import Review, Termbase, TermStatus
 from termbase.api import seed_glossary_path
 from termbase.formats import tbx
 from termbase.lang.en import stems
-from termbase.model import Entry, TermType, is_english
+from termbase.model import Entry, TermType, entry_to_dict, is_english
 
 REPO = Path(__file__).resolve().parents[1]
 PAPER = Path(__file__).resolve().parents[2] / "shared" / "paper" / "development-and-security.txt"
@@ -204,13 +204,17 @@ def test_high_level_security(entries: list[Entry]) -> None:
         "high-standard security",
     ]
     greater = entry.en_terms[1]
-    assert [(c.locator, c.source.publisher if c.source else "") for c in greater.contexts] == [
-        ("Abstract", "Contemporary International Relations"),
+    assert [(c.locator, c.quotes.publisher if c.quotes else "") for c in greater.contexts] == [
+        ("Abstract", ""),
         (
             "Introduction, footnote 1",
             "Ministry of Foreign Affairs of the People’s Republic of China",
         ),
     ]
+    # every context sentence appears in the paper; the quoted document is recorded apart
+    assert {c.source.author for c in greater.contexts if c.source} == {"CICIR Task Force"}
+    assert greater.strongest_source is not None
+    assert greater.strongest_source.authority.value == "official-text"
 
 
 def test_pinyin_and_traditional_overrides(entries: list[Entry]) -> None:
@@ -231,8 +235,9 @@ def test_every_rendering_has_evidence(entries: list[Entry]) -> None:
             assert t.contexts or t.source is not None, (e.zh, t.text)
             for c in t.contexts:
                 assert c.source is not None and c.source.title and c.locator, (e.zh, t.text)
+                assert c.source.author == "CICIR Task Force", (e.zh, c.locator)
                 if "footnote" in c.locator:
-                    assert c.source.author != "CICIR Task Force", (e.zh, c.locator)
+                    assert c.quotes is not None and c.quotes.author != "CICIR Task Force"
 
 
 def test_every_context_contains_its_rendering(entries: list[Entry]) -> None:
@@ -580,8 +585,12 @@ def test_the_shipped_tbx_reads_back_to_the_same_entries(entries: list[Entry]) ->
     assert back.en == "new development pattern"
     assert back.review is Review.APPROVED and back.reviewer == "seed"
     dynamic = next(t for t in back.en_terms if t.text == "new development dynamic")
-    assert dynamic.contexts[0].source is not None
-    assert dynamic.contexts[0].source.url == "https://en.qstheory.cn/2021-07/08/c_641137.htm"
+    assert dynamic.contexts[0].quotes is not None
+    assert dynamic.contexts[0].quotes.url == "https://en.qstheory.cn/2021-07/08/c_641137.htm"
+    assert (dynamic.used_from, dynamic.used_until) == ("2020", "2021")
+    assert back.entry_type.value == "term"
+    # lossless: every field of every entry, the new ones included, reads back the same
+    assert [entry_to_dict(e) for e in shipped] == [entry_to_dict(e) for e in entries]
 
 
 def test_the_shipped_tbx_is_what_the_source_builds(

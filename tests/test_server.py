@@ -95,8 +95,14 @@ TMX_TEXT = """<?xml version="1.0" encoding="UTF-8"?>
 def other_entry(zh: str, en: str) -> Any:
     from termbase import Entry, Term, TermStatus
 
+    from .conftest import PAPER_SOURCE
+
+    # the rendering cites a source: approving needs one (issue 18)
     return Entry(
-        terms=[Term(zh, "zh-CN", TermStatus.PREFERRED), Term(en, "en", TermStatus.PREFERRED)]
+        terms=[
+            Term(zh, "zh-CN", TermStatus.PREFERRED),
+            Term(en, "en", TermStatus.PREFERRED, source=PAPER_SOURCE),
+        ]
     )
 
 

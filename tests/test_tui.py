@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from textual.widgets import Button
 
-from termbase import Entry, Review, Source, Term, Termbase, TermStatus
+from termbase import Context, Entry, Review, Source, Term, Termbase, TermStatus
 from tui.app import TermbaseApp, make_app
 from tui.screens.entry import EntryScreen, ReviewQueueScreen
 from tui.screens.modals import (
@@ -20,7 +20,7 @@ from tui.screens.modals import (
 )
 from tui.screens.search import SearchScreen
 
-from .conftest import FIXED_TIME, make_entry, screen_text, settle
+from .conftest import FIXED_TIME, PAPER_SOURCE, make_entry, screen_text, settle
 
 
 @pytest.fixture
@@ -31,7 +31,12 @@ def tb(tmp_path: Path) -> Termbase:
         Entry(
             terms=[
                 Term("高水平安全", "zh-CN", "preferred"),
-                Term("high-level security", "en", "preferred"),
+                Term(
+                    "high-level security",
+                    "en",
+                    "preferred",
+                    contexts=[Context("Keywords: high-level security", "Abstract", PAPER_SOURCE)],
+                ),
                 Term("greater security", "en", "admitted"),
             ],
             subject="national security",

@@ -18,7 +18,7 @@ from tui.screens.modals import (
     RenderingModal,
 )
 
-from .conftest import FIXED_TIME
+from .conftest import FIXED_TIME, PAPER_SOURCE
 
 
 @pytest.fixture
@@ -29,7 +29,7 @@ def tb(tmp_path: Path) -> Termbase:
             subject="development",
             terms=[
                 Term("高质量发展", "zh-CN", TermStatus.PREFERRED),
-                Term("high-quality development", "en", TermStatus.PREFERRED),
+                Term("high-quality development", "en", TermStatus.PREFERRED, source=PAPER_SOURCE),
                 Term("quality growth", "en", TermStatus.ADMITTED),
             ],
         )

@@ -21,6 +21,7 @@ from termbase.model import (
     ZH,
     ZH_HANT,
     Entry,
+    EntryType,
     Review,
     Source,
     Term,
@@ -30,6 +31,8 @@ from termbase.model import (
     is_english,
     is_traditional,
 )
+
+_ENTRY_TYPES = {t.value: t for t in EntryType}
 
 #: Columns written by the CSV (and XLSX) writer, in order.
 WRITE_COLUMNS = (
@@ -46,6 +49,7 @@ WRITE_COLUMNS = (
     "note",
     "citation",
     "review",
+    "type",
 )
 
 SEPARATORS = re.compile(r"\s*[|;\uff1b]\s*")
@@ -68,6 +72,7 @@ for _field, _words in {
     "status": "status 状态 usage",
     "pinyin": "pinyin 拼音",
     "subject": "subject domain field subject-field category 领域 学科 类别 分类 专业",
+    "type": "type entry-type entry_type concept-type 类型 词条类型",
     "definition": "definition english-definition english-descr english-description "
     "description descr 定义 英文定义",
     "definition_zh": "definition-zh definition_zh chinese-definition chinese-descr 中文定义 释义",
@@ -421,10 +426,12 @@ class RowMapper:
             subject=first("subject"),
             definition=first("definition"),
             definition_zh=first("definition_zh"),
-            note="\n".join(notes),
+            note="\n".join(notes + _unknown_type(first("type"))),
             review=parse_review(first("review"), where) if "review" in by else Review.PROPOSED,
             sources=sources,
         )
+        if first("type") in _ENTRY_TYPES:
+            entry.entry_type = _ENTRY_TYPES[first("type")]
         if first("id"):
             entry.uuid = first("id")
         return entry
@@ -450,6 +457,11 @@ def entries_of(
             yield entry
 
 
+def _unknown_type(value: str) -> list[str]:
+    """A type cell that names no entry type is kept as a note line, not lost."""
+    return [f"type: {value}"] if value and value not in _ENTRY_TYPES else []
+
+
 def entry_row(entry: Entry) -> dict[str, str]:
     """One row of the CSV/XLSX table for *entry* (values not yet neutralised)."""
     zh = entry.zh_terms
@@ -466,6 +478,7 @@ def entry_row(entry: Entry) -> dict[str, str]:
         "alternatives": " | ".join(t.text for t in usable[1:]),
         "deprecated": " | ".join(t.text for t in unusable),
         "subject": entry.subject,
+        "type": entry.entry_type.value,
         "definition": entry.definition,
         "definition_zh": entry.definition_zh,
         "note": entry.note,

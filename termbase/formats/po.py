@@ -52,6 +52,7 @@ from termbase.model import (
     ZH,
     ZH_HANT,
     Entry,
+    EntryType,
     Review,
     Segment,
     Source,
@@ -69,6 +70,8 @@ _CHARSET = re.compile(rb"charset\s*=\s*([A-Za-z0-9_.:-]+)")
 _POLIB_LINE = re.compile(r"\(line (\d+)\)")
 _USE = " — use "
 _BARE_COMMENT = re.compile(r"^#(?=[^\s.:,|~])", re.MULTILINE)
+
+_ENTRY_TYPES = {t.value: t for t in EntryType}
 
 
 def sniff(head: bytes) -> bool:
@@ -270,6 +273,8 @@ def _comments(entry: Entry, comment: str, en: str) -> list[str]:
             entry.terms[0].pinyin = value
         elif key == "subject":
             entry.subject = value
+        elif key == "entry-type" and value in _ENTRY_TYPES:
+            entry.entry_type = _ENTRY_TYPES[value]
         elif key == "definition":
             entry.definition = value
         elif key == "definition-zh":
@@ -322,6 +327,8 @@ def comments_of(entry: Entry, msgstr: str) -> list[str]:
             lines.append(f"zh-Hant: {_one_line(term.text)}")
     if entry.subject:
         lines.append(f"subject: {_one_line(entry.subject)}")
+    if entry.entry_type is not EntryType.TERM:
+        lines.append(f"entry-type: {entry.entry_type.value}")
     if entry.definition:
         lines.append(f"definition: {_one_line(entry.definition)}")
     if entry.definition_zh:

@@ -42,8 +42,11 @@ from termbase.formats import _xml, _xmlout
 from termbase.formats._io import atomic_output, count_marks
 from termbase.lang import HAN
 from termbase.model import (
+    DATE_OF_USE,
+    Authority,
     Context,
     Entry,
+    EntryType,
     Review,
     Source,
     Term,
@@ -123,6 +126,9 @@ _DCT_ADMIN = {"source", "customerSubset", "projectSubset"}
 _UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 
 _SOURCE_FIELDS = ("title", "author", "publisher", "date", "url", "note")
+#: Notes of ours beside the source fields: a source's authority, a context's
+#: quoted document (``quotes-title: …``), a rendering's dates of use, the entry type.
+_QUOTE_FIELDS = (*_SOURCE_FIELDS, "authority")
 _LATIN = re.compile(r"[A-Za-z]")
 #: Characters XML 1.0 cannot carry (C0 controls but tab/newline/CR, U+FFFE/U+FFFF).
 
@@ -217,14 +223,21 @@ class _Reader:
             return head, rest
         return "", text
 
-    def source_from(self, admin_text: str, notes: list[str]) -> Source:
-        fields = {k: "" for k in _SOURCE_FIELDS}
+    def source_from(self, admin_text: str, notes: list[str], prefix: str = "source-") -> Source:
+        fields = {k: "" for k in _QUOTE_FIELDS}
         for n in notes:
             key, value = self.split_note(n)
-            if key.startswith("source-"):
-                fields[key[7:]] = value
+            if key.startswith(prefix) and key[len(prefix) :] in fields:
+                fields[key[len(prefix) :]] = value
         if not any(fields[k] for k in ("title", "author", "publisher", "date", "url")):
             fields["title"] = admin_text
+        try:
+            authority = Authority(fields["authority"] or Authority.OTHER.value)
+        except ValueError:
+            authority = Authority.OTHER
+            fields["note"] = "\n".join(
+                x for x in (fields["note"], f"authority: {fields['authority']}") if x
+            )
         return Source(
             title=fields["title"],
             author=fields["author"],
@@ -232,6 +245,7 @@ class _Reader:
             date=fields["date"],
             url=fields["url"],
             note=fields["note"],
+            authority=authority,
         )
 
     def entry(self, el: Any) -> Entry:
@@ -276,6 +290,8 @@ class _Reader:
                 entry.reviewed_at = value
             elif key == "review-comment":
                 entry.review_comment = value
+            elif key == "entry-type" and value in _ENTRY_TYPES:
+                entry.entry_type = _ENTRY_TYPES[value]
             elif key == "note":
                 extra.append(value)
             else:
@@ -460,6 +476,8 @@ class _Reader:
             key, value = self.split_note(n)
             if key == "pinyin":
                 term.pinyin = value
+            elif key in ("used-from", "used-until") and DATE_OF_USE.match(value):
+                setattr(term, key.replace("-", "_"), value)
             elif key == "partOfSpeech" and not term.pos:
                 term.pos = value
             elif key == "note":
@@ -486,6 +504,8 @@ class _Reader:
         for c in grp:
             if _kind(c) == ("admin", "source"):
                 ctx.source = self.source_from(_text(c), notes)
+        if any(self.split_note(n)[0].startswith("quotes-") for n in notes):
+            ctx.quotes = self.source_from("", notes, "quotes-")
         term.contexts.append(ctx)
 
 
@@ -499,8 +519,13 @@ _RESERVED = {
     "reviewer",
     "reviewed-at",
     "review-comment",
-    *(f"source-{f}" for f in _SOURCE_FIELDS),
+    "entry-type",
+    "used-from",
+    "used-until",
+    *(f"source-{f}" for f in _QUOTE_FIELDS),
+    *(f"quotes-{f}" for f in _QUOTE_FIELDS),
 }
+_ENTRY_TYPES = {t.value: t for t in EntryType}
 
 
 def count_units(path: str | os.PathLike[str]) -> int:
@@ -603,11 +628,13 @@ class _Writer:
         if text:
             out.append(self.leaf("note", text))
 
-    def source_notes(self, out: list[str], source: Source) -> None:
+    def source_notes(self, out: list[str], source: Source, prefix: str = "source-") -> None:
         for f in _SOURCE_FIELDS:
             value = getattr(source, f)
             if value:
-                self.note(out, f"source-{f}: {value}")
+                self.note(out, f"{prefix}{f}: {value}")
+        if source.authority is not Authority.OTHER:
+            self.note(out, f"{prefix}authority: {source.authority.value}")
 
     def admin_grp(self, out: list[str], source: Source) -> None:
         grp = [self.leaf("admin", source.citation() or source.title or "?", ' type="source"')]
@@ -641,6 +668,8 @@ class _Writer:
             self.note(el, f"reviewed-at: {entry.reviewed_at}")
         if entry.review_comment:
             self.note(el, f"review-comment: {entry.review_comment}")
+        if entry.entry_type is not EntryType.TERM:
+            self.note(el, f"entry-type: {entry.entry_type.value}")
         for kind, date, who in (
             ("origination", entry.created_at, entry.created_by),
             ("modification", entry.updated_at, entry.updated_by),
@@ -695,11 +724,17 @@ class _Writer:
                 self.note(grp, f"locator: {ctx.locator}")
             if ctx.source is not None:
                 self.source_notes(grp, ctx.source)
+            if ctx.quotes is not None:
+                self.source_notes(grp, ctx.quotes, "quotes-")
             sec.append(self.group("descripGrp", grp))
         if t.source is not None:
             self.admin_grp(sec, t.source)
         if t.pinyin:
             self.note(sec, f"pinyin: {t.pinyin}")
+        if t.used_from:
+            self.note(sec, f"used-from: {t.used_from}")
+        if t.used_until:
+            self.note(sec, f"used-until: {t.used_until}")
         if t.pos and t.pos not in _POS:
             self.note(sec, f"partOfSpeech: {t.pos}")
         for line in t.note.split("\n") if t.note else []:

@@ -30,7 +30,7 @@ one win).  Every other rendering goes into a ``<note>`` ``admitted: X`` /
 translation.  Entry fields travel as ``x-`` props
 (``x-entry`` uuid groups the TUs of one entry when read back, ``x-status``,
 ``x-zh-status``, ``x-review``, ``x-reviewer``, ``x-reviewed-at``,
-``x-review-comment``, ``x-subject``, ``x-definition``, ``x-definition-zh``,
+``x-review-comment``, ``x-entry-type``, ``x-subject``, ``x-definition``, ``x-definition-zh``,
 ``x-source``, ``x-pinyin``).
 """
 
@@ -54,6 +54,7 @@ from termbase.formats._io import atomic_output, count_marks
 from termbase.model import (
     ZH,
     Entry,
+    EntryType,
     Review,
     Segment,
     Source,
@@ -73,6 +74,8 @@ RESERVED_PROPS = frozenset({"file", "id", "prev", "next", "path"})
 _USABLE = (TermStatus.PREFERRED, TermStatus.ADMITTED)
 _STATUS_NAMES = frozenset(s.value for s in TermStatus)
 _BASIC_DATE = re.compile(r"^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$")
+
+_ENTRY_TYPES = {t.value: t for t in EntryType}
 
 
 # ------------------------------------------------------------ helpers
@@ -334,6 +337,7 @@ def _entry_from_tu(tu: _Tu, src: _Tuv, tgt: _Tuv) -> tuple[str, Entry]:
     entry = Entry(
         terms=[zh, en],
         subject=props.get("x-subject", ""),
+        entry_type=_ENTRY_TYPES.get(props.get("x-entry-type", ""), EntryType.TERM),
         definition=props.get("x-definition", ""),
         definition_zh=props.get("x-definition-zh", ""),
         reviewer=props.get("x-reviewer", ""),
@@ -551,6 +555,7 @@ def _entry_props(entry: Entry, zh: Term, en: Term) -> list[tuple[str, str]]:
     ]
     optional = (
         ("x-subject", entry.subject),
+        ("x-entry-type", "" if entry.entry_type is EntryType.TERM else entry.entry_type.value),
         ("x-definition", entry.definition),
         ("x-definition-zh", entry.definition_zh),
         ("x-reviewer", entry.reviewer),

@@ -44,8 +44,10 @@ from termbase.errors import (
 )
 from termbase.fileio import SQLITE_MAGIC, atomic_path, unique_path
 from termbase.model import (
+    Authority,
     Context,
     Entry,
+    EntryType,
     HistoryRecord,
     Review,
     Source,
@@ -64,6 +66,7 @@ if TYPE_CHECKING:
 _REVIEWS = {r.value: r for r in Review}
 _STATUSES = {s.value: s for s in TermStatus}
 _TYPES = {t.value: t for t in TermType}
+_ENTRY_TYPES = {t.value: t for t in EntryType}
 
 BUSY_TIMEOUT_MS = 30_000
 
@@ -624,8 +627,9 @@ class Store(ModerationStore):
     def _source_id(self, source: Source | None) -> int | None:
         if source is None:
             return None
+        rated = source.authority is not Authority.OTHER
         cached = self._source_cache.get(source.key())
-        if cached is not None and not source.note:
+        if cached is not None and not source.note and not rated:
             source.id = cached
             return cached
         row = self.conn.execute(
@@ -637,12 +641,18 @@ class Store(ModerationStore):
                 self.conn.execute(
                     "UPDATE sources SET note=? WHERE id=? AND note=''", (source.note, row[0])
                 )
+            if rated:  # a rating fills an unrated source, never overwrites one
+                self.conn.execute(
+                    "UPDATE sources SET authority=? WHERE id=? AND authority='other'",
+                    (source.authority.value, row[0]),
+                )
             source.id = int(row[0])
             self._source_cache[source.key()] = source.id
             return source.id
         cur = self.conn.execute(
-            "INSERT INTO sources(title, author, publisher, date, url, note) VALUES (?,?,?,?,?,?)",
-            (*source.key(), source.note),
+            "INSERT INTO sources(title, author, publisher, date, url, note, authority) "
+            "VALUES (?,?,?,?,?,?,?)",
+            (*source.key(), source.note, source.authority.value),
         )
         source.id = int(cur.lastrowid or 0)
         self._source_cache[source.key()] = source.id
@@ -662,6 +672,7 @@ class Store(ModerationStore):
                     date=r["date"],
                     url=r["url"],
                     note=r["note"],
+                    authority=Authority(r["authority"]),
                     id=r["id"],
                 )
         return found
@@ -697,7 +708,15 @@ class Store(ModerationStore):
             rows = []
             for entry in entries:
                 entry.version = max(entry.version, 1)
-                rows.append((entry.id, *_entry_columns(entry), entry.version, batch_id))
+                rows.append(
+                    (
+                        entry.id,
+                        *_entry_columns(entry),
+                        entry.version,
+                        batch_id,
+                        entry.entry_type.value,
+                    )
+                )
             self._insert_rows("entries", rows)
             self._write_children(entries, keep_term_ids=keep_ids)
 
@@ -755,8 +774,8 @@ class Store(ModerationStore):
             cur = conn.execute(
                 """UPDATE entries SET uuid=?, subject=?, definition=?, definition_zh=?, note=?,
                    review=?, reviewer=?, reviewed_at=?, review_comment=?, created_at=?,
-                   created_by=?, updated_at=?, updated_by=?, version=? WHERE id=?""",
-                (*_entry_columns(entry), entry.version, entry.id),
+                   created_by=?, updated_at=?, updated_by=?, version=?, entry_type=? WHERE id=?""",
+                (*_entry_columns(entry), entry.version, entry.entry_type.value, entry.id),
             )
             if cur.rowcount == 0:
                 raise NotFoundError(f"no entry with id {entry.id}")
@@ -830,6 +849,8 @@ class Store(ModerationStore):
                     term.note,
                     term.pinyin,
                     self._source_id(term.source),
+                    term.used_from,
+                    term.used_until,
                 )
                 if term.id in existing:
                     updates.append((*row[1:], term.id))
@@ -839,14 +860,24 @@ class Store(ModerationStore):
                     ctx.id = ctx_id
                     ctx_id += 1
                     source_id = self._source_id(ctx.source)
+                    quotes_id = self._source_id(ctx.quotes)
                     contexts.append(
-                        (ctx.id, term.id, cpos, ctx.text, ctx.locator, source_id, ctx.text_zh)
+                        (
+                            ctx.id,
+                            term.id,
+                            cpos,
+                            ctx.text,
+                            ctx.locator,
+                            source_id,
+                            ctx.text_zh,
+                            quotes_id,
+                        )
                     )
         self._insert_rows("entry_sources", links, ignore=True)
         if updates:
             conn.executemany(
                 "UPDATE terms SET entry_id=?, position=?, lang=?, text=?, status=?, term_type=?, "
-                "pos=?, note=?, pinyin=?, source_id=? WHERE id=?",
+                "pos=?, note=?, pinyin=?, source_id=?, used_from=?, used_until=? WHERE id=?",
                 updates,
             )
         self._insert_rows("terms", terms)
@@ -902,12 +933,13 @@ class Store(ModerationStore):
         cur = self.conn.cursor()
         cur.row_factory = None
         review_of, status_of, type_of = _REVIEWS, _STATUSES, _TYPES
+        type_of_entry = _ENTRY_TYPES
         for chunk in in_batches(ids):
             qs = marks(len(chunk))
             for r in cur.execute(
                 "SELECT id, uuid, subject, definition, definition_zh, note, review, reviewer, "
                 "reviewed_at, review_comment, created_at, created_by, updated_at, updated_by, "
-                f"version FROM entries WHERE id IN ({qs})",
+                f"version, entry_type FROM entries WHERE id IN ({qs})",
                 chunk,
             ):
                 result[r[0]] = Entry(
@@ -926,10 +958,12 @@ class Store(ModerationStore):
                     updated_at=r[12],
                     updated_by=r[13],
                     version=r[14],
+                    entry_type=type_of_entry[r[15]],
                 )
             trows = cur.execute(
-                "SELECT id, entry_id, text, lang, status, term_type, pos, note, pinyin, source_id "
-                f"FROM terms WHERE entry_id IN ({qs}) ORDER BY entry_id, position",
+                "SELECT id, entry_id, text, lang, status, term_type, pos, note, pinyin, source_id, "
+                f"used_from, used_until FROM terms WHERE entry_id IN ({qs}) "
+                "ORDER BY entry_id, position",
                 chunk,
             ).fetchall()
             crows: list[tuple[Any, ...]] = []
@@ -937,7 +971,8 @@ class Store(ModerationStore):
                 tmarks = marks(len(tchunk))
                 crows.extend(
                     cur.execute(
-                        "SELECT id, term_id, text, locator, source_id, text_zh FROM contexts "
+                        "SELECT id, term_id, text, locator, source_id, text_zh, quotes_id "
+                        "FROM contexts "
                         f"WHERE term_id IN ({tmarks}) ORDER BY term_id, position",
                         tchunk,
                     )
@@ -948,14 +983,19 @@ class Store(ModerationStore):
                 chunk,
             ).fetchall()
             source_ids = [t[9] for t in trows if t[9] is not None]
-            source_ids += [c[4] for c in crows if c[4] is not None]
+            source_ids += [i for c in crows for i in (c[4], c[6]) if i is not None]
             source_ids += [s[1] for s in srows]
             sources = self._sources_by_id(source_ids) if source_ids else {}
             contexts: dict[int, list[Context]] = {}
             for c in crows:
                 contexts.setdefault(c[1], []).append(
                     Context(
-                        text=c[2], locator=c[3], source=sources.get(c[4]), id=c[0], text_zh=c[5]
+                        text=c[2],
+                        locator=c[3],
+                        source=sources.get(c[4]),
+                        quotes=sources.get(c[6]),
+                        id=c[0],
+                        text_zh=c[5],
                     )
                 )
             for t in trows:
@@ -974,6 +1014,8 @@ class Store(ModerationStore):
                         pinyin=t[8],
                         source=sources.get(t[9]) if t[9] is not None else None,
                         contexts=contexts.get(t[0], []),
+                        used_from=t[10],
+                        used_until=t[11],
                     )
                 )
             for s in srows:

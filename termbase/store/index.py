@@ -393,6 +393,7 @@ class SearchIndex:
         subject: str | None = None,
         lang: str | None = None,
         source: str | None = None,
+        entry_type: str | None = None,
     ) -> list[tuple[int, int, str, int, str]]:
         """``(term id, entry id, status, length, review)`` of the terms *term_ids*
         that pass the filters (language by prefix, source by title substring)."""
@@ -412,6 +413,9 @@ class SearchIndex:
             if subject:
                 sql += " AND e.subject = ?"
                 params.append(subject)
+            if entry_type:
+                sql += " AND e.entry_type = ?"
+                params.append(entry_type)
             if lang:
                 sql += " AND lower(t.lang) LIKE ?"
                 params.append(lang.lower() + "%")

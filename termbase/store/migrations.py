@@ -219,6 +219,23 @@ V6_MODERATION = [
     "ALTER TABLE contexts ADD COLUMN text_zh TEXT NOT NULL DEFAULT ''",
 ]
 
+V8_PROVENANCE = [
+    # issue 18: how authoritative a source is; what kind of designation an entry
+    # is; when a rendering was in use; the document a context sentence quotes
+    # (its source_id stays the document it appears in).  Existing rows keep
+    # everything and get the neutral defaults: 'other', 'term', no dates.
+    """ALTER TABLE sources ADD COLUMN authority TEXT NOT NULL DEFAULT 'other'
+        CHECK (authority IN
+            ('official-text', 'official-outlet', 'state-media', 'scholarship', 'other'))""",
+    """ALTER TABLE entries ADD COLUMN entry_type TEXT NOT NULL DEFAULT 'term'
+        CHECK (entry_type IN
+            ('term', 'set-formulation', 'slogan', 'title', 'event', 'institution', 'person'))""",
+    "ALTER TABLE terms ADD COLUMN used_from TEXT NOT NULL DEFAULT ''",
+    "ALTER TABLE terms ADD COLUMN used_until TEXT NOT NULL DEFAULT ''",
+    "ALTER TABLE contexts ADD COLUMN quotes_id INTEGER REFERENCES sources(id)",
+    "CREATE INDEX entries_type ON entries(entry_type)",
+]
+
 #: Migrations after which every entry's search keys are rebuilt.
 REINDEX_AFTER = {2, 7}
 
@@ -233,6 +250,7 @@ MIGRATIONS: list[tuple[int, str, list[str]]] = [
     # no schema change: the pinyin and initials suffix keys are cut to a fixed
     # length (keys grow linearly with a term), so every term is indexed again
     (7, "search keys: bounded pinyin and initials suffix keys", []),
+    (8, "provenance: source authority, entry types, dates of use, quoted documents", V8_PROVENANCE),
 ]
 
 LATEST_VERSION = MIGRATIONS[-1][0]

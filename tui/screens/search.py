@@ -214,6 +214,12 @@ class SearchScreen(Screen[None]):
         for entry in rows:
             hit = extra.get(entry.id)
             english = entry.en
+            shown = next((t for t in entry.en_terms if t.text == english), None)
+            best = shown.strongest_source if shown is not None else None
+            if shown is not None and shown.dates():
+                english += f"  {shown.dates()}"
+            if best is not None:
+                english += f" · {best.authority.value.replace('-', ' ')}"
             if hit is not None and hit.preferred_for_deprecated:
                 english = f"{hit.term.text} ✗ → {hit.preferred_for_deprecated[0]}"
             cells = (

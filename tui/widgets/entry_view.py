@@ -50,6 +50,8 @@ def term_label(term: Term) -> Text:
     label.append(f"  {STATUS_MARK[term.status]}", style="dim")
     if term.term_type.value != "full-form":
         label.append(f" · {term.term_type.value}", style="dim")
+    if term.dates():
+        label.append(f" · {term.dates()}", style="dim")
     return label
 
 
@@ -127,9 +129,18 @@ def term_evidence(term: Term) -> Text:
                 where += f"  {src.url}"
         if where:
             text.append(f"   {where}\n", style="dim")
+        if ctx.quotes is not None:
+            text.append(f"   quoting {ctx.quotes.citation()}\n", style="dim")
     if term.note:
         text.append("Note: ", style="bold")
         text.append(term.note + "\n")
+    if term.dates():
+        text.append("In use: ", style="bold")
+        text.append(term.dates() + "\n")
+    best = term.strongest_source
+    if best is not None:
+        text.append("Strongest source: ", style="bold")
+        text.append(best.short() + "\n")
     if term.source is not None:
         text.append("Source: ", style="bold")
         text.append(term.source.citation() + "\n")
