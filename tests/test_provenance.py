@@ -259,7 +259,7 @@ def test_search_table_shows_dates_and_strongest_source(seeded_cli) -> None:
     assert code == 0
     row = out.splitlines()[2]
     assert "Belt and Road Initiative (2015-09–)" in row
-    assert "official outlet" in row  # the authority of its strongest source
+    assert "Belt and Road Initiative (2015-09–) · official" in row  # its strongest source
     code, out = seeded_cli("search", "一带一路倡议")
     assert "strongest source: Office of the Leading Group for Promoting the Belt and Road " in out
     assert "(official outlet)" in out
