@@ -11,10 +11,10 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from termbase import Termbase, formats
+from termbase import Context, Termbase, formats
 from termbase.cli import cli
 
-from .conftest import FIXED_TIME
+from .conftest import FIXED_TIME, PAPER_SOURCE
 
 FIXTURES = Path(__file__).parent / "fixtures" / "formats"
 
@@ -89,6 +89,8 @@ def test_xliff_1_2_and_2_0_segments_without_inline_codes() -> None:
 def test_check_reads_an_xliff_job(empty: Termbase) -> None:
     empty.import_file(FIXTURES / "glossary-2008.tbx")
     entry = next(iter(empty.entries()))
+    cite = Context("a new development pattern", "Abstract", PAPER_SOURCE)  # approving cites
+    empty.edit_term(entry.id or 0, "new development pattern", add_context=cite)
     empty.approve(entry.id or 0)
     report = empty.check_file(str(FIXTURES / "job-2.0.xlf"))
     assert (report.segments, report.errors) == (1, 0)
