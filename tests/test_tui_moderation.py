@@ -233,7 +233,10 @@ async def test_approving_needs_an_english_rendering(tb: Termbase) -> None:
 
 async def test_review_queue_of_one_import(tb: Termbase, tmp_path: Path) -> None:
     csv = tmp_path / "in.csv"
-    csv.write_text("zh,en\n高质量发展,quality development\n绿色发展,green development\n")
+    # the new concept's rendering cites a source (its row's citation): approving needs one
+    csv.write_text(
+        "zh,en,citation\n高质量发展,quality development,\n绿色发展,green development,Green Report\n"
+    )
     tb.add(Entry(terms=[Term("安全", "zh-CN"), Term("security", "en")]))  # not from the import
     batch = tb.import_file(csv).batch_id
     app = make_app(tb)
