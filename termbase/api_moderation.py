@@ -40,6 +40,7 @@ from termbase.model import (
     ChangeState,
     Context,
     Entry,
+    EntryType,
     ImportBatch,
     PendingChange,
     Review,
@@ -601,6 +602,14 @@ class ModerationMixin:
 
         def apply(entry: Entry) -> str:
             for name, value in fields.items():
+                if name == "entry_type":
+                    try:
+                        value = EntryType(value)
+                    except ValueError:
+                        raise InvalidValueError(
+                            f"unknown entry type {value!r}; use one of "
+                            + ", ".join(t.value for t in EntryType)
+                        ) from None
                 setattr(entry, name, value)
             what = sorted(fields)
             if remove_source is not None:
