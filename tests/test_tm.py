@@ -101,6 +101,29 @@ def test_a_punctuation_only_difference_is_98_to_99_and_shown(query: str, stored:
     ]
 
 
+def test_batch_scores_agree_with_the_one_pair_score() -> None:
+    """Stage two scores a batch of candidates at once; each match's percentage is
+    what :func:`score` gives that pair alone, punctuation included."""
+    rng = random.Random(7)
+    words = ["发展", "安全", "高质量", "，", "。", "、", "新", "格局", "；", "推动"]
+    english = ["we", "must", "promote", ",", ".", "high-quality", "development", ";", "security"]
+    pairs = []
+    for _ in range(300):
+        zh = "".join(rng.choice(words) for _ in range(rng.randint(3, 9)))
+        en = " ".join(rng.choice(english) for _ in range(rng.randint(3, 9)))
+        pairs.append(Segment(zh, en, "zh-CN", "en"))
+    base = Termbase(":memory:", user="t", seed=False)
+    base.tm.import_segments(pairs)
+    checked = 0
+    for query in [p.source for p in pairs[:20]] + [p.target for p in pairs[:20]]:
+        mode = "zh" if any("\u4e00" <= c <= "\u9fff" for c in query) else "en"
+        for m in base.tm.match(query, limit=50, min_score=70):
+            q, t = comparison_key(query, mode)[0], comparison_key(m.text, mode)[0]
+            assert m.score == score(q, query, t, m.text), (query, m.text)
+            checked += 1
+    assert checked > 100
+
+
 def test_match_scores_and_diff(tb: Termbase) -> None:
     matches = tb.tm.match("我们要推动高质量的发展。")
     assert [(m.score, m.text) for m in matches] == [

@@ -50,15 +50,15 @@ from termbase.tm.keys import (
     comparison_key,
     diff,
     index_keys,
-    is_mark,
     key_only,
+    mark_counts,
     query_mode,
     score,
     segment_hash,
     sides,
+    split_marks,
     stored_to_key,
-    stored_units,
-    unit_score,
+    unit_scores,
 )
 
 if TYPE_CHECKING:
@@ -435,7 +435,7 @@ class TranslationMemory:
                 break
             chunk = [int(i) for i in ids[start : start + CANDIDATE_BATCH]]
             start += CANDIDATE_BATCH
-            scored += [p for p in self._rescore(key, text, mode, chunk) if p[0] >= min_score]
+            scored += [p for p in self._rescore(key, text, mode, chunk, floor) if p[0] >= min_score]
             if len(scored) >= limit:
                 floor = max(floor, heapq.nlargest(limit, scored)[-1][0])
         # ties at the cut: the pair seen more often, then the newer one
@@ -458,8 +458,15 @@ class TranslationMemory:
             matches.append(match)
         return matches
 
-    def _rescore(self, key: str, text: str, mode: str, chunk: list[int]) -> list[tuple[int, int]]:
-        """Stage two: ``(score, id)`` of the candidates *chunk*, from their stored keys.
+    def _rescore(
+        self, key: str, text: str, mode: str, chunk: list[int], floor: int
+    ) -> list[tuple[int, int]]:
+        """Stage two: ``(score, id)`` of the candidates *chunk* that may reach
+        *floor*, from their stored keys.
+
+        Marks cost a fixed penalty, so a candidate is split into words and marks
+        (:func:`split_marks`) only when its distance over all units, less every
+        mark either text has, leaves it a chance of reaching *floor*.
 
         Edit distances come from one rapidfuzz call over the batch; only the
         rare pair whose key equals the query's (100 or 99?) or that has no
@@ -479,20 +486,26 @@ class TranslationMemory:
             lens = np.fromiter(map(len, cand_keys), dtype=np.int64, count=len(cand_keys))
             longest = np.maximum(lens, len(key))
             exact = (dist == 0) | (longest == 0)
-            points = np.minimum(
-                np.floor(100 * (1 - dist / np.maximum(longest, 1)) + 1e-9), 99
-            ).astype(np.int64)
-            query = index_keys(text, mode)[0]
-            query_marks = any(is_mark(u) for u in query)
-            for p, i, e, (_id, stored) in zip(points, cand_ids, exact, rows, strict=True):
-                if e:
-                    slow.add(i)
-                    continue
-                units = stored_units(stored, mode)
-                if query_marks or any(is_mark(u) for u in units):
-                    out.append((unit_score(query, units), i))  # marks cost a fixed penalty
-                else:
-                    out.append((int(p), i))
+            slow.update(i for i, e in zip(cand_ids, exact, strict=True) if e)
+            query_stored = index_keys(text, mode)[2]
+            marks_either = mark_counts([query_stored])[0] + mark_counts([r[1] for r in rows])
+            best_case = np.floor(
+                100 * (1 - np.maximum(dist - marks_either, 0) / np.maximum(longest, 1)) + 1e-9
+            )
+            near = np.flatnonzero((best_case >= floor) & ~exact)
+            if len(near):
+                query_bare, query_marks = split_marks(query_stored, mode)
+                bare, marks = zip(*[split_marks(rows[j][1], mode) for j in near], strict=True)
+                scores = unit_scores(
+                    process.cdist([query_bare], bare, scorer=Levenshtein.distance, dtype=np.int32)[
+                        0
+                    ],
+                    process.cdist(
+                        [query_marks], marks, scorer=Levenshtein.distance, dtype=np.int32
+                    )[0],
+                    longest[near],
+                )  # marks cost a fixed penalty, as in unit_score
+                out = [(int(p), cand_ids[j]) for p, j in zip(scores, near, strict=True)]
         if slow:
             for seg_id, src_lang, tgt_lang, source, target, _count in self._tables.texts(
                 sorted(slow)
