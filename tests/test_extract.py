@@ -102,7 +102,7 @@ def test_paper_candidates_skip_known_renderings(qtb: Termbase) -> None:
     assert len(texts) == 50
     assert "national security" not in texts  # a rendering in the termbase
     assert "new development pattern" not in texts
-    assert "productive forces" in texts
+    assert "new quality productive forces" in texts  # the maximal phrase, not its fragment
 
 
 def test_fragments_of_longer_candidates_are_dropped() -> None:
