@@ -224,25 +224,27 @@ def atomic_output(
 
 
 @contextlib.contextmanager
-def _wrap(raw: IO[bytes], binary: bool, encoding: str | None, newline: str | None) -> Iterator[IO]:
-    """*raw* itself (binary) or a text layer over it; flushed at the end, *raw* closed."""
+def _layer(raw: IO[bytes], binary: bool, encoding: str | None, newline: str | None) -> Iterator[IO]:
+    """*raw* itself (binary) or a text layer over it, flushed at the end; *raw* stays open."""
+    if binary:
+        yield raw
+        raw.flush()
+        return
+    text = io.TextIOWrapper(raw, encoding=encoding or "utf-8", newline=newline)
     try:
-        if binary:
-            yield raw
-            raw.flush()
-        else:
-            text = io.TextIOWrapper(
-                raw,
-                encoding=encoding or "utf-8",
-                newline=newline,
-                write_through=False,
-            )
-            try:
-                yield text
-                text.flush()
-            finally:
-                with contextlib.suppress(ValueError, OSError):
-                    text.detach()
+        yield text
+        text.flush()
+    finally:
+        with contextlib.suppress(ValueError, OSError):
+            text.detach()
+
+
+@contextlib.contextmanager
+def _wrap(raw: IO[bytes], binary: bool, encoding: str | None, newline: str | None) -> Iterator[IO]:
+    """:func:`_layer` over *raw*, then *raw* closed."""
+    try:
+        with _layer(raw, binary, encoding, newline) as fh:
+            yield fh
     finally:
         raw.close()
 
@@ -253,21 +255,8 @@ def _stdout(binary: bool, encoding: str | None, newline: str | None) -> Iterator
     sys.stdout.flush()
     buffer: IO[bytes] = getattr(sys.stdout, "buffer", None) or sys.stdout  # type: ignore[assignment]
     try:
-        if binary:
-            yield buffer
-            buffer.flush()
-        else:
-            text = io.TextIOWrapper(
-                buffer,
-                encoding=encoding or "utf-8",
-                newline=newline,
-            )
-            try:
-                yield text
-                text.flush()
-            finally:
-                with contextlib.suppress(ValueError, OSError):
-                    text.detach()
+        with _layer(buffer, binary, encoding, newline) as fh:
+            yield fh
     except BrokenPipeError:  # the reader went away (| head): not an error of ours
         return
     except OSError as exc:
