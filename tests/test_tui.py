@@ -545,6 +545,7 @@ async def test_result_count_counts_what_the_filters_keep(tb: Termbase) -> None:
     async with app.run_test(size=(80, 24)) as pilot:
         screen = app.screen
         assert isinstance(screen, SearchScreen)
+        await settle(pilot)  # the first listing is counted in a worker
         assert str(screen.query_one("#status-line").render()).startswith("2 entries ·")
         screen.query_one("#status").value = "deprecated"
         await settle(pilot)
