@@ -5,8 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
 from termbase import Context, Entry, Source, Term, Termbase, TermStatus, TermType
+from termbase.cli import cli
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"
@@ -89,3 +91,20 @@ def screen_text(app) -> str:
         app.screen._compositor.render_update(full=True, screen_stack=app._background_screens)
     )
     return console.export_text()
+
+
+@pytest.fixture
+def run(db_path: Path, monkeypatch: pytest.MonkeyPatch):
+    """The CLI on the test database as alice at FIXED_TIME: ``run(*args, code=0)``."""
+    monkeypatch.setenv("TERMBASE_DB", str(db_path))
+    monkeypatch.setenv("TERMBASE_USER", "alice")
+    monkeypatch.delenv("TERMBASE_ROLE", raising=False)
+    monkeypatch.setattr("termbase.rules.utcnow", lambda: FIXED_TIME)
+    runner = CliRunner()
+
+    def invoke(*args: str, code: int = 0):
+        result = runner.invoke(cli, list(args), catch_exceptions=False)
+        assert result.exit_code == code, result.output
+        return result
+
+    return invoke

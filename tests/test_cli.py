@@ -15,21 +15,6 @@ from .conftest import FIXED_TIME, make_entry
 
 
 @pytest.fixture
-def run(db_path: Path, monkeypatch: pytest.MonkeyPatch):
-    monkeypatch.setenv("TERMBASE_DB", str(db_path))
-    monkeypatch.setenv("TERMBASE_USER", "alice")
-    monkeypatch.setattr("termbase.rules.utcnow", lambda: FIXED_TIME)
-    runner = CliRunner()
-
-    def invoke(*args: str, code: int = 0):
-        result = runner.invoke(cli, list(args), catch_exceptions=False)
-        assert result.exit_code == code, result.output
-        return result
-
-    return invoke
-
-
-@pytest.fixture
 def seeded(db_path: Path) -> int:
     with Termbase(db_path, user="alice", clock=lambda: FIXED_TIME) as tb:
         return tb.add(make_entry()).id or 0

@@ -11,7 +11,6 @@ import pytest
 from termbase import Entry, Term, Termbase, TermStatus, formats
 
 from .conftest import FIXED_TIME
-from .test_cli import run  # noqa: F401  (the CLI runner fixture of test_cli)
 
 
 def glossary_entries() -> list[Entry]:

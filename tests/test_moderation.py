@@ -12,7 +12,6 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
 from termbase import (
     Actor,
@@ -27,7 +26,6 @@ from termbase import (
     Termbase,
     TermStatus,
 )
-from termbase.cli import cli
 from termbase.errors import ConflictError, DuplicateError, InvalidValueError, NotFoundError
 from termbase.store.migrations import LATEST_VERSION
 
@@ -50,22 +48,6 @@ def approved(tb: Termbase) -> Entry:
         )
     )
     return tb.approve(entry.id or 0, actor=TERRY)
-
-
-@pytest.fixture
-def run(db_path: Path, monkeypatch: pytest.MonkeyPatch):
-    monkeypatch.setenv("TERMBASE_DB", str(db_path))
-    monkeypatch.setenv("TERMBASE_USER", "alice")
-    monkeypatch.delenv("TERMBASE_ROLE", raising=False)
-    monkeypatch.setattr("termbase.rules.utcnow", lambda: FIXED_TIME)
-    runner = CliRunner()
-
-    def invoke(*args: str, code: int = 0):
-        result = runner.invoke(cli, list(args), catch_exceptions=False)
-        assert result.exit_code == code, result.output
-        return result
-
-    return invoke
 
 
 @pytest.fixture
