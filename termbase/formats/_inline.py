@@ -10,7 +10,6 @@ from typing import Any
 
 from lxml import etree
 
-from termbase.errors import UnsafeFileError
 from termbase.formats import _xml
 
 
@@ -26,12 +25,7 @@ def inline_text(element: Any, codes: frozenset[str], path: str = "") -> str:
     for child in element:
         tag = child.tag
         if tag is etree.Entity:
-            raise UnsafeFileError(
-                f"unsafe XML: the entity reference {child.text} is not defined in the file "
-                "(termbase never loads external DTDs); replace it with the text it stands for",
-                path=path,
-                line=child.sourceline,
-            )
+            raise _xml.undefined_entity(child, path)
         if not isinstance(tag, str):
             parts.append(child.tail or "")
             continue

@@ -34,9 +34,7 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 from xml.sax.saxutils import quoteattr
 
-from lxml import etree
-
-from termbase.errors import FormatError, InvalidValueError, UnsafeFileError
+from termbase.errors import FormatError, InvalidValueError
 from termbase.fileio import shown_name
 from termbase.formats import _xml, _xmlout
 from termbase.formats._io import atomic_output, count_marks
@@ -542,16 +540,8 @@ def read(path: str | os.PathLike[str], **options: Any) -> Iterator[Entry]:
     reader = _Reader(p)
     # Only entry elements reach Python (``{*}`` matches any or no namespace),
     # which keeps the per-element overhead of a million-term file in C.
+    # (the parser refuses entity references left unexpanded in each entry first)
     for _event, el in _xml.iterparse(p, events=("end",), tag=_ENTRY_MATCH):
-        undefined = next(el.iter(etree.Entity), None)
-        if undefined is not None:
-            raise UnsafeFileError(
-                f"unsafe XML: the entity reference {undefined.text} is not defined in the "
-                "file (termbase never loads external DTDs); replace it with the text it "
-                "stands for",
-                path=p,
-                line=undefined.sourceline,
-            )
         entry = reader.entry(el)
         _xml.clear(el)
         yield entry

@@ -42,7 +42,7 @@ import itertools
 import os
 import re
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from termbase._version import __version__
@@ -127,25 +127,34 @@ def sniff(head: bytes) -> bool:
 
 
 # ------------------------------------------------------------ reading
+#: What a unit without props or notes holds of them (shared, never mutated).
+_NONE: tuple[Any, ...] = ()
+#: The attributes of an element that has none this reader uses.
+_NO_ATTRS: dict[str, str] = {}
+#: The TU and TUV attributes a segment reads (``tuid``, ``srclang`` … it does not).
+_DATED = frozenset({"usagecount", "creationid", "creationdate", "changedate"})
+
+
 @dataclass(slots=True)
 class _Tuv:
     lang: str
     text: str
-    attrs: dict[str, str]
-    props: list[tuple[str, str]] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
+    attrs: dict[str, str]  # without the language (it is ``lang``)
+    props: list[tuple[str, str]] | tuple[()] = _NONE
+    notes: list[str] | tuple[()] = _NONE
 
 
 @dataclass(slots=True)
 class _Tu:
     srclang: str  # normalised; '' when unknown or *all*
     attrs: dict[str, str]
-    props: list[tuple[str, str]]
-    notes: list[str]
+    props: list[tuple[str, str]] | tuple[()]
+    notes: list[str] | tuple[()]
     tuvs: list[_Tuv]
     line: int | None
 
 
+@functools.lru_cache(maxsize=256)
 def _srclang(value: str | None) -> str:
     if not value or value.strip() in ("*all*", "*"):
         return ""
@@ -160,7 +169,8 @@ def _name(tag: Any) -> str:
 
 
 def _tuv(el: Any, path: str) -> _Tuv | None:
-    lang = el.get(XML_LANG) or el.get("lang")
+    attrib = el.attrib
+    lang = attrib.get(XML_LANG) or attrib.get("lang")
     if not lang or not lang.strip():
         raise FormatError(
             '<tuv> without a language: add xml:lang (e.g. xml:lang="zh-CN") to it',
@@ -168,44 +178,54 @@ def _tuv(el: Any, path: str) -> _Tuv | None:
             line=el.sourceline,
         )
     seg = None
-    props: list[tuple[str, str]] = []
-    notes: list[str] = []
+    props: list[tuple[str, str]] | tuple[()] = _NONE
+    notes: list[str] | tuple[()] = _NONE
     for child in el:
         name = child.tag
-        if name != "seg" and name != "prop" and name != "note":
+        if name == "seg":
+            seg = child
+            continue
+        if name != "prop" and name != "note":
             name = _name(name)
         if name == "seg":
             seg = child
         elif name == "prop":
+            props = props or []
             props.append((child.get("type") or "", (child.text or "").strip()))
         elif name == "note":
+            notes = notes or []
             notes.append((child.text or "").strip())
     if seg is None:
         return None
-    text = inline_text(seg, CODES, path).strip()
-    return _Tuv(normalise_lang(lang), text, dict(el.attrib), props, notes)
+    text = (seg.text or "") if len(seg) == 0 else inline_text(seg, CODES, path)
+    # the language is the one attribute of most tuvs, and no field reads it from attrs
+    attrs = dict(attrib) if len(attrib) > 1 else _NO_ATTRS
+    return _Tuv(normalise_lang(lang), text.strip(), attrs, props, notes)
 
 
 def _iter_tus(path: str | os.PathLike[str]) -> Iterator[_Tu]:
-    """Every ``<tu>`` of the TMX at *path*, parsed into plain records."""
+    """Every ``<tu>`` of the TMX at *path*, parsed into plain records.
+
+    Only the end of a ``<tu>`` (and of the header and the root) reaches
+    Python; the root is checked at the first of them.
+    """
     p = os.fspath(path)
     header_src = ""
     seen_root = False
-    for event, el in _xml.iterparse(p, ("start", "end"), tag=("{*}tmx", "{*}header", "{*}tu")):
-        name = _name(el.tag)
-        if event == "start":
-            if name == "tmx":
-                seen_root = True
-            elif not seen_root:
+    for _event, el in _xml.iterparse(p, ("end",), tag=("{*}tmx", "{*}header", "{*}tu")):
+        if not seen_root:
+            if _name(el.getroottree().getroot().tag) != "tmx":
                 break
-            continue
-        if name == "header":
-            header_src = _srclang(el.get("srclang"))
-            continue
+            seen_root = True
+        name = el.tag
         if name != "tu":
-            continue
-        props: list[tuple[str, str]] = []
-        notes: list[str] = []
+            name = _name(name)
+            if name == "header":
+                header_src = _srclang(el.get("srclang"))
+            if name != "tu":
+                continue
+        props: list[tuple[str, str]] | tuple[()] = _NONE
+        notes: list[str] | tuple[()] = _NONE
         tuvs: list[_Tuv] = []
         for child in el:
             kind = child.tag
@@ -216,11 +236,15 @@ def _iter_tus(path: str | os.PathLike[str]) -> Iterator[_Tu]:
                 if tuv is not None:
                     tuvs.append(tuv)
             elif kind == "prop":
+                props = props or []
                 props.append((child.get("type") or "", (child.text or "").strip()))
             elif kind == "note":
+                notes = notes or []
                 notes.append((child.text or "").strip())
-        src = _srclang(el.get("srclang")) if el.get("srclang") else header_src
-        yield _Tu(src, dict(el.attrib), props, notes, tuvs, el.sourceline)
+        attrib = el.attrib
+        src = _srclang(attrib.get("srclang")) if attrib.get("srclang") else header_src
+        attrs = dict(attrib) if len(attrib) else _NO_ATTRS
+        yield _Tu(src, attrs, props, notes, tuvs, el.sourceline)
         _xml.clear(el)
     if not seen_root:
         raise FormatError(
@@ -266,11 +290,23 @@ def _attr(name: str, *sources: dict[str, str]) -> str:
 
 def _segment(tu: _Tu, src: _Tuv, tgt: _Tuv, origin: str) -> Segment:
     props: dict[str, str] = {}
-    for kind, value in (*tu.props, *src.props, *tgt.props):
-        props.setdefault(kind, value)
-    project = props.pop("x-project", "")
-    origin = props.pop("x-origin", "") or origin
-    usage = _attr("usagecount", tu.attrs)
+    project = ""
+    if tu.props or src.props or tgt.props:
+        for kind, value in (*tu.props, *src.props, *tgt.props):
+            props.setdefault(kind, value)
+        project = props.pop("x-project", "")
+        origin = props.pop("x-origin", "") or origin
+    creator = created_at = changed_at = ""
+    count = 1
+    if src.attrs or tgt.attrs or not _DATED.isdisjoint(tu.attrs):
+        usage = _attr("usagecount", tu.attrs)
+        count = int(usage) if usage.isdigit() and int(usage) > 0 else 1
+        creator = _attr("creationid", tu.attrs, tgt.attrs, src.attrs)
+        created_at = from_tmx_date(_attr("creationdate", tu.attrs, tgt.attrs, src.attrs))
+        changed_at = from_tmx_date(_attr("changedate", tu.attrs, tgt.attrs, src.attrs))
+    notes: list[str] = []
+    if tu.notes or src.notes or tgt.notes:
+        notes = [n for n in (*tu.notes, *src.notes, *tgt.notes) if n]
     return Segment(
         source=src.text,
         target=tgt.text,
@@ -278,12 +314,12 @@ def _segment(tu: _Tu, src: _Tuv, tgt: _Tuv, origin: str) -> Segment:
         target_lang=tgt.lang,
         origin=origin,
         project=project,
-        creator=_attr("creationid", tu.attrs, tgt.attrs, src.attrs),
-        created_at=from_tmx_date(_attr("creationdate", tu.attrs, tgt.attrs, src.attrs)),
-        changed_at=from_tmx_date(_attr("changedate", tu.attrs, tgt.attrs, src.attrs)),
+        creator=creator,
+        created_at=created_at,
+        changed_at=changed_at,
         props=props,
-        notes=[n for n in (*tu.notes, *src.notes, *tgt.notes) if n],
-        count=int(usage) if usage.isdigit() and int(usage) > 0 else 1,
+        notes=notes,
+        count=count,
     )
 
 
