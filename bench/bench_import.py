@@ -18,7 +18,11 @@ processes (so peak RSS is per task):
   first import filled (every unit meets a stored entry: batched look-ups,
   nothing new to write);
 * ``termbase tm import`` of the same TMX (translation-memory pairs) into a
-  fresh database.
+  fresh database;
+* our readers alone, streaming the same file and reading every unit's
+  source and target (TMX as translation-memory segments and as glossary
+  entries, TBX as entries), beside the same peer (``--read-only`` runs just
+  these and the peer).
 
 Every ratio is against translate-toolkit parsing the file and reading every
 unit, measured in the same run (the machine is shared, so absolute times
@@ -161,6 +165,15 @@ CHILD = textwrap.dedent("""
         with open(path, "wb") as fh:
             store.serialize(fh)
         count = n
+    elif task == "tb-read-tmx-segments":
+        from termbase.formats import tmx
+        pairs = ((s.source, s.target) for s in tmx.read_segments(path))
+        count = sum(1 for _ in pairs)
+    elif task in ("tb-read-tmx", "tb-read-tbx"):
+        from termbase.formats import tbx, tmx
+        module = tmx if task.endswith("tmx") else tbx
+        texts = ([t.text for t in e.terms] for e in module.read(path))
+        count = sum(1 for _ in texts)
     elif task == "tb-import":
         from termbase import Termbase
         tb = Termbase(extra, user="bench", seed=False)
@@ -219,6 +232,9 @@ def main() -> None:
     parser.add_argument(
         "--no-tmx-extra", action="store_true", help="skip the TMX merge path and tm import"
     )
+    parser.add_argument(
+        "--read-only", action="store_true", help="only the peer and our readers (no imports)"
+    )
     parser.add_argument("--out", default="", help="write the JSON results to this file too")
     args = parser.parse_args()
     n = args.units
@@ -242,6 +258,16 @@ def main() -> None:
         peer = run(f"ttk-parse-{kind}", big)
         reader = run(f"ttk-read-{kind}", big)
         results[f"{kind}-peer-read"] = reader
+        readers = ("tb-read-tmx-segments", "tb-read-tmx") if kind == "tmx" else ("tb-read-tbx",)
+        for task in readers:
+            results[task] = run(task, big)
+        if args.read_only:
+            again = run(f"ttk-read-{kind}", big)
+            for task in readers:
+                print(
+                    f"  {task} vs ttk parse and read: {_ratio(_mean(reader, again), results[task])}"
+                )
+            continue
         for path, label in ((small, "small"), (big, "big")):
             db = DATA / f"import-{kind}-{label}.sqlite"
             for suffix in ("", "-wal", "-shm"):
