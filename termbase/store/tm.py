@@ -2,9 +2,10 @@
 
 Contract:
 
-* :meth:`SegmentTables.upsert_segment` stores a pair once per ``hash``; a duplicate only
-  raises ``count`` (and keeps the newest ``changed_at``).  It returns the
-  new row's id, or ``None`` for a duplicate.
+* A pair is stored once per ``hash``: :meth:`SegmentTables.known_hashes` tells
+  which of a batch are stored, :meth:`SegmentTables.insert_segments` writes the
+  new ones (numbered by the caller) and :meth:`SegmentTables.count_again` only
+  raises a duplicate's ``count`` (and keeps the newest ``changed_at``).
 * The candidate index lives in ``tm_postings`` (one row per key, the ids of
   the segments that contain it as an ascending int32 little-endian array)
   and ``tm_meta`` (named blobs: key-length arrays, the highest indexed id).
@@ -32,6 +33,18 @@ _COLUMNS = (
     "id, source_lang, target_lang, source, target, origin, project, creator, "
     "created_at, changed_at, props, notes, count"
 )
+
+
+#: What the JSON of no props and of no notes is (most pairs have neither).
+_NO_PROPS = "{}"
+_NO_NOTES = "[]"
+
+
+def _json(value: Any, empty: str, *, sort_keys: bool = False) -> str:
+    """*value* as stored (``ensure_ascii=False``), without calling json for an empty one."""
+    if not value:
+        return empty
+    return json.dumps(value, ensure_ascii=False, sort_keys=sort_keys)
 
 
 def row_to_segment(row: Any) -> Segment:
@@ -63,39 +76,51 @@ class SegmentTables:
     def __init__(self, conn: sqlite3.Connection) -> None:
         self.conn = conn
 
-    def upsert_segment(self, seg: Segment, digest: str) -> int | None:
-        """Insert *seg* under *digest*; for a known digest raise its count instead.
+    def known_hashes(self, digests: list[str]) -> set[str]:
+        """Which of *digests* are stored already."""
+        found: set[str] = set()
+        for chunk in in_batches(digests):
+            qs = marks(len(chunk))
+            found.update(
+                r[0]
+                for r in self.conn.execute(f"SELECT hash FROM segments WHERE hash IN ({qs})", chunk)
+            )
+        return found
 
-        Returns:
-            The new row id, or ``None`` when the pair was already stored.
-        """
-        cur = self.conn.execute(
-            "INSERT OR IGNORE INTO segments(source_lang, target_lang, source, target, origin, "
+    def insert_segments(self, rows: list[tuple[Segment, str]]) -> None:
+        """Store new pairs ``(segment, digest)``, each under its own ``segment.id``."""
+        self.conn.executemany(
+            "INSERT INTO segments(id, source_lang, target_lang, source, target, origin, "
             "project, creator, created_at, changed_at, props, notes, count, hash) "
-            "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
-            (
-                seg.source_lang,
-                seg.target_lang,
-                seg.source,
-                seg.target,
-                seg.origin,
-                seg.project,
-                seg.creator,
-                seg.created_at,
-                seg.changed_at,
-                json.dumps(seg.props, ensure_ascii=False, sort_keys=True),
-                json.dumps(seg.notes, ensure_ascii=False),
-                max(seg.count, 1),
-                digest,
-            ),
+            "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            [
+                (
+                    seg.id,
+                    seg.source_lang,
+                    seg.target_lang,
+                    seg.source,
+                    seg.target,
+                    seg.origin,
+                    seg.project,
+                    seg.creator,
+                    seg.created_at,
+                    seg.changed_at,
+                    _json(seg.props, _NO_PROPS, sort_keys=True),
+                    _json(seg.notes, _NO_NOTES),
+                    max(seg.count, 1),
+                    digest,
+                )
+                for seg, digest in rows
+            ],
         )
-        if cur.rowcount == 1:
-            return int(cur.lastrowid or 0)
-        self.conn.execute(
+
+    def count_again(self, rows: list[tuple[Segment, str]]) -> None:
+        """Pairs ``(segment, digest)`` seen again: raise the stored pair's count and
+        keep the newer ``changed_at``."""
+        self.conn.executemany(
             "UPDATE segments SET count = count + ?, changed_at = max(changed_at, ?) WHERE hash = ?",
-            (max(seg.count, 1), seg.changed_at, digest),
+            [(max(seg.count, 1), seg.changed_at, digest) for seg, digest in rows],
         )
-        return None
 
     def get_segments(self, ids: list[int]) -> dict[int, Segment]:
         """Segments by id (missing ids are left out)."""
@@ -209,7 +234,7 @@ class SegmentTables:
 
     def append_postings(self, pending: dict[str, array[int]]) -> None:
         """Append each array of new (ascending) ids in *pending* to its key's postings."""
-        grams = list(pending)
+        grams = sorted(pending)  # in key order: the primary-key b-tree fills page by page
         for chunk in in_batches(grams):
             old = self.postings(chunk)
             rows = []

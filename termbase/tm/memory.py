@@ -65,6 +65,8 @@ if TYPE_CHECKING:
     from termbase.recognize import Recognizer
     from termbase.store import Store
 
+#: Pairs an import looks up and writes per batch (one query, one ``executemany``).
+IMPORT_BATCH = 1000
 #: Default and floor of the score threshold (percent).
 DEFAULT_MIN_SCORE = 70
 #: Candidates fetched and rescored per round of stage two.
@@ -253,6 +255,8 @@ class TranslationMemory:
                 pending: dict[str, array[int]] = {}
                 lengths: list[tuple[int, int, int, int, int]] = []
                 keys: list[tuple[int, str, str]] = []
+                batch: list[Segment] = []
+                next_id = self._tables.max_segment_id() + 1
                 for seg in segments:
                     report.read += 1
                     if progress is not None:
@@ -267,17 +271,53 @@ class TranslationMemory:
                     seg.creator = seg.creator or user
                     seg.created_at = seg.created_at or now
                     seg.changed_at = seg.changed_at or seg.created_at
-                    new_id = self._tables.upsert_segment(seg, segment_hash(seg))
-                    if new_id is None:
-                        report.duplicates += 1
-                        continue
-                    seg.id = new_id
-                    report.added += 1
-                    lengths.append(index_segment(seg, new_id, pending, keys))
+                    batch.append(seg)
+                    if len(batch) >= IMPORT_BATCH:
+                        next_id = self._store_batch(batch, next_id, report, pending, lengths, keys)
+                        batch.clear()
+                self._store_batch(batch, next_id, report, pending, lengths, keys)
                 self._index.flush(pending, lengths, keys)
         finally:
             self._writes += 1
         return report
+
+    def _store_batch(
+        self,
+        batch: list[Segment],
+        next_id: int,
+        report: TMImportReport,
+        pending: dict[str, array[int]],
+        lengths: list[tuple[int, int, int, int, int]],
+        keys: list[tuple[int, str, str]],
+    ) -> int:
+        """Store *batch* (pairs in file order) and index its new pairs; returns
+        the id the next new pair gets.
+
+        The batch's digests are looked up in one query; new pairs are numbered
+        here, as SQLite would number them (the highest id plus one, under the
+        transaction's write lock), and written with one ``executemany``; a
+        pair stored before, or earlier in the batch, raises that pair's count.
+        """
+        if not batch:
+            return next_id
+        digests = [segment_hash(seg) for seg in batch]
+        known = self._tables.known_hashes(digests)
+        new: list[tuple[Segment, str]] = []
+        again: list[tuple[Segment, str]] = []
+        for seg, digest in zip(batch, digests, strict=True):
+            if digest in known:
+                again.append((seg, digest))
+                report.duplicates += 1
+                continue
+            known.add(digest)
+            seg.id = next_id
+            next_id += 1
+            new.append((seg, digest))
+            lengths.append(index_segment(seg, seg.id, pending, keys))
+        report.added += len(new)
+        self._tables.insert_segments(new)
+        self._tables.count_again(again)
+        return next_id
 
     def import_file(
         self,
