@@ -18,7 +18,13 @@ from typing import TYPE_CHECKING, Any
 from termbase import rules
 from termbase.api_files import FileServices
 from termbase.api_moderation import ModerationMixin, parse_status
-from termbase.errors import InvalidValueError, NotFoundError, OutputError, TermbaseError
+from termbase.errors import (
+    InvalidValueError,
+    NotFoundError,
+    OutputError,
+    ReadOnlyError,
+    TermbaseError,
+)
 from termbase.fileio import STDOUT, check_output, shown_name, unique_path
 from termbase.model import Entry, EntryType, HistoryRecord, Review, Role, day_span
 from termbase.store import Store, check_backup
@@ -477,23 +483,46 @@ class Termbase(ModerationMixin, FileServices):
         """Integrity and consistency problems, each with how to fix it ([] when healthy).
 
         Likely duplicate concepts (:meth:`likely_duplicates`) are listed too.
-        With *repair*, first creates missing indexes again and rebuilds the
-        search index (the repairs that need no human decision).  A damaged
-        file is reported (with what to do: :func:`damage_advice`), never a
-        traceback.
+        With *repair*, what is derived from the data (the search and TM
+        indexes, SQL indexes) is first made again: the file is copied to a
+        new ``DB.before-repair-TIME.bak``, the structures are rebuilt in one
+        transaction, and the file is checked again; the lines saying what was
+        done start with :data:`REPAIRED`.  Missing or unreadable data is never
+        "repaired" (that would hide its loss): it is reported with what to do
+        (:func:`damage_advice`), never a traceback.
         """
-        problems, state = self.store.health(repair=repair)
+        problems, state = self.store.health()
         if state == "damaged":
-            return problems + damage_advice(self.path)
+            return problems + damage_advice(self.path, repair=repair)
+        done: list[str] = []
+        if repair:
+            done = [REPAIRED + line for line in self._repair()]
+            problems, state = self.store.health()
         if state == "incomplete":
-            return problems
+            return done + problems
         duplicates = [
             f"likely duplicate: entries {', '.join(f'#{i}' for i in ids)} share the Chinese "
             f"term {key}; join them with 'termbase merge {ids[0]} {ids[1]}', or give each its "
             "subject field if they are distinct concepts"
             for key, ids in self.likely_duplicates()
         ]
-        return problems + duplicates
+        return done + problems + duplicates
+
+    def _repair(self) -> list[str]:
+        """Copy the file aside, then rebuild what is derived in one transaction."""
+        if self.store.readonly:
+            raise ReadOnlyError(
+                f"{self.path}: the database is read-only here; --repair writes it. Run it "
+                "where the file and its folder can be written"
+            )
+        done = []
+        if self.path != ":memory:":
+            saved = self.store.backup(unique_path(f"{self.path}.before-repair"))
+            done.append(f"saved the database as it was to {saved}")
+        with self.store.transaction():
+            done += self.store.repair_derived()
+            self.tm.reindex()  # fills a rebuilt TM index from the stored pairs
+        return done
 
     @staticmethod
     def format_names(*, reading: bool = False, writing: bool = False) -> list[str]:
@@ -591,7 +620,20 @@ class Termbase(ModerationMixin, FileServices):
         ]
 
 
-def diagnose(path: str | os.PathLike[str]) -> list[str]:
+#: How the lines of :meth:`Termbase.doctor` that say what ``--repair`` did begin
+#: (every other line is a problem).
+REPAIRED = "repaired: "
+
+
+#: What ``doctor --repair`` says of damage it leaves alone (a line of its own).
+NOT_REPAIRED = (
+    "nothing was repaired: --repair makes again only what is derived from the data "
+    "(indexes, the search and TM indexes); lost data comes back only from a backup, "
+    "or as much as can still be read by --recover"
+)
+
+
+def diagnose(path: str | os.PathLike[str], *, repair: bool = False) -> list[str]:
     """What is wrong with a database file that cannot be opened, and what to do.
 
     Reads the file read-only, whatever its state (``termbase doctor`` on a
@@ -600,19 +642,27 @@ def diagnose(path: str | os.PathLike[str]) -> list[str]:
     from termbase.store import diagnose as _diagnose
 
     p = os.fspath(path)
-    return _diagnose(p) + damage_advice(p)
+    return _diagnose(p) + damage_advice(p, repair=repair)
 
 
-def damage_advice(path: str) -> list[str]:
-    """What to do about a damaged database: which backups exist, and ``--recover``."""
+def damage_advice(path: str, *, repair: bool = False) -> list[str]:
+    """What to do about a damaged database: which backups exist, and ``--recover``
+    (after :data:`NOT_REPAIRED` when a *repair* was asked for)."""
     folder = os.path.dirname(os.path.abspath(path))
     base = os.path.basename(path)
     backups = sorted(
-        (e.path for e in os.scandir(folder) if e.name.startswith(base) and e.name.endswith(".bak")),
+        (
+            e.path
+            for e in os.scandir(folder)
+            if e.name.startswith(base)
+            and e.name.endswith(".bak")
+            and not e.name.startswith(f"{base}.before-repair")  # as damaged as the file
+        ),
         key=os.path.getmtime,
         reverse=True,
     )
-    advice = [
+    advice = [NOT_REPAIRED] if repair else []
+    advice += [
         f"save what can still be read into a new file: "
         f"termbase --db {path} doctor --recover {path}.recovered"
     ]

@@ -52,7 +52,12 @@ def restore(state: State, file: str, yes: bool) -> None:
 
 
 @click.command()
-@click.option("--repair", is_flag=True, help="Rebuild the search index before checking.")
+@click.option(
+    "--repair",
+    is_flag=True,
+    help="Make again what is derived from the data (indexes, the search and TM indexes), "
+    "after saving a copy, then check.",
+)
 @click.option(
     "--recover",
     "recover_to",
@@ -63,17 +68,21 @@ def restore(state: State, file: str, yes: bool) -> None:
 def doctor(state: State, repair: bool, recover_to: str | None) -> None:
     """Check the database's integrity and consistency, and say how to repair it.
 
-    A damaged database is reported with what to do: restore a backup, or
-    save what SQLite can still read with --recover NEW (the damaged file
-    is not changed).  Exits with status 1 when problems are found.
+    --repair rebuilds what is derived from the data (a dropped index, the
+    search index, the TM index) in one transaction, after saving the file
+    as DB.before-repair-TIME.bak.  Lost data is not "repaired": a damaged
+    database is reported with what to do, restore a backup, or save what
+    SQLite can still read with --recover NEW (the damaged file is not
+    changed).  Exits with status 1 when problems are found (or remain).
 
     \b
     Examples:
       termbase doctor
+      termbase doctor --repair
       termbase doctor --recover recovered.sqlite
     """
-    from termbase.api import default_db_path, diagnose, recover
-    from termbase.errors import DatabaseError
+    from termbase.api import NOT_REPAIRED, REPAIRED, default_db_path, diagnose, recover
+    from termbase.errors import DatabaseError, LockedError, ReadOnlyError
 
     path = state.db if state.db is not None else default_db_path()
     if recover_to:
@@ -87,18 +96,22 @@ def doctor(state: State, repair: bool, recover_to: str | None) -> None:
         return
     try:
         tb = state.open()
-        problems = tb.doctor(repair=repair)
+        lines = tb.doctor(repair=repair)
+    except (LockedError, ReadOnlyError):
+        raise  # not damage: the Error: line says what to do
     except DatabaseError as exc:
-        problems = [str(exc), *diagnose(path)]
+        lines = [str(exc), *diagnose(path, repair=repair)]
     else:
         path = tb.path
-    if not problems:
-        click.echo(f"{path}: no problems found.")
-        return
-    for problem in problems:
+    problems = [line for line in lines if not line.startswith(REPAIRED)]
+    for line in lines:
         click.echo(
-            problem
-            if problem.startswith(("likely duplicate:", "save what", "or restore"))
-            else f"problem: {problem}"
+            line
+            if line.startswith(
+                (REPAIRED, NOT_REPAIRED, "likely duplicate:", "save what", "or restore")
+            )
+            else f"problem: {line}"
         )
-    raise SystemExit(1)
+    if problems:
+        raise SystemExit(1)
+    click.echo(f"{path}: no problems found.")

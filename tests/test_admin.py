@@ -9,6 +9,7 @@ import pytest
 from click.testing import CliRunner
 
 from termbase import OutputError, Termbase
+from termbase.api import REPAIRED
 from termbase.cli import cli
 
 from .conftest import FIXED_TIME, make_entry
@@ -65,7 +66,7 @@ def test_doctor_finds_and_repairs(tb: Termbase) -> None:
     assert problems == [
         "4 terms are missing from the search index; run 'termbase doctor --repair' to rebuild it"
     ]
-    assert tb.doctor(repair=True) == []
+    assert [line for line in tb.doctor(repair=True) if not line.startswith(REPAIRED)] == []
     tb.store.conn.execute("UPDATE terms SET status='preferred' WHERE entry_id=?", (e.id,))
     assert tb.doctor() == [
         f"entry {e.id} has 3 preferred en terms; keep one with "
@@ -94,10 +95,15 @@ def test_doctor_finds_schema_damage_and_recreates_indexes(tb: Termbase) -> None:
     conn.execute("DROP INDEX term_keys_key")
     conn.execute("DROP TABLE tm_keys")
     assert tb.doctor() == [
+        "the translation-memory index is incomplete (table tm_keys missing or damaged); "
+        "run 'termbase doctor --repair' to build it again",
         "index term_keys_key on term_keys is missing; run 'termbase doctor --repair' to create it",
-        "table tm_keys is missing; restore a backup with 'termbase restore FILE'",
     ]
-    assert tb.doctor(repair=True) == [
-        "table tm_keys is missing; restore a backup with 'termbase restore FILE'"
+    done = tb.doctor(repair=True)
+    assert done[1:] == [
+        f"{REPAIRED}translation-memory index: tables tm_postings, tm_meta, tm_keys created again",
+        f"{REPAIRED}index term_keys_key on term_keys created again",
+        f"{REPAIRED}search index rebuilt from the terms of 1 entries",
     ]
     assert "term_keys_key" in {i.name for i in tb.store.db["term_keys"].indexes}
+    assert tb.doctor() == []

@@ -648,7 +648,7 @@ def _drop(path: Path, table: str) -> None:
     conn.close()
 
 
-@pytest.mark.parametrize("damage", ["page", "terms", "term_keys"])
+@pytest.mark.parametrize("damage", ["page", "terms", "entries"])
 def test_16_doctor_reports_damage_with_what_to_do(tmp_path: Path, damage: str) -> None:
     db = tmp_path / "d.db"
     _many(db)
@@ -657,14 +657,85 @@ def test_16_doctor_reports_damage_with_what_to_do(tmp_path: Path, damage: str) -
         _corrupt(db, range(6, 14))
     else:
         _drop(db, damage)
+    before = _sha(db)
     for args in (["doctor"], ["doctor", "--repair"]):
         result = run("--db", str(db), *args)
         assert result.exit_code == 1, result.output
         assert result.exception is None or isinstance(result.exception, SystemExit)
         assert result.output.startswith("problem: ")
-        if damage != "term_keys":
-            assert f"doctor --recover {db}.recovered" in result.output
-            assert "d.db.weekly.bak" in result.output
+        if damage != "page":
+            assert f"problem: table {damage} is missing\n" in result.output
+        assert f"doctor --recover {db}.recovered" in result.output
+        assert "d.db.weekly.bak" in result.output
+        refused = "\nnothing was repaired: --repair makes again only what is derived"
+        assert (refused in result.output) == ("--repair" in args)
+        assert "\nrepaired: " not in result.output
+    assert _sha(db) == before  # data cannot be derived: --repair wrote nothing
+    assert not [p for p in tmp_path.iterdir() if "before-repair" in p.name]
+
+
+def _index_rows(path: Path) -> tuple[int, int, int, int]:
+    conn = sqlite3.connect(path)
+    try:
+        return tuple(  # type: ignore[return-value]
+            conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
+            for t in ("term_keys", "term_tri", "term_words", "tm_keys")
+        )
+    finally:
+        conn.close()
+
+
+@pytest.mark.parametrize(
+    "drop, problem",
+    [
+        ("INDEX terms_text", "index terms_text on terms is missing"),
+        ("INDEX term_keys_key", "index term_keys_key on term_keys is missing"),
+        ("TABLE term_keys", "the search index is incomplete (table term_keys missing"),
+        ("TABLE term_tri", "the search index is incomplete (table term_tri missing"),
+        ("TABLE term_words_data", "the search index is incomplete (table term_words missing"),
+        ("TABLE tm_postings", "the translation-memory index is incomplete (table tm_postings"),
+    ],
+)
+def test_16_repair_makes_again_what_is_derived(tmp_path: Path, drop: str, problem: str) -> None:
+    db = tmp_path / "d.db"
+    _many(db, 40)
+    tmx = tmp_path / "m.tmx"
+    tmx.write_text(
+        '<?xml version="1.0"?><tmx version="1.4"><header srclang="zh-CN" datatype="plaintext" '
+        'segtype="sentence" adminlang="en" o-tmf="x" creationtool="t" creationtoolversion="1"/>'
+        '<body><tu><tuv xml:lang="zh-CN"><seg>坚持高质量发展。</seg></tuv>'
+        '<tuv xml:lang="en"><seg>Pursue high-quality development.</seg></tuv></tu></body></tmx>',
+        encoding="utf-8",
+    )
+    assert run("--db", str(db), "tm", "import", str(tmx)).exit_code == 0
+    assert run("--db", str(db), "tm", "match", "坚持高质量发展。").exit_code == 0  # indexes it
+    healthy = _index_rows(db)
+    conn = sqlite3.connect(db)
+    conn.execute(f"DROP {drop}")
+    conn.commit()
+    conn.close()
+    result = run("--db", str(db), "doctor")
+    assert result.exit_code == 1
+    assert result.output.startswith(f"problem: {problem}")
+    assert "run 'termbase doctor --repair'" in result.output
+
+    result = run("--db", str(db), "doctor", "--repair")
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    saved = lines[0].removeprefix("repaired: saved the database as it was to ")
+    assert saved != lines[0] and Path(saved).name.startswith("d.db.before-repair-")
+    assert "repaired: search index rebuilt from the terms of 40 entries" in lines
+    assert lines[-1] == f"{db}: no problems found."
+    assert _index_rows(db) == healthy
+    copy = sqlite3.connect(saved)  # the file as it was: without the dropped part
+    gone = copy.execute("SELECT count(*) FROM sqlite_master WHERE name=?", (drop.split()[1],))
+    assert gone.fetchone()[0] == 0
+    copy.close()
+    assert run("--db", str(db), "doctor").exit_code == 0
+    found = run("--db", str(db), "search", "术语7", "--brief")
+    assert "术语7" in found.output
+    matched = run("--db", str(db), "tm", "match", "坚持高质量发展。")
+    assert "Pursue high-quality development." in matched.output
 
 
 def test_16_writes_refuse_a_damaged_database_and_recover_saves_the_rest(tmp_path: Path) -> None:

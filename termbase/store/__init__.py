@@ -15,10 +15,13 @@ Contract:
   :class:`~termbase.errors.ConflictError` naming who changed the entry and
   when, so nobody's decision is silently overwritten.
 * Reads use plain :mod:`sqlite3` (``sqlite_utils`` imports numpy, far too
-  slow for a one-shot search).  ``sqlite_utils``' introspection checks the
-  schema for ``termbase doctor`` and gives bulk inserts each table's column
-  order; rows go in by ``executemany`` (2.1× less CPU than its
-  ``insert_all`` for entries and terms, 2.4× for the search keys).
+  slow for a one-shot search).  ``sqlite_utils``' introspection gives bulk
+  inserts each table's column order; rows go in by ``executemany`` (2.1×
+  less CPU than its ``insert_all`` for entries and terms, 2.4× for the
+  search keys).
+* ``termbase doctor`` compares the file with the schema the migrations
+  build in memory; what is derived from the data (:data:`DERIVED_TABLES`,
+  indexes) :meth:`Store.repair_derived` makes again, data it never invents.
 * A large import drops the search-key index inside its transaction and
   builds it once at the end (:meth:`Store.defer_search_index`,
   :meth:`Store.build_search_index`).
@@ -27,13 +30,14 @@ Contract:
 from __future__ import annotations
 
 import contextlib
+import functools
 import json
 import os
 import sqlite3
 import threading
 import urllib.parse
 from collections.abc import Callable, Iterable, Iterator
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from termbase.errors import (
     ConflictError,
@@ -283,6 +287,32 @@ RECOVERED_TABLES = (
     "tokens",
 )
 
+#: Tables built entirely from others, by group: ``termbase doctor --repair`` drops
+#: and creates a damaged group anew and fills it again.  The search index is built
+#: from the terms (:mod:`termbase.store.index`), the TM index from the stored pairs
+#: (:mod:`termbase.tm`).  An FTS5 table's shadow tables (``term_tri_data`` …) are
+#: part of it.
+DERIVED_TABLES = {
+    "search index": ("term_keys", "term_tri", "term_words", "term_words_vocab"),
+    "translation-memory index": ("tm_postings", "tm_meta", "tm_keys"),
+}
+
+
+def _derived_owner(name: str) -> str:
+    """The derived table *name* is, or is a shadow table of (*name* when neither)."""
+    members = [m for ms in DERIVED_TABLES.values() for m in ms]
+    if name in members:
+        return name
+    owners = [m for m in members if name.startswith(m + "_")]
+    return max(owners, key=len) if owners else name
+
+
+def _derived_group(name: str) -> str | None:
+    """The :data:`DERIVED_TABLES` group table *name* belongs to (None: data)."""
+    owner = _derived_owner(name)
+    return next((g for g, ms in DERIVED_TABLES.items() if owner in ms), None)
+
+
 #: Rows skipped at a time past a page SQLite cannot read, and how often to try.
 _SKIP_ROWS = 1000
 _MAX_SKIPS = 10_000
@@ -384,6 +414,45 @@ def recover(source: str, target: str) -> dict[str, tuple[int, int]]:
         src.close()
     dest.close()
     return counts
+
+
+class _Schema(NamedTuple):
+    """The current schema, as the migrations build it."""
+
+    #: ``(type, name, table, sql)`` of every table and index, in creation order
+    objects: list[tuple[str, str, str, str]]
+    #: each table's columns
+    columns: dict[str, set[str]]
+    #: the rows an FTS5 shadow table holds in a new, empty index
+    shadow_rows: dict[str, list[tuple[Any, ...]]]
+
+
+@functools.lru_cache(maxsize=1)
+def _reference_schema() -> _Schema:
+    """The current schema, built in memory by the same migrations (so it cannot
+    drift from them)."""
+    reference = Store(":memory:")
+    try:
+        rows = [
+            (r[0], r[1], r[2], r[3])
+            for r in reference.conn.execute(
+                "SELECT type, name, tbl_name, sql FROM sqlite_master "
+                "WHERE sql IS NOT NULL ORDER BY rowid"
+            )
+        ]
+        tables = [name for kind, name, _table, _sql in rows if kind == "table"]
+        columns = {
+            name: {c[1] for c in reference.conn.execute(f"PRAGMA table_info({name})")}
+            for name in tables
+        }
+        shadow_rows = {
+            name: [tuple(r) for r in reference.conn.execute(f"SELECT * FROM {name}")]
+            for name in tables
+            if _derived_owner(name) != name
+        }
+        return _Schema(rows, columns, shadow_rows)
+    finally:
+        reference.close()
 
 
 class Store(ModerationStore):
@@ -1348,48 +1417,94 @@ class Store(ModerationStore):
             self.build_search_index()
         return count
 
-    def schema_problems(self, *, repair: bool = False) -> list[str]:
+    def schema_problems(self) -> list[str]:
         """Tables, columns and indexes of the current schema that this file lacks.
 
-        Compared, through ``sqlite_utils``' introspection, with a schema built
-        in memory by the same migrations.  With *repair*, missing indexes are
-        created again (a missing table or column needs a backup).
+        Compared with :func:`_reference_schema`.  A missing piece of a
+        :data:`DERIVED_TABLES` group or an index can be made again by
+        :meth:`repair_derived`; a missing table or column of data cannot.
         """
-        reference = Store(":memory:")
-        try:
-            want, have = reference.db, self.db
-            tables = set(have.table_names())
-            problems = []
-            for name in want.table_names():
-                if name not in tables:
+        want, columns, _ = _reference_schema()
+        have = {r[0] for r in self.conn.execute("SELECT name FROM sqlite_master")}
+        problems = []
+        damaged = self.damaged_derived(want)
+        rebuilt = {t for group in damaged for t in DERIVED_TABLES[group]}  # with their indexes
+        for group in damaged:
+            problems.append(
+                f"the {group} is incomplete (table {', '.join(damaged[group])} missing or "
+                f"damaged); run 'termbase doctor --repair' to build it again"
+            )
+        for kind, name, table, _sql in want:
+            if kind == "table" and _derived_group(name) is None:
+                if name not in have:
                     problems.append(
-                        f"table {name} is missing; restore a backup with 'termbase restore FILE'"
+                        f"table {name} is missing (it holds data nothing else holds); "
+                        "restore a backup with 'termbase restore FILE'"
                     )
                     continue
-                for column in sorted(set(want[name].columns_dict) - set(have[name].columns_dict)):
+                ours = {r[1] for r in self.conn.execute(f"PRAGMA table_info({name})")}
+                for column in sorted(columns[name] - ours):
                     problems.append(
                         f"table {name} has no column {column}; "
                         "restore a backup with 'termbase restore FILE'"
                     )
-                present = {i.name for i in have[name].indexes}
-                for index in want[name].indexes:
-                    if index.name in present or index.name.startswith("sqlite_autoindex"):
-                        continue
-                    if repair:
-                        sql = reference.conn.execute(
-                            "SELECT sql FROM sqlite_master WHERE type='index' AND name=?",
-                            (index.name,),
-                        ).fetchone()[0]
-                        with self.transaction() as conn:
-                            conn.execute(sql)
-                    else:
-                        problems.append(
-                            f"index {index.name} on {name} is missing; "
-                            "run 'termbase doctor --repair' to create it"
-                        )
-            return problems
-        finally:
-            reference.close()
+            elif kind == "index" and name not in have and table in have - rebuilt:
+                problems.append(
+                    f"index {name} on {table} is missing; "
+                    "run 'termbase doctor --repair' to create it"
+                )
+        return problems
+
+    def damaged_derived(
+        self, want: list[tuple[str, str, str, str]] | None = None
+    ) -> dict[str, list[str]]:
+        """Each :data:`DERIVED_TABLES` group some table of which is missing (an FTS5
+        table counts as missing when one of its shadow tables is), with those tables."""
+        want = _reference_schema().objects if want is None else want
+        have = {r[0] for r in self.conn.execute("SELECT name FROM sqlite_master")}
+        damaged: dict[str, list[str]] = {}
+        for kind, name, _table, _sql in want:
+            group = _derived_group(name)
+            if kind != "table" or group is None or name in have:
+                continue
+            owner = _derived_owner(name)
+            if owner not in damaged.setdefault(group, []):
+                damaged[group].append(owner)
+        return damaged
+
+    def repair_derived(self) -> list[str]:
+        """Make again what is derived from the data; returns what was done.
+
+        In one transaction: each damaged :data:`DERIVED_TABLES` group is
+        dropped and created anew (empty), missing indexes are created, and
+        every term's search keys are rebuilt (:meth:`reindex`, the bulk
+        build).  A rebuilt translation-memory index is empty: the TM fills it
+        from the stored pairs (``TranslationMemory.reindex``).  Tables of data
+        are never created: that would hide their loss.
+        """
+        reference = _reference_schema()
+        want = reference.objects
+        done = []
+        try:
+            with self.transaction() as conn:
+                damaged = self.damaged_derived(want)
+                have = {r[0] for r in conn.execute("SELECT name FROM sqlite_master")}
+                for group in damaged:
+                    self._rebuild_group(group, reference, have)
+                    done.append(f"{group}: tables {', '.join(DERIVED_TABLES[group])} created again")
+                have = {r[0] for r in conn.execute("SELECT name FROM sqlite_master")}
+                for kind, name, table, sql in want:
+                    if kind == "index" and name not in have and table in have:
+                        conn.execute(sql)
+                        done.append(f"index {name} on {table} created again")
+                entries = self.reindex()
+                done.append(f"search index rebuilt from the terms of {entries} entries")
+        except sqlite3.DatabaseError as exc:
+            raise DatabaseError(
+                f"{self.path}: the repair failed ({exc}); nothing was changed. Save what can "
+                f"be read with 'termbase --db {self.path} doctor --recover NEW'"
+            ) from exc
+        return done
 
     def consistency_problems(self) -> list[str]:
         """Domain rules a damaged or hand-edited file may break ([] when consistent)."""
@@ -1423,14 +1538,36 @@ class Store(ModerationStore):
             )
         return problems
 
-    def health(self, *, repair: bool = False) -> tuple[list[str], str]:
+    def _rebuild_group(self, group: str, reference: _Schema, have: set[str]) -> None:
+        """Drop the :data:`DERIVED_TABLES` *group* and create it anew, empty
+        (*have*: the names in the file; inside the caller's transaction)."""
+        members = DERIVED_TABLES[group]
+        for name, seed in reference.shadow_rows.items():
+            # an FTS5 table cannot be dropped without its shadow tables: a missing
+            # one is put back as a new index has it, then dropped with its table
+            owner = _derived_owner(name)
+            if owner in members and owner in have and name not in have:
+                sql = next(o[3] for o in reference.objects if o[1] == name)
+                self.conn.execute(sql)
+                if seed:
+                    self.conn.executemany(
+                        f"INSERT INTO {name} VALUES ({marks(len(seed[0]))})", seed
+                    )
+        for name in reversed(members):  # fts5vocab before the table it reads
+            self.conn.execute(f"DROP TABLE IF EXISTS {name}")
+        for kind, name, table, sql in reference.objects:
+            made = kind == "index" or _derived_owner(name) == name  # not shadow tables
+            if made and _derived_group(table) == group:
+                self.conn.execute(sql)
+
+    def health(self) -> tuple[list[str], str]:
         """Problems found by every check, and the file's state.
 
-        The state is ``"ok"`` (every check ran), ``"incomplete"`` (an index
-        table is gone: the checks that need it did not run) or ``"damaged"``
-        (SQLite cannot read the file, or a table of data is gone).  A check
-        SQLite cannot run reports that instead of raising; *repair* (missing
-        indexes, the search index) is attempted only on a sound file.
+        The state is ``"ok"`` (every check ran), ``"incomplete"`` (only
+        derived structures are missing, which :meth:`repair_derived` makes
+        again; the checks that need them did not run) or ``"damaged"``
+        (SQLite cannot read the file, or data is missing).  A check SQLite
+        cannot run reports that instead of raising.
         """
         problems: list[str] = []
         try:
@@ -1441,17 +1578,11 @@ class Store(ModerationStore):
             return problems, "damaged"
         try:
             schema = self.schema_problems()
-            missing = {p.split()[1] for p in schema if p.startswith("table ")}
-            if missing and repair:
-                schema = self.schema_problems(repair=True)  # indexes made again
-            if missing:
-                return problems + schema, (
-                    "damaged" if missing & set(RECOVERED_TABLES) else "incomplete"
-                )
-            if repair:
-                self.schema_problems(repair=True)
-                self.reindex()
-            problems += self.schema_problems() + self.consistency_problems()
+            if any(p.startswith("table ") for p in schema):
+                return problems + schema, "damaged"
+            if self.damaged_derived():
+                return problems + schema, "incomplete"
+            problems += schema + self.consistency_problems()
         except sqlite3.DatabaseError as exc:
             problems.append(f"SQLite cannot read the file ({exc})")
             return problems, "damaged"
