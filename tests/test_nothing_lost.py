@@ -11,6 +11,8 @@ import hashlib
 import os
 import sqlite3
 import stat
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -548,8 +550,6 @@ def test_a_negative_or_lowered_user_version(db: Path, version: int) -> None:
 def test_18_jieba_cache_is_private_and_a_planted_one_is_ignored(tmp_path: Path) -> None:
     """A jieba.cache planted in the shared temporary folder changes nothing."""
     import marshal
-    import subprocess
-    import sys
 
     shared = tmp_path / "shared-tmp"
     shared.mkdir()
@@ -574,18 +574,64 @@ def test_18_jieba_cache_is_private_and_a_planted_one_is_ignored(tmp_path: Path) 
 def test_17_a_locked_database_says_so(db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr("termbase.store.BUSY_TIMEOUT_MS", 300)
     other = sqlite3.connect(db, isolation_level=None)
-    other.execute("BEGIN IMMEDIATE")  # another process holds the write lock
+    other.execute("BEGIN IMMEDIATE")  # another connection holds the write lock
     try:
         result = run("--db", str(db), "add", "高质量发展", "high-quality development")
     finally:
         other.execute("ROLLBACK")
         other.close()
     assert result.exit_code == 1
+    # this very process holds it: nobody else to name
     assert result.output == (
-        f"Error: {db}: another process (an import, a restore, the terminal app?) held the "
-        "write lock for 0.3 s; nothing was written. Try again when it has finished\n"
+        f"Error: {db}: the database is locked by another process (an import, a restore, the "
+        "terminal app or the team server?), which held its write lock for 0.3 s; nothing was "
+        "written. Wait until it has finished, or close the app or server using the database, "
+        "and try again\n"
     )
     assert "Restore a backup" not in result.output
+
+
+_HOLD_THE_LOCK = """
+import sqlite3, sys, time
+conn = sqlite3.connect(sys.argv[1], isolation_level=None)
+conn.execute("BEGIN IMMEDIATE")
+conn.execute("UPDATE entries SET note = 'held' WHERE id = 1")
+print("holding", flush=True)
+time.sleep(60)
+"""
+
+
+@pytest.mark.parametrize("journal", ["wal", "delete"])
+def test_17_a_locked_database_names_the_process_holding_it(
+    db: Path, monkeypatch: pytest.MonkeyPatch, journal: str
+) -> None:
+    if journal == "delete":  # a rollback journal: the writer locks the file itself
+        conn = sqlite3.connect(db)
+        conn.execute("PRAGMA journal_mode = DELETE")
+        conn.close()
+    monkeypatch.setattr("termbase.store.BUSY_TIMEOUT_MS", 300)
+    holder = subprocess.Popen(
+        [sys.executable, "-c", _HOLD_THE_LOCK, str(db), "lock-holder-for-the-test"],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout is not None and holder.stdout.readline() == "holding\n"
+        before = entries_in(db)
+        result = run("--db", str(db), "add", "高质量发展", "high-quality development")
+    finally:
+        holder.kill()
+        holder.wait()
+    assert result.exit_code == 1
+    assert result.output.startswith(f"Error: {db}: the database is locked by ")
+    assert "Wait until it has finished, or close the app or server using the database" in (
+        result.output
+    )
+    assert "nothing was written" in result.output
+    if sys.platform.startswith("linux"):
+        assert f"locked by process {holder.pid} (" in result.output
+        assert "lock-holder-for-the-test" in result.output
+    assert entries_in(db) == before
 
 
 def test_17_a_read_only_database_is_searchable_and_writes_say_why(db: Path) -> None:

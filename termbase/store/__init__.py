@@ -218,15 +218,27 @@ def termbase_problem(conn: sqlite3.Connection, version: int, *, new: bool) -> st
     return ""
 
 
+def locked_error(path: str) -> LockedError:
+    """The database *path* stayed locked by another process for the whole busy
+    timeout: who holds it (:func:`termbase.store.locks.write_lock_holder`, on
+    Linux), and what to do."""
+    from termbase.store.locks import write_lock_holder
+
+    holder = write_lock_holder(path) or (
+        "another process (an import, a restore, the terminal app or the team server?)"
+    )
+    return LockedError(
+        f"{path}: the database is locked by {holder}, which held its write lock for "
+        f"{BUSY_TIMEOUT_MS / 1000:g} s; nothing was written. Wait until it has finished, "
+        "or close the app or server using the database, and try again"
+    )
+
+
 def _open_error(path: str, exc: sqlite3.DatabaseError) -> DatabaseError:
     """What an SQLite error on opening *path* really means, with what to do."""
     text = str(exc)
     if "locked" in text or "busy" in text:
-        return LockedError(
-            f"{path}: the database is locked by another process (an import, a restore, the "
-            f"terminal app?) and stayed locked for {BUSY_TIMEOUT_MS / 1000:g} s; try again "
-            "when it has finished"
-        )
+        return locked_error(path)
     if "readonly" in text or "read-only" in text:
         return ReadOnlyError(f"{path}: the database is read-only here ({text})")
     if "unable to open" in text:
@@ -619,11 +631,7 @@ class Store(ModerationStore):
         """*exc* as what the user can do about it (None: no better words for it)."""
         text = str(exc)
         if "locked" in text or "busy" in text:
-            return LockedError(
-                f"{self.path}: another process (an import, a restore, the terminal app?) held "
-                f"the write lock for {BUSY_TIMEOUT_MS / 1000:g} s; nothing was written. Try "
-                "again when it has finished"
-            )
+            return locked_error(self.path)
         if "readonly" in text or "read-only" in text:
             return ReadOnlyError(
                 f"{self.path}: the database cannot be written ({text}); nothing was written. "
