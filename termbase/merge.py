@@ -39,7 +39,15 @@ from typing import TYPE_CHECKING, Protocol
 
 from termbase import changes, rules
 from termbase.errors import InvalidValueError
-from termbase.model import Actor, Entry, HistoryRecord, Review, TermStatus, is_traditional
+from termbase.model import (
+    Actor,
+    Entry,
+    HistoryRecord,
+    Review,
+    Term,
+    TermStatus,
+    is_traditional,
+)
 
 if TYPE_CHECKING:
     from termbase.store import Store
@@ -89,6 +97,13 @@ class ImportReport:
         """Keep a plan line (the first MAX_PLAN_LINES only)."""
         if len(self.plan) < MAX_PLAN_LINES:
             self.plan.append(line)
+
+    def note_entry(self, what: str, entry: Entry, detail: str = "") -> None:
+        """Keep the plan line ``what  label detail`` of *entry*, labelled by its
+        Chinese headword (the label is only worked out while lines are kept)."""
+        if len(self.plan) < MAX_PLAN_LINES:
+            label = entry.zh or (entry.terms[0].text if entry.terms else "?")
+            self.plan.append(f"{what:<10} {label}{detail}")
 
     def summary(self) -> str:
         """One line for people: ``120 entries: 100 new, 15 identical, …``."""
@@ -140,19 +155,37 @@ class _Find(Protocol):
     def get_entry(self, ref: int | str) -> Entry: ...
 
 
-def _match(find: _Find, entry: Entry) -> Entry | None:
+def _match_term(entry: Entry) -> tuple[Term, str] | None:
+    """The term whose text finds *entry*'s match, and the language prefix it is
+    looked up in: the preferred Chinese headword in any Chinese, or (no Chinese)
+    the best-status term in its own language."""
+    zh_terms = entry.zh_terms
+    if zh_terms:
+        return zh_terms[0], "zh"
+    if not entry.terms:
+        return None
+    first = min(entry.terms, key=lambda t: t.status.rank)
+    return first, first.lang
+
+
+_UNSET: tuple[Term, str] | None = (Term(""), "")
+
+
+def _match(find: _Find, entry: Entry, by: tuple[Term, str] | None = _UNSET) -> Entry | None:
+    """The stored entry *entry* merges into, or None (*by*: its :func:`_match_term`,
+    when already known)."""
     known = find.entry_id_by_uuid(entry.uuid)
     if known is not None:
         return find.get_entry(known)
-    zh_terms = entry.zh_terms
-    if not zh_terms:
+    if by is _UNSET:
+        by = _match_term(entry)
+    if by is None:
+        return None
+    head, prefix = by
+    if prefix != "zh":
         # no Chinese: the same preferred term in the same language is the same concept
-        if not entry.terms:
-            return None
-        first = sorted(entry.terms, key=lambda t: t.status.rank)[0]
-        ids = find.entry_ids_by_term(first.text, first.lang)
+        ids = find.entry_ids_by_term(head.text, prefix)
         return find.get_entry(ids[0]) if ids else None
-    head = zh_terms[0]
     trad = _traditional(entry)
     for entry_id in find.entry_ids_by_term(head.text, "zh"):
         existing = find.get_entry(entry_id)
@@ -192,17 +225,27 @@ class _Lookups:
         self.dirty_texts: set[str] = set()
         self.dirty_uuids: set[str] = set()
         self.dirty_ids: set[int] = set()
+        self.by: dict[int, tuple[Term, str] | None] = {}  # id(entry) -> its _match_term
 
     def prefetch(self, batch: list[Entry]) -> None:
+        """Look up the batch's uuids and the texts :func:`_match` asks for, and load
+        the entries those answers name (only rows in the language asked for)."""
         store = self.store
         self.dirty_texts.clear()
         self.dirty_uuids.clear()
         self.dirty_ids.clear()
         self.uuids = store.entry_ids_by_uuids(e.uuid for e in batch)
-        self.texts = store.entry_ids_by_texts(t.text for e in batch for t in e.terms)
+        asked: dict[str, set[str]] = {}  # text -> language prefixes it is looked up in
+        self.by = {id(entry): _match_term(entry) for entry in batch}
+        for entry in batch:
+            by = self.by[id(entry)] if entry.uuid not in self.uuids else None
+            if by is not None:
+                asked.setdefault(by[0].text, set()).add(by[1])
+        self.texts = store.entry_ids_by_texts(asked)
         ids = set(self.uuids.values())
-        for rows in self.texts.values():
-            ids.update(entry_id for _lang, entry_id in rows)
+        for text, rows in self.texts.items():
+            likes = [_like_prefix(prefix) for prefix in asked[text]]
+            ids.update(entry_id for lang, entry_id in rows if any(m.match(lang) for m in likes))
         self.entries = {e.id: e for e in store.get_entries(sorted(ids)) if e.id is not None}
 
     def touched(self, entry: Entry) -> None:
@@ -214,12 +257,13 @@ class _Lookups:
 
     def match(self, entry: Entry) -> Entry | None:
         """:func:`_match` of *entry*, from the batch's look-ups where they are current."""
+        by = self.by.get(id(entry), _UNSET)  # an entry of the batch prefetched
         if entry.uuid in self.dirty_uuids or any(t.text in self.dirty_texts for t in entry.terms):
-            return _match(self.store, entry)
+            return _match(self.store, entry, by)
         try:
-            return _match(self, entry)
+            return _match(self, entry, by)
         except _Stale:
-            return _match(self.store, entry)
+            return _match(self.store, entry, by)
 
     # the _Find protocol, answered from the prefetch
     def entry_id_by_uuid(self, uuid: str) -> int | None:
@@ -258,15 +302,11 @@ def _merge_into(existing: Entry, incoming: Entry, report: ImportReport) -> tuple
             existing.sources.append(copy.copy(src))
             known_sources.add(src.key())
             changed = True
+    stored: dict[tuple[str, str], Term] = {}
+    for t in existing.terms:  # the first of equal terms, as a scan would find it
+        stored.setdefault((t.lang.lower(), t.text), t)
     for term in incoming.terms:
-        match = next(
-            (
-                t
-                for t in existing.terms
-                if t.lang.lower() == term.lang.lower() and t.text == term.text
-            ),
-            None,
-        )
+        match = stored.get((term.lang.lower(), term.text))
         if match is None:
             new_term = copy.deepcopy(term)
             new_term.id = None
@@ -280,6 +320,7 @@ def _merge_into(existing: Entry, incoming: Entry, report: ImportReport) -> tuple
                     "because the entry already has a preferred term"
                 )
             existing.terms.append(new_term)
+            stored.setdefault((new_term.lang.lower(), new_term.text), new_term)
             report.renderings_added += 1
             changed = True
             continue
@@ -470,7 +511,6 @@ class _Run:
         if batch.may_match(incoming):
             batch.flush()
         existing = self.lookups.match(incoming)
-        label = incoming.zh or (incoming.terms[0].text if incoming.terms else "?")
         if existing is None:
             incoming.id = None
             rules.validate(incoming)
@@ -479,11 +519,11 @@ class _Run:
             batch.add(incoming)
             self.lookups.touched(incoming)
             report.new += 1
-            report.note(f"new        {label}")
+            report.note_entry("new", incoming)
             return
         if self.on_conflict == "skip":
             report.skipped += 1
-            report.note(f"skipped    {label} (exists as #{existing.id})")
+            report.note_entry("skipped", incoming, f" (exists as #{existing.id})")
             return
         if self.on_conflict == "replace":
             before = existing  # not changed in place: the incoming entry replaces it
@@ -505,13 +545,13 @@ class _Run:
                 t.id = same.id if same is not None else None
             if self._save(incoming, before, "import-replace", f"replaced from {origin}"):
                 report.replaced += 1
-                report.note(f"replaced   {label} (#{existing.id})")
+                report.note_entry("replaced", incoming, f" (#{existing.id})")
             return
         changed, conflicts = _merge_into(existing, incoming, report)
         if conflicts:
             report.conflicts += 1
             for c in conflicts:
-                report.note(f"conflict   {label} (#{existing.id}): {c}")
+                report.note_entry("conflict", incoming, f" (#{existing.id}): {c}")
         if changed:
             # the store still holds the entry as it was before _merge_into changed it
             # in place (a copy of every matched entry would cost the merge path dearly)
@@ -519,6 +559,6 @@ class _Run:
             before = self.store.get_entry(existing.id)
             if self._save(existing, before, "import-merge", f"merged from {origin}"):
                 report.extended += 1
-                report.note(f"extended   {label} (#{existing.id})")
+                report.note_entry("extended", incoming, f" (#{existing.id})")
         elif not conflicts:
             report.identical += 1
