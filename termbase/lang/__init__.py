@@ -62,9 +62,13 @@ def has_han(text: str) -> bool:
     return bool(HAN.search(text))
 
 
-def han_positions(text: str) -> list[int]:
-    """Indexes of the Han characters of *text*."""
-    return [m.start() for m in HAN.finditer(text)]
+_HAN_RUN = re.compile(HAN.pattern + "+")
+
+
+def han_runs(text: str) -> list[tuple[int, int]]:
+    """``(start, end)`` of each run of Han characters of *text* (one match per
+    run rather than per character: a Chinese term is mostly one run)."""
+    return [m.span() for m in _HAN_RUN.finditer(text)]
 
 
 @functools.lru_cache(maxsize=1)
@@ -106,11 +110,26 @@ def fold_pinyin(text: str) -> str:
     ``gāo zhìliàng`` → ``gaozhiliang``; ``gao1 zhi4 liang4`` → ``gaozhiliang``;
     ``lǜ`` / ``lü`` / ``lu:`` → ``lv``.
     """
+    if _LOWER_TONED.fullmatch(text):  # what pypinyin writes: one table lookup a letter
+        return text.translate(_TONE_MARKS)
+    return _fold_pinyin(text)
+
+
+def _fold_pinyin(text: str) -> str:
+    """:func:`fold_pinyin` of any text: case, compositions, tone numbers, ``u:``."""
     text = unicodedata.normalize("NFC", text.casefold())
     text = re.sub("[ǖǘǚǜü]", "v", text).replace("u:", "v")
     text = _TONE_NUMBERS.sub("", text)
     text = "".join(c for c in unicodedata.normalize("NFD", text) if not unicodedata.combining(c))
     return re.sub(r"[^a-z]", "", text)
+
+
+#: The precomposed lower-case letters of toned pinyin (pypinyin's output), each
+#: mapped to what :func:`_fold_pinyin` makes of it, so that lower-case toned
+#: pinyin folds by one ``str.translate``.
+_TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüńňǹḿ"
+_TONE_MARKS = str.maketrans({c: _fold_pinyin(c) for c in _TONED})
+_LOWER_TONED = re.compile(f"[a-z{_TONED}]*")
 
 
 #: Every toneless pinyin syllable (ü as v), from pypinyin's dictionary.

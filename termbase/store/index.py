@@ -51,7 +51,7 @@ import sqlite3
 from collections.abc import Callable
 from typing import Any
 
-from termbase.lang import fold, fold_pinyin, fold_zh, han_positions, split_pinyin
+from termbase.lang import fold, fold_pinyin, fold_zh, han_runs, split_pinyin
 from termbase.model import Entry, Review, Term, TermStatus, is_chinese, is_traditional
 from termbase.store._chunks import in_batches, marks
 
@@ -153,13 +153,17 @@ def term_keys(term: Term, indexed: set[str] | None = None) -> list[tuple[str, st
         if norm in indexed:
             return keys
         indexed.add(norm)
-    positions = han_positions(norm)
-    if positions:
-        at = set(positions)
-        keys.extend(("c1", c) for c in sorted({norm[i] for i in positions}))
-        bigrams = {norm[i : i + 2] for i in range(len(norm) - 1) if i in at or i + 1 in at}
-        keys.extend(("c2", b) for b in sorted(bigrams))
-        keys.extend(_pinyin_keys(term, norm, len(positions)))
+    runs = han_runs(norm)
+    if runs:
+        chars: set[str] = set()
+        starts: set[int] = set()  # bigrams that hold a Han character start here
+        last = len(norm) - 1
+        for start, end in runs:
+            chars.update(norm[start:end])
+            starts.update(range(max(start - 1, 0), min(end, last)))
+        keys.extend([("c1", c) for c in sorted(chars)])
+        keys.extend([("c2", b) for b in sorted({norm[i : i + 2] for i in starts})])
+        keys.extend(_pinyin_keys(term, norm, sum(end - start for start, end in runs)))
     return keys
 
 
