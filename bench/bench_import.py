@@ -42,6 +42,7 @@ import sys
 import textwrap
 import time
 from pathlib import Path
+from typing import Any
 
 HERE = Path(__file__).resolve().parent
 DATA = HERE / "data"
@@ -201,17 +202,20 @@ CHILD = textwrap.dedent("""
 """)
 
 
-def run(task: str, path: Path, extra: str = "") -> dict[str, float]:
-    """Run one task in a fresh process; returns its JSON result."""
+def child(code: str, args: list[str], label: str) -> Any:
+    """Run *code* in a fresh Python process with *args*; its last line of output,
+    read as JSON (the process fails loudly under *label*)."""
     out = subprocess.run(
-        [sys.executable, "-c", CHILD, task, str(path), extra],
-        cwd=REPO,
-        capture_output=True,
-        text=True,
+        [sys.executable, "-c", code, *args], cwd=REPO, capture_output=True, text=True
     )
     if out.returncode != 0:
-        raise SystemExit(f"{task} failed:\n{out.stderr[-3000:]}")
-    result: dict[str, float] = json.loads(out.stdout.strip().splitlines()[-1])
+        raise SystemExit(f"{label} failed:\n{out.stderr[-3000:]}")
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def run(task: str, path: Path, extra: str = "") -> dict[str, float]:
+    """Run one task in a fresh process; returns its JSON result."""
+    result: dict[str, float] = child(CHILD, [task, str(path), extra], task)
     rate = result["count"] / result["seconds"] if result["seconds"] else 0.0
     print(
         f"  {task:<16} {int(result['count']):>9} units  {result['seconds']:8.1f} s  "
