@@ -601,9 +601,15 @@ class Termbase(ModerationMixin, FileServices):
         return _score.score(hyp, ref, src, store=self.store, recognizer=self.recognizer)
 
     def extract(
-        self, text: str, *, limit: int = 50, min_freq: int = 2, lang: str | None = None
+        self,
+        text: str | Iterable[str],
+        *,
+        limit: int = 50,
+        min_freq: int = 2,
+        lang: str | None = None,
     ) -> list[Candidate]:
-        """Term candidates of *text* not yet in the termbase (see :mod:`termbase.extract`)."""
+        """Term candidates of *text* (a string, or a document's lines) not yet in the
+        termbase (see :func:`termbase.extract.extract`)."""
         from termbase import extract as _extract
 
         return _extract.extract(

@@ -71,7 +71,7 @@ class FileServices:
     def extract_file(
         self, path: str, *, limit: int = 50, min_freq: int = 2, lang: str | None = None
     ) -> list[Candidate]:
-        """:meth:`extract` on the text of the file *path*."""
+        """:meth:`extract` on the text of the file *path*, streamed line by line."""
         from termbase import qa
 
-        return self.extract(qa.read_document(path), limit=limit, min_freq=min_freq, lang=lang)
+        return self.extract(qa.TextLines(path), limit=limit, min_freq=min_freq, lang=lang)

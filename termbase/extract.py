@@ -27,6 +27,19 @@ for terms the termbase does not hold yet.
   not inside a longer candidate, multiplied for Chinese by the mean
   specificity of the words (their inverse frequency in jieba's general
   dictionary, scaled to 0–1).
+* Bounded memory: the text is read twice, part by part (a file line by
+  line, :class:`termbase.qa.TextLines`).  The first pass counts the
+  candidates (and, for English, the words the text uses as verbs and its
+  recurring word sequences); the second records, per occurrence of a
+  candidate frequent enough to be taken, which frequent longer candidates
+  contain it and whether the phrase goes on (:class:`Tally`).  Selection
+  works on these counts alone.  Every counter holds at most ``COUNTER_CAP``
+  items: past it the least frequent are dropped (:func:`_prune`), so memory
+  is a fixed budget plus the result, whatever the document's length.  Until
+  a counter overflows, the result is exactly that of the whole text at once;
+  after, counts below the dropped floor are lost (a candidate rarer than the
+  floor can vanish; a fragment whose containing phrases were dropped counts
+  those occurrences as its own).
 * :func:`add_candidates` stores candidates as *proposed* entries, each term
   carrying its context sentence and the document as source, so that they
   appear in the TUI's review queue.
@@ -38,7 +51,7 @@ import itertools
 import math
 import re
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence, Set
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -262,43 +275,117 @@ def sentences(text: str) -> list[str]:
     return [s for s in out if s]
 
 
-#: Where a candidate occurs: (run number, first word, end) in the runs of a text.
-Occurrence = tuple[int, int, int]
+#: A candidate: its words (Chinese) or word keys (English).
+Key = tuple[str, ...]
+#: The candidates around an occurrence: the keys of the longer candidates that
+#: contain it in its run (only those frequent enough to be taken).
+Around = frozenset[Key]
+
+#: Most items one streaming counter holds.  Past it, the items seen least often
+#: are dropped (:func:`_prune`) until it is half full, so memory stays a fixed
+#: budget whatever the document's length; counts stay exact until then.
+COUNTER_CAP = 400_000
 
 
-def select(
-    occurrences: dict[tuple[str, ...], list[Occurrence]],
-    continues: Callable[[int, int, int], bool],
-    min_freq: int = 2,
-) -> dict[tuple[str, ...], int]:
+def _prune(counter: Counter[Any], *also: dict[Any, Any]) -> None:
+    """Drop the least frequent items of *counter* (and their entries in *also*)
+    when it holds more than ``COUNTER_CAP``, until it holds at most half of it."""
+    cap = COUNTER_CAP
+    if len(counter) <= cap:
+        return
+    sizes = Counter(counter.values())
+    left, floor = len(counter), 0
+    for count in sorted(sizes):
+        if left <= cap // 2:
+            break
+        left -= sizes[count]
+        floor = count
+    for item in [k for k, n in counter.items() if n <= floor]:
+        del counter[item]
+        for other in also:
+            other.pop(item, None)
+
+
+def _need(cand: Key, min_freq: int) -> int:
+    """Occurrences *cand* needs to be a term: a long phrase seen twice is a description."""
+    return max(min_freq, LONG_PHRASE_FREQ) if len(cand) > LONG_PHRASE else min_freq
+
+
+@dataclass
+class Tally:
+    """What extraction keeps of a streamed document: per candidate, its occurrences
+    by the candidates around them, and its first contexts and written forms.
+
+    Every counter is bounded by ``COUNTER_CAP`` (see :func:`_prune`)."""
+
+    freq: Counter[Key] = field(default_factory=Counter)
+    #: (candidate, the candidates around an occurrence) -> occurrences
+    spots: Counter[tuple[Key, Around]] = field(default_factory=Counter)
+    #: … of which the phrase goes on (``CUT_SHARE``)
+    going_on: Counter[tuple[Key, Around]] = field(default_factory=Counter)
+    contexts: dict[Key, list[str]] = field(default_factory=dict)
+    forms: dict[Key, Counter[str]] = field(default_factory=dict)
+
+    def add(
+        self, key: Key, around: Around, goes_on: bool, sentence: str, form: str | None = None
+    ) -> None:
+        """One occurrence of *key* in *sentence* (written *form*)."""
+        self.freq[key] += 1
+        self.spots[key, around] += 1
+        if goes_on:
+            self.going_on[key, around] += 1
+        seen = self.contexts.setdefault(key, [])
+        if len(seen) < 3 and sentence not in seen:
+            seen.append(sentence)
+        if form is not None:
+            self.forms.setdefault(key, Counter())[form] += 1
+
+    def prune(self) -> None:
+        """Keep every counter within ``COUNTER_CAP``."""
+        _prune(self.freq, self.contexts, self.forms)
+        _prune(self.spots, self.going_on)
+
+
+def select(tally: Tally, min_freq: int = 2) -> dict[Key, int]:
     """The maximal phrases among the candidates, with their own occurrences.
 
     Candidates are taken longest first (then most frequent); an occurrence
     inside an occurrence of a candidate already taken is not its own.  A
     candidate is taken when at least *min_freq* and ``FRAGMENT_SHARE`` of its
-    occurrences are its own and it is not followed by another word of a
-    phrase (``continues(run, start, end)``) in ``CUT_SHARE`` of its own.  A
-    candidate of more than ``LONG_PHRASE`` words needs ``LONG_PHRASE_FREQ``
-    occurrences (a long phrase seen twice is a description, not a term).
+    occurrences are its own and the phrase does not go on (into another word
+    of a phrase) in ``CUT_SHARE`` of its own.  A candidate of more than
+    ``LONG_PHRASE`` words needs ``LONG_PHRASE_FREQ`` occurrences.
     """
-    taken: dict[int, list[tuple[int, int]]] = defaultdict(list)  # run -> spans taken
-    own: dict[tuple[str, ...], int] = {}
-    order = sorted(occurrences, key=lambda c: (-len(c), -len(occurrences[c]), c))
-    for cand in order:
-        places = occurrences[cand]
-        if len(places) < (max(min_freq, LONG_PHRASE_FREQ) if len(cand) > LONG_PHRASE else min_freq):
+    spots: dict[Key, list[tuple[Around, int, int]]] = defaultdict(list)
+    for (cand, around), n in tally.spots.items():
+        spots[cand].append((around, n, tally.going_on[cand, around]))
+    taken: set[Key] = set()
+    own: dict[Key, int] = {}
+    freq = tally.freq
+    for cand in sorted(freq, key=lambda c: (-len(c), -freq[c], c)):
+        if freq[cand] < _need(cand, min_freq):
             continue
-        free = [
-            (run, i, j) for run, i, j in places if not any(a <= i and j <= b for a, b in taken[run])
-        ]
-        if len(free) < max(min_freq, FRAGMENT_SHARE * len(places)):
+        free = sum(n for around, n, _ in spots[cand] if taken.isdisjoint(around))
+        if free < max(min_freq, FRAGMENT_SHARE * freq[cand]):
             continue
-        if sum(continues(run, i, j) for run, i, j in free) >= CUT_SHARE * len(free):
+        going_on = sum(g for around, _, g in spots[cand] if taken.isdisjoint(around))
+        if going_on >= CUT_SHARE * free:
             continue
-        own[cand] = len(free)
-        for run, i, j in places:
-            taken[run].append((i, j))
+        own[cand] = free
+        taken.add(cand)
     return own
+
+
+def _around(
+    spans: dict[tuple[int, int], Key], i: int, j: int, longest: int, frequent: Callable[[Key], bool]
+) -> Around:
+    """The frequent candidates of *spans* (one run's) that contain the span *i*–*j*."""
+    return frozenset(
+        key
+        for a in range(max(0, j - longest), i + 1)
+        for b in range(j, a + longest + 1)
+        if (a, b) != (i, j) and (key := spans.get((a, b))) is not None and frequent(key)
+    )
 
 
 # ------------------------------------------------------------------ Chinese
@@ -338,38 +425,48 @@ def _specificity(word: str) -> float:
 def extract_zh(
     store: Store | None,
     recognizer: Callable[[], Recognizer] | None,
-    text: str,
+    units: Iterable[str],
     *,
     limit: int = 50,
     min_freq: int = 2,
 ) -> list[Candidate]:
-    """Chinese candidates of *text* (see the module docstring)."""
+    """Chinese candidates of the texts *units* (read twice; see the module docstring)."""
     from termbase.lang import segment
 
     known = _known_zh(store)
     segment.add_terms(known)
-    places: dict[tuple[str, ...], list[Occurrence]] = defaultdict(list)
-    first_context: dict[tuple[str, ...], list[str]] = defaultdict(list)
-    runs: list[list[tuple[str, str]]] = []
-    for sentence in sentences(text):
-        if not has_han(sentence):
-            continue
-        for run in _zh_runs(segment.pos_cut(sentence)):
-            number = len(runs)
-            runs.append(run)
-            for i, j in _zh_spans(run):
-                cand = tuple(w for w, _ in run[i:j])
-                places[cand].append((number, i, j))
-                if len(first_context[cand]) < 3 and sentence not in first_context[cand]:
-                    first_context[cand].append(sentence)
+
+    def runs() -> Iterator[tuple[str, list[tuple[str, str]]]]:
+        for unit in units:
+            for sentence in sentences(unit):
+                if has_han(sentence):
+                    for run in _zh_runs(segment.pos_cut(sentence)):
+                        yield sentence, run
+
+    # first pass: how often each candidate occurs
+    freq: Counter[Key] = Counter()
+    for _sentence, run in runs():
+        freq.update(tuple(w for w, _ in run[i:j]) for i, j in _zh_spans(run))
+        _prune(freq)
+
+    def frequent(key: Key) -> bool:
+        return freq[key] >= _need(key, min_freq)
+
+    # second pass: where the frequent ones occur
+    tally = Tally()
+    for sentence, run in runs():
+        words = [w for w, _ in run]
+        spans = {(i, j): tuple(words[i:j]) for i, j in _zh_spans(run)}
+        for (i, j), key in spans.items():
+            if not frequent(key):
+                continue
+            # the noun phrase goes on into a recurring candidate
+            goes_on = j < len(words) and freq.get((*key, words[j]), 0) >= min_freq
+            tally.add(key, _around(spans, i, j, MAX_WORDS_ZH, frequent), goes_on, sentence)
+        tally.prune()
+
     out = []
-
-    def continues(run: int, start: int, end: int) -> bool:  # the noun phrase goes on
-        words = runs[run]
-        after = end < len(words) and (*[w for w, _ in words[start : end + 1]],) in places
-        return after and len(places[tuple(w for w, _ in words[start : end + 1])]) >= min_freq
-
-    for cand, own in select(places, continues, min_freq).items():
+    for cand, own in select(tally, min_freq).items():
         joined = "".join(cand)
         if fold_zh(joined) in known:
             continue
@@ -377,7 +474,7 @@ def extract_zh(
         if len(cand) == 1 and spec < GENERAL_WORD:
             continue  # general vocabulary (基础, 建设, 国家, 体系)
         score = math.log2(len(cand) + 1) * own * spec
-        out.append(Candidate(joined, ZH, len(places[cand]), score, first_context[cand]))
+        out.append(Candidate(joined, ZH, tally.freq[cand], score, tally.contexts[cand]))
     return _best(out, limit)
 
 
@@ -415,115 +512,152 @@ def _is_edge(word: str) -> bool:
     return low in EN_STOP or len(low) < 2 or (low.endswith("'s") and low[:-2] in EN_STOP)
 
 
+def _en_spans(run: list[str], low: list[str], verbs: Set[str]) -> Iterator[tuple[int, int]]:
+    """(start, end) of the candidate n-grams of a run (*low*: its words in lower case);
+    none starts with a word of *verbs* or ends with one in the third person."""
+    for i in range(len(run)):
+        if _is_edge(low[i]) or low[i] in verbs:
+            continue
+        if _BAD_HEAD.search(low[i]) and low[i] not in _LY_NOUNS:
+            continue
+        if _POSSESSIVE.search(low[i]) and not (i + 1 < len(run) and run[i + 1][0].isupper()):
+            continue  # China's national …, but People's Republic of China
+        for j in range(i + 1, min(len(run), i + MAX_WORDS_EN) + 1):
+            if _is_edge(low[j - 1]) or (_BAD_TAIL.search(low[j - 1]) and j - i > 1):
+                continue
+            if _third_person(low[j - 1], verbs):
+                continue  # China needs, Xi stresses
+            if j - i > 2 and any(w in EN_STOP and w not in EN_INNER for w in low[i + 1 : j - 1]):
+                break  # a longer n-gram would keep the function word inside
+            if j - i == 1 and not (
+                run[i].isupper() and len(run[i]) >= 2 and not _ROMAN.match(run[i])
+            ):
+                continue  # single words only as acronyms
+            yield i, j
+
+
 def extract_en(
     store: Store | None,
     recognizer: Callable[[], Recognizer] | None,
-    text: str,
+    units: Iterable[str],
     *,
     limit: int = 50,
     min_freq: int = 2,
 ) -> list[Candidate]:
-    """English candidates of *text* (see the module docstring)."""
+    """English candidates of the texts *units* (read twice; see the module docstring)."""
     from termbase.recognize import en_key
 
     known = _known_en(store)
-    places: dict[tuple[str, ...], list[Occurrence]] = defaultdict(list)
-    surface: dict[tuple[str, ...], Counter[str]] = defaultdict(Counter)
-    contexts: dict[tuple[str, ...], list[str]] = defaultdict(list)
-    runs: list[list[str]] = []  # the lower-case words of each run
-    runs_text: list[list[str]] = []  # and as written
     rec = recognizer() if recognizer is not None else None
-    verbs = _verbs(text) | EN_EVALUATIVE  # words that start no candidate
-    for sentence in sentences(text):
-        for run in _en_runs(_mask_known(rec, sentence)):
-            low = [w.lower() for w in run]
-            number = len(runs)
-            runs.append(low)
-            runs_text.append(run)
-            for i in range(len(run)):
-                if _is_edge(low[i]) or low[i] in verbs:
-                    continue
-                if _BAD_HEAD.search(low[i]) and low[i] not in _LY_NOUNS:
-                    continue
-                if _POSSESSIVE.search(low[i]) and not (
-                    i + 1 < len(run) and run[i + 1][0].isupper()
-                ):
-                    continue  # China's national …, but People's Republic of China
-                for j in range(i + 1, min(len(run), i + MAX_WORDS_EN) + 1):
-                    if _is_edge(low[j - 1]) or (_BAD_TAIL.search(low[j - 1]) and j - i > 1):
-                        continue
-                    if _third_person(low[j - 1], verbs):
-                        continue  # China needs, Xi stresses
-                    if j - i > 2 and any(
-                        w in EN_STOP and w not in EN_INNER for w in low[i + 1 : j - 1]
-                    ):
-                        break  # a longer n-gram would keep the function word inside
-                    span = run[i:j]
-                    if j - i == 1 and not (
-                        span[0].isupper() and len(span[0]) >= 2 and not _ROMAN.match(span[0])
-                    ):
-                        continue  # single words only as acronyms
-                    key = tuple(en_key(w) for w in low[i:j])
-                    places[key].append((number, i, j))
-                    surface[key][" ".join(span)] += 1
-                    if len(contexts[key]) < 3 and sentence not in contexts[key]:
-                        contexts[key].append(sentence)
 
-    def continues(run: int, start: int, end: int) -> bool:
+    def runs() -> Iterator[tuple[str, list[str], list[str]]]:
+        """(sentence, run as written, run in lower case) of the text."""
+        for unit in units:
+            for sentence in sentences(unit):
+                for run in _en_runs(_mask_known(rec, sentence)):
+                    yield sentence, run, [w.lower() for w in run]
+
+    # first pass: the words used as verbs, recurring word sequences, and an upper
+    # bound of each candidate's occurrences (counted before the verbs are known)
+    uses = _VerbUses()
+    grams: Counter[Key] = Counter()  # word sequences up to one longer than a candidate
+    upper: Counter[Key] = Counter()
+    for unit in units:
+        uses.read(unit)
+        for sentence in sentences(unit):
+            for run in _en_runs(_mask_known(rec, sentence)):
+                low = [w.lower() for w in run]
+                grams.update(
+                    tuple(low[i : i + n])
+                    for n in range(2, MAX_WORDS_EN + 2)
+                    for i in range(len(low) - n + 1)
+                )
+                every = _en_spans(run, low, frozenset())
+                upper.update(tuple(en_key(w) for w in low[i:j]) for i, j in every)
+        _prune(grams)
+        _prune(upper)
+    verbs = uses.verbs() | EN_EVALUATIVE  # words that start no candidate
+
+    def frequent(key: Key) -> bool:
+        return upper[key] >= _need(key, min_freq)
+
+    def continues(run: list[str], low: list[str], start: int, end: int) -> bool:
         """The phrase goes on: into a recurring longer candidate (or, for one with
         "and", "of" … inside, into any word), or from a word before it that is
         neither a function word nor a verb."""
-        words = runs[run]
-        if end < len(words) and not _is_edge(words[end]):
-            if any(w in EN_INNER for w in words[start:end]):
+        if end < len(low) and not _is_edge(low[end]):
+            if any(w in EN_INNER for w in low[start:end]):
                 return True  # a phrase with "and"/"of" … ends at a boundary
-            if grams[tuple(words[start : end + 1])] >= min_freq:
+            if grams[tuple(low[start : end + 1])] >= min_freq:
                 return True  # goes on into a recurring phrase: new quality | national …
-        if end - start == 2 and end < len(words) and words[end] in ("to", "that"):
-            first, last = runs_text[run][start], words[end - 1]
-            if first[:1].isupper() and last.endswith("s"):
-                return True  # a subject and its verb: China needs | to …
-        before = words[start - 1] if start else ""
+        if (
+            end - start == 2
+            and end < len(low)
+            and low[end] in ("to", "that")
+            and run[start][:1].isupper()
+            and low[end - 1].endswith("s")
+        ):
+            return True  # a subject and its verb: China needs | to …
+        before = low[start - 1] if start else ""
         return bool(before) and not (
             _is_edge(before) or before in verbs or _POSSESSIVE.search(before)
         )
 
-    grams: Counter[tuple[str, ...]] = Counter(  # word sequences one longer than a candidate
-        tuple(words[i : i + n])
-        for words in runs
-        for n in range(2, MAX_WORDS_EN + 2)
-        for i in range(len(words) - n + 1)
-    )
+    # second pass: where the frequent candidates occur
+    tally = Tally()
+    for sentence, run, low in runs():
+        spans = {(i, j): tuple(en_key(w) for w in low[i:j]) for i, j in _en_spans(run, low, verbs)}
+        for (i, j), key in spans.items():
+            if frequent(key):
+                around = _around(spans, i, j, MAX_WORDS_EN, frequent)
+                goes_on = continues(run, low, i, j)
+                tally.add(key, around, goes_on, sentence, " ".join(run[i:j]))
+        tally.prune()
+
     out = []
-    for key, own in select(places, continues, min_freq).items():
+    for key, own in select(tally, min_freq).items():
         if " ".join(key) in known:
             continue
-        text_form = _surface(surface[key])
         score = math.log2(len(key) + 1) * own
-        out.append(Candidate(text_form, EN, len(places[key]), score, contexts[key]))
+        text_form = _surface(tally.forms[key])
+        out.append(Candidate(text_form, EN, tally.freq[key], score, tally.contexts[key]))
     return _best(out, limit)
 
 
-def _verbs(text: str) -> set[str]:
-    """Words this text uses as verbs more than as nouns: more often after "to" or a
+class _VerbUses:
+    """Words a text uses as verbs more than as nouns: more often after "to" or a
     modal verb than after an article or "of" ("to safeguard", "must face", not "the
     safeguard"); no term starts with one (safeguard national security), nor ends
-    with one in the third person (China needs)."""
-    after: dict[str, Counter[str]] = defaultdict(Counter)
-    words = [w.lower() for w in re.findall(r"[A-Za-z][A-Za-z'-]*", text)]
-    for before, word in itertools.pairwise(words):
-        if before in _VERB_BEFORE:
-            after[word]["to"] += 1
-        elif before in ("the", "a", "an", "of"):
-            after[word]["noun"] += 1
-    return {w for w, seen in after.items() if seen["to"] >= 2 and seen["to"] > seen["noun"]}
+    with one in the third person (China needs).  Reads a text in parts, in order."""
+
+    def __init__(self) -> None:
+        self.as_verb: Counter[str] = Counter()
+        self.as_noun: Counter[str] = Counter()
+        self.last = ""  # the last word read: a pair may span two parts
+
+    def read(self, text: str) -> None:
+        """Count the word pairs of the next part of the text."""
+        words = [w.lower() for w in re.findall(r"[A-Za-z][A-Za-z'-]*", text)]
+        for before, word in itertools.pairwise([self.last, *words]):
+            if before in _VERB_BEFORE:
+                self.as_verb[word] += 1
+            elif before in ("the", "a", "an", "of"):
+                self.as_noun[word] += 1
+        if words:
+            self.last = words[-1]
+        _prune(self.as_verb)
+        _prune(self.as_noun)
+
+    def verbs(self) -> set[str]:
+        """The words used as verbs (at least twice, more often than as nouns)."""
+        return {w for w, n in self.as_verb.items() if n >= 2 and n > self.as_noun[w]}
 
 
 #: Words before a verb's plain form: "to" and the modal verbs.
 _VERB_BEFORE = frozenset(["to", "will", "must", "should", "can", "may", "would", "could", "shall"])
 
 
-def _third_person(word: str, verbs: set[str]) -> bool:
+def _third_person(word: str, verbs: Set[str]) -> bool:
     """*word* is a verb of *verbs* with the -s of the third person (needs, stresses)."""
     return word.endswith("s") and (
         word[:-1] in verbs or (word.endswith("es") and word[:-2] in verbs)
@@ -554,7 +688,7 @@ def _best(cands: list[Candidate], limit: int) -> list[Candidate]:
 def extract(
     store: Store | None,
     recognizer: Callable[[], Recognizer] | None,
-    text: str,
+    text: str | Iterable[str],
     *,
     limit: int = 50,
     min_freq: int = 2,
@@ -562,12 +696,28 @@ def extract(
 ) -> list[Candidate]:
     """Candidates of *text*: Chinese when it holds Han characters, else English.
 
-    *store* says which terms are known already; *recognizer* gives the
-    automaton that masks known English terms.  Without them every term is new.
+    *text* is a string or the document's parts in order (its lines, say).
+    It is read twice (the second pass knows which candidates recur): give
+    parts that can be iterated again, such as :class:`termbase.qa.TextLines`,
+    which streams a file each time, so that memory stays ``COUNTER_CAP``
+    items whatever the document's length.  A one-shot iterator is kept in
+    memory.  *store* says which terms are known already; *recognizer* gives
+    the automaton that masks known English terms.  Without them every term
+    is new.
     """
-    chinese = has_han(text) if lang is None else lang.lower().startswith("zh")
+    units: Iterable[str]
+    if isinstance(text, str):
+        units = (text,)
+    elif iter(text) is text:
+        units = list(text)
+    else:
+        units = text
+    if lang is None:
+        chinese = any(has_han(unit) for unit in units)
+    else:
+        chinese = lang.lower().startswith("zh")
     fn = extract_zh if chinese else extract_en
-    return fn(store, recognizer, text, limit=limit, min_freq=min_freq)
+    return fn(store, recognizer, units, limit=limit, min_freq=min_freq)
 
 
 def candidate_entries(candidates: Iterable[Candidate], document: str) -> list[Entry]:

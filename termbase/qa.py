@@ -72,6 +72,17 @@ def read_document(path: str) -> str:
     return read_text(path)
 
 
+class TextLines:
+    """The lines of the text file *path*, streamed afresh each time they are
+    iterated: for readers that pass over a document twice (term extraction)."""
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+
+    def __iter__(self) -> Iterator[str]:
+        return iter_source_units(self.path, "text")
+
+
 def read_source_units(path: str, format: str | None = None) -> list[str]:
     """Source texts of *path*: lines of a plain text file, or source sides of segments."""
     return list(iter_source_units(path, format))

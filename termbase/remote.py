@@ -25,7 +25,7 @@ import inspect
 import json
 import os
 import urllib.parse
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 import httpx
@@ -241,8 +241,12 @@ class _Remote:
 
 def _encode(op: Op, name: str, value: Any) -> Any:
     kind = next(p.type for p in op.params if p.name == name)
-    if isinstance(value, Iterator):
+    if isinstance(value, Iterator) or (
+        kind == "str" and isinstance(value, Iterable) and not isinstance(value, str)
+    ):
         value = list(value)  # a stream (of texts, of entries) is sent whole
+    if kind == "str" and isinstance(value, list):
+        value = "\n".join(value)  # a document's lines are sent as its text
     if kind in wire.CODECS:
         return wire.CODECS[kind].encode(value)
     if kind == "int" and hasattr(value, "id"):

@@ -10,8 +10,9 @@ from click.testing import CliRunner
 
 from termbase import Termbase
 from termbase.cli import cli
-from termbase.extract import extract, select
+from termbase.extract import Tally, extract, select
 
+from .serverkit import cli_runner, live_server, make_user, remote_env
 from .test_qa import make_qa_termbase
 
 PAPER = Path(__file__).resolve().parents[2] / "shared" / "paper" / "development-and-security.txt"
@@ -30,18 +31,35 @@ def qtb(tmp_path: Path):
     base.close()
 
 
+def _tally(*spots: tuple[tuple[str, ...], frozenset[tuple[str, ...]], int, int]) -> Tally:
+    """A tally of (candidate, the candidates around it, occurrences, of which going on)."""
+    tally = Tally()
+    for key, around, n, going_on in spots:
+        for k in range(n):
+            tally.add(key, around, k < going_on, "s")
+    return tally
+
+
 def test_select_takes_maximal_phrases_by_hand() -> None:
     # "a b c" 3 times; "a b" 5 times, 3 inside "a b c": 2 of its own (40 %): kept;
     # "b c" 3 times, all inside "a b c": a fragment; "d" once: below min_freq
-    occurrences = {
-        ("a", "b", "c"): [(0, 0, 3), (1, 0, 3), (2, 0, 3)],
-        ("a", "b"): [(0, 0, 2), (1, 0, 2), (2, 0, 2), (3, 0, 2), (4, 0, 2)],
-        ("b", "c"): [(0, 1, 3), (1, 1, 3), (2, 1, 3)],
-        ("d",): [(5, 0, 1)],
-    }
-    assert select(occurrences, lambda run, start, end: False) == {("a", "b", "c"): 3, ("a", "b"): 2}
+    abc = frozenset({("a", "b", "c")})
+    tally = _tally(
+        (("a", "b", "c"), frozenset(), 3, 0),
+        (("a", "b"), abc, 3, 0),
+        (("a", "b"), frozenset(), 2, 0),
+        (("b", "c"), abc, 3, 0),
+        (("d",), frozenset(), 1, 0),
+    )
+    assert select(tally) == {("a", "b", "c"): 3, ("a", "b"): 2}
     # "a b" followed by another word of a phrase in all its own occurrences: cut
-    assert select(occurrences, lambda run, start, end: end == 2 and run > 2) == {("a", "b", "c"): 3}
+    # (those inside "a b c" do not count)
+    cut = _tally(
+        (("a", "b", "c"), frozenset(), 3, 0),
+        (("a", "b"), abc, 3, 1),
+        (("a", "b"), frozenset(), 2, 2),
+    )
+    assert select(cut) == {("a", "b", "c"): 3}
 
 
 def test_chinese_candidates_keep_known_terms_out(qtb: Termbase) -> None:
@@ -146,3 +164,68 @@ def test_paper_top_candidates_are_maximal_phrases() -> None:
         "development pattern",
     }
     assert not fragments & set(texts)
+
+
+#: English with a verb use across a line end ("to" | "safeguard"): the word is a verb
+#: only when both lines are read as one text.
+EN_LINES = (
+    "We need to\n"
+    "safeguard national security. They want to safeguard national security.\n"
+    "The digital economy grows. We study the digital economy of the SCO region.\n"
+    "Risk control systems help; risk control systems fail. The SCO and the digital economy.\n"
+)
+
+
+@pytest.mark.parametrize("text", [ZH_TEXT, EN_LINES], ids=["zh", "en"])
+def test_a_file_streamed_line_by_line_gives_what_the_whole_text_gives(
+    tmp_path: Path, qtb: Termbase, text: str
+) -> None:
+    """Issue 19, item 10: extract reads a document in parts (lines), twice, and
+    keeps counts, not the text; the result is the whole text's."""
+    doc = tmp_path / "doc.txt"
+    doc.write_text(text, encoding="utf-8")
+    whole = [c.as_dict() for c in qtb.extract(text)]
+    assert whole  # the fixture has candidates
+    assert [c.as_dict() for c in qtb.extract_file(str(doc))] == whole
+    assert [c.as_dict() for c in qtb.extract(iter(text.splitlines()))] == whole
+    if text is EN_LINES:  # "safeguard" is used as a verb: it starts no candidate
+        assert not any(c["text"].startswith("safeguard") for c in whole)
+    qtb.close()
+    args = ["--db", str(qtb.path), "extract", str(doc), "--json"]
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output) == whole
+
+
+def test_a_file_extracted_over_the_team_server_gives_the_local_result(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The client streams its own file and sends the lines as the text."""
+    db = tmp_path / "team.sqlite"
+    make_qa_termbase(db).close()
+    doc = tmp_path / "doc.txt"
+    doc.write_text(EN_LINES, encoding="utf-8")
+    with Termbase(db) as local:
+        expected = [c.as_dict() for c in local.extract(EN_LINES)]
+    token = make_user(db, "alice", "viewer")
+    with live_server(db) as url:
+        remote_env(monkeypatch, url, token, tmp_path / "config")
+        result = cli_runner()("extract", str(doc), "--json")
+    assert json.loads(result.output) == expected
+
+
+def test_counters_past_their_cap_keep_the_frequent_candidates(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The counters are bounded (COUNTER_CAP): past it the rarest items are dropped,
+    and the frequent candidates still come out."""
+    noise = [  # 125 lines of one-off phrases, between the copies of the fixture
+        f"Each {a}{b}{c}a {c}{b}{a}o figure." for a in "bcdfg" for b in "hjklm" for c in "npqrs"
+    ]
+    lines = [*EN_LINES.splitlines(), *noise[:60], *EN_LINES.splitlines(), *noise[60:]]
+    main = {"digital economy": 6, "national security": 4, "SCO": 4}
+    full = {c.text: c.frequency for c in extract(None, None, lines)}
+    assert main.items() <= full.items()
+    monkeypatch.setattr("termbase.extract.COUNTER_CAP", 40)  # overflowed by the noise
+    capped = {c.text: c.frequency for c in extract(None, None, lines)}
+    assert main.items() <= capped.items()
