@@ -91,7 +91,7 @@ def child(which: str, path: str) -> None:
         from termbase.extract import extract
         from termbase.qa import TextLines
 
-        cands = extract(None, None, TextLines(path))
+        cands = extract(None, TextLines(path))
     else:
         from termbase.formats._io import read_text
 

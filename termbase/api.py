@@ -612,9 +612,7 @@ class Termbase(ModerationMixin, FileServices):
         termbase (see :func:`termbase.extract.extract`)."""
         from termbase import extract as _extract
 
-        return _extract.extract(
-            self.store, self.recognizer, text, limit=limit, min_freq=min_freq, lang=lang
-        )
+        return _extract.extract(self.store, text, limit=limit, min_freq=min_freq, lang=lang)
 
     def add_candidates(self, candidates: list[Candidate], document: str) -> list[Entry]:
         """Store *candidates* as proposed entries citing *document*, for review."""

@@ -8,8 +8,16 @@ for terms the termbase does not hold yet.
   Candidates are runs of 1–4 content words (nouns, verbal nouns, proper
   nouns, abbreviations, with adjectives/distinguishers in front) ending in
   a noun.
-* English text gives word n-grams (2–5 words, no stop word at either edge,
-  no punctuation inside) and acronyms.
+* English text gives word n-grams (2–7 words, no stop word at either edge,
+  no punctuation inside) and acronyms.  Known terms stay in the text and
+  compete (their fragments are not proposed, longer terms around them are);
+  they are left out of the result.
+* Noun phrases, not clauses (:func:`_not_a_term`): an English candidate
+  ends in a word that can be a noun, holds no word that can only be a verb
+  and no function word, and is no name with its verb ("laid down", "Xi
+  said", "toward national rejuvenation"); parts of speech from LemmInflect's
+  lexicon.  Such a candidate is never taken, so the terms inside it keep
+  their occurrences.
 * Maximal phrases first (:func:`select`): candidates are taken longest
   first, and an occurrence inside an occurrence of a longer candidate
   already taken does not count for the shorter one, so a fragment ("chain
@@ -21,7 +29,9 @@ for terms the termbase does not hold yet.
   longer phrase and dropped too.
 * General vocabulary: a one-word Chinese candidate that jieba's general
   dictionary counts as common (specificity under ``GENERAL_WORD``: 基础,
-  建设, 国家, 体系) is not a term.
+  建设, 国家, 体系) is not a term; nor is an English one in lower case none
+  of whose words the text uses ``CHARACTERISTIC`` times as often as general
+  English does (wordfreq): "past five years", "world today".
 * Ranking: a C-value (Frantzi et al. 2000) over the maximal phrases,
   ``log2(|a| + 1) · own(a)`` with |a| in words and own(a) the occurrences
   not inside a longer candidate, multiplied for Chinese by the mean
@@ -60,7 +70,6 @@ from termbase.lang import fold_zh, has_han
 from termbase.model import EN, ZH, Context, Entry, Review, Source, Term, TermStatus
 
 if TYPE_CHECKING:
-    from termbase.recognize import Recognizer
     from termbase.store import Store
 
 #: Longest candidate, in words.
@@ -74,7 +83,7 @@ CUT_SHARE = 0.75
 LONG_PHRASE = 4
 LONG_PHRASE_FREQ = 4
 #: A one-word Chinese candidate less specific than this is general vocabulary.
-GENERAL_WORD = 0.5
+GENERAL_WORD = 0.6
 #: jieba flags of words that may sit inside / end a Chinese term.
 ZH_HEAD = frozenset({"n", "nz", "vn", "nt", "nl", "ng", "j", "an", "nrt", "ns"})
 ZH_MODIFIER = ZH_HEAD | frozenset({"a", "b", "ad", "l", "eng"})
@@ -213,6 +222,15 @@ EN_STOP = frozenset(
         "second",
         "third",
         "fourth",
+        "toward",
+        "towards",
+        "amid",
+        "among",
+        "around",
+        "along",
+        "beyond",
+        "despite",
+        "since",
         "also",
         "et",
         "al",
@@ -237,6 +255,22 @@ EN_INNER = frozenset({"of", "and", "for", "with", "to"})
 #: and an -ing/-ed/-ly word may not start one ("ensuring development", "China's national").
 _BAD_TAIL = re.compile(r"(?:al|ive|ous|ic|ese|ful|ing|ed)$")
 _BAD_HEAD = re.compile(r"(?:ing|ed|ly)$")
+#: Endings of nouns, for words the part-of-speech lexicon does not know
+#: (unilateralism, protectionism); other unknown words head no noun phrase
+#: (underway, toward).
+_NOUN_ENDING = re.compile(
+    r"(?:ism|ity|tion|sion|ment|ness|ance|ence|ship|hood|ist|ure|acy|logy|ics)$"
+)
+#: An English candidate none of whose words the text uses at least this many
+#: times more often than general English does is general vocabulary ("recent
+#: years", "world today"): a term has a word characteristic of the text.
+CHARACTERISTIC = 10.0
+#: A word the part-of-speech lexicon does not know that is at least this common
+#: in general English (a share of all words: Zipf 4.5) is a function word
+#: ("toward"), not part of a noun phrase; names and rare words are not.
+FUNCTION_WORD = 10**-4.5
+#: The general frequency assumed for a word wordfreq does not know.
+GENERAL_FLOOR = 1e-8
 #: Nouns ending in -ly (not adverbs): they may start a term (supply chain resilience).
 _LY_NOUNS = frozenset(["supply", "family", "assembly", "monopoly", "anomaly", "italy", "july"])
 _ROMAN = re.compile(r"^[IVXLC]+$")
@@ -346,7 +380,9 @@ class Tally:
         _prune(self.spots, self.going_on)
 
 
-def select(tally: Tally, min_freq: int = 2) -> dict[Key, int]:
+def select(
+    tally: Tally, min_freq: int = 2, allowed: Callable[[Key], bool] | None = None
+) -> dict[Key, int]:
     """The maximal phrases among the candidates, with their own occurrences.
 
     Candidates are taken longest first (then most frequent); an occurrence
@@ -354,7 +390,9 @@ def select(tally: Tally, min_freq: int = 2) -> dict[Key, int]:
     candidate is taken when at least *min_freq* and ``FRAGMENT_SHARE`` of its
     occurrences are its own and the phrase does not go on (into another word
     of a phrase) in ``CUT_SHARE`` of its own.  A candidate of more than
-    ``LONG_PHRASE`` words needs ``LONG_PHRASE_FREQ`` occurrences.
+    ``LONG_PHRASE`` words needs ``LONG_PHRASE_FREQ`` occurrences.  A candidate
+    that is not *allowed* is never taken: its occurrences stay with the
+    candidates inside it.
     """
     spots: dict[Key, list[tuple[Around, int, int]]] = defaultdict(list)
     for (cand, around), n in tally.spots.items():
@@ -363,7 +401,7 @@ def select(tally: Tally, min_freq: int = 2) -> dict[Key, int]:
     own: dict[Key, int] = {}
     freq = tally.freq
     for cand in sorted(freq, key=lambda c: (-len(c), -freq[c], c)):
-        if freq[cand] < _need(cand, min_freq):
+        if freq[cand] < _need(cand, min_freq) or (allowed is not None and not allowed(cand)):
             continue
         free = sum(n for around, n, _ in spots[cand] if taken.isdisjoint(around))
         if free < max(min_freq, FRAGMENT_SHARE * freq[cand]):
@@ -418,13 +456,12 @@ def _specificity(word: str) -> float:
     from termbase.lang.segment import general_frequency, general_total
 
     total = general_total()
-    idf = math.log10(total / (general_frequency(word) + 1))
+    idf = math.log10(total / (general_frequency(fold_zh(word)) + 1))  # 發展 counts as 发展
     return min(1.0, idf / math.log10(total))
 
 
 def extract_zh(
     store: Store | None,
-    recognizer: Callable[[], Recognizer] | None,
     units: Iterable[str],
     *,
     limit: int = 50,
@@ -498,15 +535,6 @@ def _en_runs(sentence: str) -> list[list[str]]:
     return runs
 
 
-def _mask_known(rec: Any, sentence: str) -> str:
-    """*sentence* with known English terms replaced by a break (they are not candidates)."""
-    if rec is None:
-        return sentence
-    for m in reversed(rec.find(sentence, langs="en")):
-        sentence = sentence[: m.start] + " | " + sentence[m.end :]
-    return sentence
-
-
 def _is_edge(word: str) -> bool:
     low = word.lower()
     return low in EN_STOP or len(low) < 2 or (low.endswith("'s") and low[:-2] in EN_STOP)
@@ -538,7 +566,6 @@ def _en_spans(run: list[str], low: list[str], verbs: Set[str]) -> Iterator[tuple
 
 def extract_en(
     store: Store | None,
-    recognizer: Callable[[], Recognizer] | None,
     units: Iterable[str],
     *,
     limit: int = 50,
@@ -548,24 +575,23 @@ def extract_en(
     from termbase.recognize import en_key
 
     known = _known_en(store)
-    rec = recognizer() if recognizer is not None else None
 
     def runs() -> Iterator[tuple[str, list[str], list[str]]]:
         """(sentence, run as written, run in lower case) of the text."""
         for unit in units:
             for sentence in sentences(unit):
-                for run in _en_runs(_mask_known(rec, sentence)):
+                for run in _en_runs(sentence):
                     yield sentence, run, [w.lower() for w in run]
 
     # first pass: the words used as verbs, recurring word sequences, and an upper
     # bound of each candidate's occurrences (counted before the verbs are known)
-    uses = _VerbUses()
+    uses = _WordUses()
     grams: Counter[Key] = Counter()  # word sequences up to one longer than a candidate
     upper: Counter[Key] = Counter()
     for unit in units:
         uses.read(unit)
         for sentence in sentences(unit):
-            for run in _en_runs(_mask_known(rec, sentence)):
+            for run in _en_runs(sentence):
                 low = [w.lower() for w in run]
                 grams.update(
                     tuple(low[i : i + n])
@@ -614,30 +640,102 @@ def extract_en(
                 tally.add(key, around, goes_on, sentence, " ".join(run[i:j]))
         tally.prune()
 
+    def frequency(text: str) -> int:
+        return tally.freq.get(tuple(en_key(w) for w in text.lower().split()), 0)
+
+    def allowed(key: Key) -> bool:  # a known term is a term
+        if " ".join(key) in known:
+            return True
+        return _not_a_term(_surface(tally.forms[key]).split(), frequency, uses) is None
+
     out = []
-    for key, own in select(tally, min_freq).items():
+    for key, own in select(tally, min_freq, allowed).items():
         if " ".join(key) in known:
             continue
         score = math.log2(len(key) + 1) * own
-        text_form = _surface(tally.forms[key])
-        out.append(Candidate(text_form, EN, tally.freq[key], score, tally.contexts[key]))
+        text = _surface(tally.forms[key])
+        out.append(Candidate(text, EN, tally.freq[key], score, tally.contexts[key]))
     return _best(out, limit)
 
 
-class _VerbUses:
-    """Words a text uses as verbs more than as nouns: more often after "to" or a
-    modal verb than after an article or "of" ("to safeguard", "must face", not "the
-    safeguard"); no term starts with one (safeguard national security), nor ends
-    with one in the third person (China needs).  Reads a text in parts, in order."""
+def _not_a_term(words: list[str], frequency: Callable[[str], int], uses: _WordUses) -> str | None:
+    """Why the English candidate *words* (as written) is no term, or None.
+
+    *frequency* gives how often a phrase occurs in the text; *uses*: the
+    text's word counts.  Parts of speech from LemmInflect's lexicon and
+    general English frequencies from wordfreq (:mod:`termbase.lang.en`).
+    """
+    from termbase.lang.en import general_frequency, word_classes
+
+    if len(words) == 1:
+        return None  # an acronym
+    if not _may_be_noun(words[-1]):
+        return "no noun at its end"  # laid down, well underway, home and abroad
+    for word in words:
+        kinds = word_classes(word)
+        if kinds == {"VERB"}:
+            return "a verb inside"  # Xi said, revolution took humanity
+        if (
+            not kinds
+            and word.islower()
+            and word not in EN_INNER
+            and general_frequency(word) >= FUNCTION_WORD
+        ):
+            return "a function word inside"  # toward national rejuvenation
+    if (
+        len(words) == 2
+        and words[0][:1].isupper()
+        and not word_classes(words[0])
+        and "VERB" in word_classes(words[1])
+        and words[1].lower().endswith("s")
+    ):
+        return "a name and its verb"  # Xi Stresses
+    if len(words) > 2 and words[1] in ("of", "for"):
+        described = frequency(" ".join(words[2:]))
+        if described * FRAGMENT_SHARE >= frequency(" ".join(words)):
+            return "one word describing a term"  # pursuit of high-quality development
+    content = [w for w in words if w not in EN_INNER]
+    if all(w.islower() and "-" not in w for w in content) and all(
+        uses.characteristic(w) < CHARACTERISTIC for w in content
+    ):
+        # (wordfreq knows a hyphenated compound only by its parts: five-year plans)
+        return "general vocabulary"  # past five years, recent years, world today
+    return None
+
+
+def _may_be_noun(word: str) -> bool:
+    """*word* can head a noun phrase: the lexicon knows it as a noun, or it is
+    a name (capitalised, not a verb), or an unknown word with a noun's ending."""
+    from termbase.lang.en import word_classes
+
+    if _POSSESSIVE.search(word):
+        return False  # shapes China's
+    kinds = word_classes(word)
+    if kinds:
+        return "NOUN" in kinds or (word[:1].isupper() and "VERB" not in kinds)
+    return word[:1].isupper() or bool(_NOUN_ENDING.search(word.lower()))
+
+
+class _WordUses:
+    """How a text uses its words, read in parts, in order: how often each occurs
+    (:meth:`characteristic`), and which it uses as verbs more than as nouns: more
+    often after "to" or a modal verb than after an article or "of" ("to
+    safeguard", "must face", not "the safeguard"); no term starts with one
+    (safeguard national security), nor ends with one in the third person (China
+    needs)."""
 
     def __init__(self) -> None:
+        self.count: Counter[str] = Counter()
+        self.total = 0
         self.as_verb: Counter[str] = Counter()
         self.as_noun: Counter[str] = Counter()
         self.last = ""  # the last word read: a pair may span two parts
 
     def read(self, text: str) -> None:
-        """Count the word pairs of the next part of the text."""
+        """Count the words and word pairs of the next part of the text."""
         words = [w.lower() for w in re.findall(r"[A-Za-z][A-Za-z'-]*", text)]
+        self.count.update(words)
+        self.total += len(words)
         for before, word in itertools.pairwise([self.last, *words]):
             if before in _VERB_BEFORE:
                 self.as_verb[word] += 1
@@ -645,8 +743,16 @@ class _VerbUses:
                 self.as_noun[word] += 1
         if words:
             self.last = words[-1]
+        _prune(self.count)
         _prune(self.as_verb)
         _prune(self.as_noun)
+
+    def characteristic(self, word: str) -> float:
+        """How many times more often the text uses *word* than general English."""
+        from termbase.lang.en import general_frequency
+
+        share = self.count[word.lower().replace("’", "'")] / max(self.total, 1)
+        return share / max(general_frequency(word), GENERAL_FLOOR)
 
     def verbs(self) -> set[str]:
         """The words used as verbs (at least twice, more often than as nouns)."""
@@ -687,7 +793,6 @@ def _best(cands: list[Candidate], limit: int) -> list[Candidate]:
 # ------------------------------------------------------------------ service
 def extract(
     store: Store | None,
-    recognizer: Callable[[], Recognizer] | None,
     text: str | Iterable[str],
     *,
     limit: int = 50,
@@ -701,9 +806,8 @@ def extract(
     parts that can be iterated again, such as :class:`termbase.qa.TextLines`,
     which streams a file each time, so that memory stays ``COUNTER_CAP``
     items whatever the document's length.  A one-shot iterator is kept in
-    memory.  *store* says which terms are known already; *recognizer* gives
-    the automaton that masks known English terms.  Without them every term
-    is new.
+    memory.  *store* says which terms are known already (without it every
+    term is new).
     """
     units: Iterable[str]
     if isinstance(text, str):
@@ -717,7 +821,7 @@ def extract(
     else:
         chinese = lang.lower().startswith("zh")
     fn = extract_zh if chinese else extract_en
-    return fn(store, recognizer, units, limit=limit, min_freq=min_freq)
+    return fn(store, units, limit=limit, min_freq=min_freq)
 
 
 def candidate_entries(candidates: Iterable[Candidate], document: str) -> list[Entry]:

@@ -133,7 +133,7 @@ def test_fragments_of_longer_candidates_are_dropped() -> None:
         "New quality national security capabilities help. We build new quality national "
         "security capabilities.\n"
     )
-    texts = [c.text for c in extract(None, None, text)]
+    texts = [c.text for c in extract(None, text)]
     assert "supply chain resilience" in texts
     assert "new quality productive forces" in texts
     assert not {"chain resilience", "new quality", "quality productive forces"} & set(texts)
@@ -141,13 +141,13 @@ def test_fragments_of_longer_candidates_are_dropped() -> None:
 
 def test_general_chinese_words_are_not_candidates() -> None:
     text = "加强基础设施建设。国家建设体系。基础建设国家体系。建设国家。基础体系建设。\n" * 2
-    texts = [c.text for c in extract(None, None, text)]
+    texts = [c.text for c in extract(None, text)]
     assert not {"基础", "建设", "国家", "体系"} & set(texts)
 
 
 @pytest.mark.skipif(not PAPER.exists(), reason="shared/paper not present")
 def test_paper_top_candidates_are_maximal_phrases() -> None:
-    texts = [c.text for c in extract(None, None, PAPER.read_text(encoding="utf-8"), limit=50)]
+    texts = [c.text for c in extract(None, PAPER.read_text(encoding="utf-8"), limit=50)]
     assert texts[:3] == [
         "new quality productive forces",
         "new quality national security capabilities",
@@ -224,8 +224,70 @@ def test_counters_past_their_cap_keep_the_frequent_candidates(
     ]
     lines = [*EN_LINES.splitlines(), *noise[:60], *EN_LINES.splitlines(), *noise[60:]]
     main = {"digital economy": 6, "national security": 4, "SCO": 4}
-    full = {c.text: c.frequency for c in extract(None, None, lines)}
+    full = {c.text: c.frequency for c in extract(None, lines)}
     assert main.items() <= full.items()
     monkeypatch.setattr("termbase.extract.COUNTER_CAP", 40)  # overflowed by the noise
-    capped = {c.text: c.frequency for c in extract(None, None, lines)}
+    capped = {c.text: c.frequency for c in extract(None, lines)}
     assert main.items() <= capped.items()
+
+
+CLAUSES = Path(__file__).parent / "fixtures" / "extract" / "clauses-en.txt"
+#: Clause fragments, a name with its verb, general vocabulary and a description of a
+#: term: each recurs in the fixture and none is a term (issue 16, item 20).
+NOT_TERMS = {
+    "Xi said",
+    "Xi Stresses",
+    "laid down",
+    "well underway",
+    "world today",
+    "past five years",
+    "toward national rejuvenation",
+    "pursuit of high-quality development",
+}
+TERMS = {
+    "high-quality development",
+    "supply chain resilience",
+    "digital economy",
+    "national rejuvenation",
+    "unilateralism and protectionism",
+}
+
+
+def test_clause_fragments_and_general_vocabulary_are_not_candidates(tmp_path: Path) -> None:
+    """The fixture, padded with 1,000 other common English words as a real document
+    is (how characteristic a word is of a text depends on the text's length)."""
+    from wordfreq import top_n_list
+
+    padding = " ".join(top_n_list("en", 1400)[400:])
+    doc = tmp_path / "speech.txt"
+    doc.write_text(CLAUSES.read_text(encoding="utf-8") + padding + "\n", encoding="utf-8")
+    db = str(tmp_path / "empty.sqlite")
+    assert CliRunner().invoke(cli, ["--db", db, "init", "--empty"]).exit_code == 0
+    result = CliRunner().invoke(cli, ["--db", db, "extract", str(doc), "--json"])
+    assert result.exit_code == 0, result.output
+    texts = {c["text"] for c in json.loads(result.output)}
+    assert texts >= TERMS
+    assert not NOT_TERMS & texts
+
+
+def test_common_chinese_words_are_not_candidates() -> None:
+    """One-word Chinese candidates that jieba's dictionary counts as common vocabulary
+    (traditional characters read as simplified) are not terms; compounds stay."""
+    text = "防范风险。全球风险。全球发展倡议。發展机制。發展。全球发展倡议。风险机制。\n" * 2
+    texts = [c.text for c in extract(None, text)]
+    assert "全球发展倡议" in texts
+    assert not {"风险", "全球", "机制", "發展", "发展"} & set(texts)
+
+
+@pytest.mark.skipif(not PAPER.exists(), reason="shared/paper not present")
+def test_paper_with_the_seed_loaded_leads_with_terms_not_fragments(tmp_path: Path) -> None:
+    """Issue 16, item 20, the lead's setup: the seed glossary, then the paper."""
+    db = str(tmp_path / "seed.sqlite")
+    assert CliRunner().invoke(cli, ["--db", db, "init"]).exit_code == 0
+    result = CliRunner().invoke(cli, ["--db", db, "extract", str(PAPER), "--json"])
+    assert result.exit_code == 0, result.output
+    texts = [c["text"] for c in json.loads(result.output)]
+    assert len(texts) == 50
+    assert texts[:2] == ["national security system and capacity", "People's Republic of China"]
+    fragments = {"Xi said", "Xi Stresses", "laid down", "well underway", "world today"}
+    assert not (fragments | {"past five years", "struggle to safeguard"}) & set(texts)

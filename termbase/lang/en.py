@@ -3,6 +3,11 @@
 "ensuring" and "ensure" share the stem "ensur"; "patterns" and "pattern"
 share "pattern".  Uses the Snowball English stemmer (``snowballstemmer``,
 pure Python, imported on first use) rather than a hand-written suffix list.
+
+For term extraction, what kind of word a word is and how common it is in
+general English come from two lexicons shipped inside their wheels (no
+download at run time): LemmInflect's (parts of speech) and wordfreq's
+(frequencies), each imported on first use.
 """
 
 from __future__ import annotations
@@ -38,6 +43,33 @@ def _stemmer() -> Any:
 def stem(word: str) -> str:
     """Snowball stem of one lower-case word."""
     return str(_stemmer().stemWord(word.lower()))
+
+
+def _bare(word: str) -> str:
+    """*word* in lower case, without a possessive 's; a hyphenated word's last part."""
+    w = word.lower().replace("’", "'")
+    if w.endswith("'s"):
+        w = w[:-2]
+    return w.rsplit("-", 1)[-1]
+
+
+@functools.lru_cache(maxsize=200_000)
+def word_classes(word: str) -> frozenset[str]:
+    """The parts of speech (``NOUN``, ``VERB``, ``ADJ``, ``ADV`` …) an English word
+    can have, by LemmInflect's lexicon; empty for a word it does not hold (names,
+    function words).  A hyphenated word counts as its last part (high-*level*)."""
+    import lemminflect
+
+    return frozenset(lemminflect.getAllLemmas(_bare(word)))
+
+
+@functools.lru_cache(maxsize=200_000)
+def general_frequency(word: str) -> float:
+    """The share of all words of general English that are *word* (wordfreq's
+    "best" list: subtitles, Wikipedia, news, books, web text); 0.0 when unknown."""
+    from wordfreq import word_frequency
+
+    return float(word_frequency(word.lower().replace("’", "'").removesuffix("'s"), "en"))
 
 
 def stems(text: str) -> list[str]:
