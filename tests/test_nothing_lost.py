@@ -367,6 +367,105 @@ def test_11_absurd_column_numbers_are_refused(db: Path, tmp_path: Path, spec: st
     assert "beyond the last column a sheet can have (16384)" in result.output
 
 
+# ------------------------------------------------------------------ item 12
+def _capped_entry(path: Path) -> int:
+    from termbase import Entry, Term
+
+    terms = [Term("高质量发展", "zh-CN")] + [
+        Term(f"high-quality development, rendering {i}", "en") for i in range(198)
+    ]
+    with Termbase(path, user="alice", clock=lambda: FIXED_TIME) as tb:
+        return (
+            tb.add(Entry(terms=terms, subject="economy", definition="Growth of quality.")).id or 0
+        )
+
+
+def _history_bytes(path: Path, entry_id: int) -> list[tuple[str, int]]:
+    conn = sqlite3.connect(path)
+    try:
+        rows = conn.execute(
+            "SELECT action, length(CAST(coalesce(before, '') AS BLOB)) + "
+            "length(CAST(coalesce(after, '') AS BLOB)) FROM history WHERE entry_id=? ORDER BY id",
+            (entry_id,),
+        )
+        return [(r[0], int(r[1])) for r in rows]
+    finally:
+        conn.close()
+
+
+def test_12_history_of_a_huge_entry_stores_the_change(db: Path) -> None:
+    import json
+
+    entry = str(_capped_entry(db))
+
+    def snapshot() -> dict:
+        return json.loads(run("--db", str(db), "show", entry, "--json").output)
+
+    versions = {1: snapshot()}
+    steps = [
+        ["approve", entry],
+        ["set-status", entry, "high-quality development, rendering 7", "preferred"],
+        ["add-term", entry, "quality-first development", "--lang", "en"],
+        ["edit", entry, "--note", "the 2017 formulation"],
+        ["delete-term", entry, "high-quality development, rendering 3"],
+    ]
+    for step in steps:
+        result = run("--db", str(db), *step)
+        assert result.exit_code == 0, result.output
+        now = snapshot()
+        versions[now["version"]] = now
+    assert sorted(versions) == [1, 2, 3, 4, 5, 6]
+
+    sizes = _history_bytes(db, int(entry))
+    assert [a for a, _ in sizes] == [
+        "add",
+        "approve",
+        "set-status",
+        "add-term",
+        "edit",
+        "delete-term",
+    ]
+    assert sizes[0][1] > 20_000  # the first record holds the whole entry once
+    assert all(size < 2_000 for _, size in sizes[1:]), sizes  # then the changes only
+
+    records = json.loads(run("--db", str(db), "history", entry, "--json").output)[::-1]
+    assert [r["action"] for r in records] == [a for a, _ in sizes]
+    for older, record in zip([None, *records], records, strict=False):
+        assert record["after"] == versions[record["after"]["version"]]
+        assert record["before"] == (older["after"] if older else None)
+
+    result = run("--db", str(db), "revert", entry, "--to", "2")
+    assert result.exit_code == 0, result.output
+    restored = snapshot()
+
+    def texts(version: dict) -> list[tuple[str, str, str]]:
+        return [(t["text"], t["lang"], t["status"]) for t in version["terms"]]
+
+    assert texts(restored) == texts(versions[2])  # a deleted rendering comes back (a new id)
+    assert restored["note"] == versions[2]["note"] and restored["review"] == "approved"
+
+
+def test_12_a_long_history_reads_back_every_version(db: Path) -> None:
+    """More changes than one chain of patches holds (a whole snapshot again)."""
+    from termbase.store.history import CHAIN
+
+    with Termbase(db, user="alice", clock=lambda: FIXED_TIME) as tb:
+        entry = tb.add(make_entry())
+        for n in range(CHAIN + 8):
+            entry = tb.edit(entry.id or 0, note=f"note {n}")
+    result = run("--db", str(db), "history", str(entry.id), "--json", "--limit", "100")
+    import json
+
+    records = json.loads(result.output)[::-1]
+    assert len(records) == CHAIN + 9
+    assert [r["after"]["note"] for r in records[1:]] == [f"note {n}" for n in range(CHAIN + 8)]
+    assert [r["before"]["note"] for r in records[2:]] == [f"note {n}" for n in range(CHAIN + 7)]
+    result = run("--db", str(db), "revert", str(entry.id), "--to", "5")
+    assert result.exit_code == 0, result.output
+    shown = run("--db", str(db), "show", str(entry.id), "--json").output
+    assert json.loads(shown)["note"] == "note 3"
+
+
 # ------------------------------------------------------------------ item 13 (XLSX)
 def _xlsx_with_dimension(path: Path, rows: int, dimension: str) -> None:
     import zipfile

@@ -97,6 +97,11 @@ def _entry_columns(entry: Entry) -> tuple[Any, ...]:
     )
 
 
+def _json(value: Any) -> str | None:
+    """*value* as stored JSON (None stays NULL)."""
+    return None if value is None else json.dumps(value, ensure_ascii=False)
+
+
 def _check_path(path: str, create: bool) -> bool:
     """Refuse paths that are not (or cannot become) a database file; True when new."""
     if not path:
@@ -1255,28 +1260,83 @@ class Store(ModerationStore):
 
     # ----------------------------------------------------------------- history
     def add_history(self, record: HistoryRecord) -> None:
-        """Append one audit record (inside the caller's transaction)."""
+        """Append one audit record (inside the caller's transaction).
+
+        Stored as the change (:mod:`termbase.store.history`): ``before`` as a
+        patch on the entry's previous record, ``after`` as a patch on ``before``.
+        """
+        from termbase.store import history
+
         with self.transaction() as conn:
+            base_id = None
+            base: Any = None
+            if record.entry_id is not None:
+                row = conn.execute(
+                    "SELECT max(id) FROM history WHERE entry_id=?", (record.entry_id,)
+                ).fetchone()
+                if row[0] is not None:
+                    chain = self._snapshots(record.entry_id, int(row[0]))
+                    if len(chain) < history.CHAIN and int(row[0]) in chain:
+                        base_id = int(row[0])
+                        base = chain[base_id][1]
+            before = record.before or None
+            after = record.after or None
+            stored_before = history.diff(base, before) if base_id is not None else before
             conn.execute(
                 "INSERT INTO history(entry_id, entry_uuid, at, actor, action, before, after, "
-                "comment, batch_id) VALUES (?,?,?,?,?,?,?,?,?)",
+                "comment, batch_id, delta, base_id) VALUES (?,?,?,?,?,?,?,?,?,1,?)",
                 (
                     record.entry_id,
                     record.entry_uuid,
                     record.at,
                     record.actor,
                     record.action,
-                    json.dumps(record.before, ensure_ascii=False) if record.before else None,
-                    json.dumps(record.after, ensure_ascii=False) if record.after else None,
+                    _json(stored_before),
+                    _json(history.diff(before, after)),
                     record.comment,
                     record.batch_id,
+                    base_id,
                 ),
             )
+
+    def _snapshots(
+        self, entry_id: int, upto: int, since: int | None = None
+    ) -> dict[int, tuple[dict[str, Any] | None, dict[str, Any] | None]]:
+        """``(before, after)`` of the records of *entry_id* up to record *upto*, by
+        record id: from the last one stored whole at or before record *since*
+        (default *upto*).  A record whose base is lost (a recovered file) gets None."""
+        from termbase.store import history
+
+        start = self.conn.execute(
+            "SELECT max(id) FROM history WHERE entry_id=? AND id<=? "
+            "AND (delta=0 OR base_id IS NULL)",
+            (entry_id, upto if since is None else since),
+        ).fetchone()[0]
+        rows = self.conn.execute(
+            "SELECT id, before, after, delta, base_id FROM history "
+            "WHERE entry_id=? AND id BETWEEN ? AND ? ORDER BY id",
+            (entry_id, start if start is not None else upto, upto),
+        )
+        out: dict[int, tuple[Any, Any]] = {}
+        for row_id, before_text, after_text, delta, base_id in rows:
+            before = json.loads(before_text) if before_text else None
+            after = json.loads(after_text) if after_text else None
+            if delta and base_id is not None and base_id not in out:
+                out[row_id] = (None, None)  # its base was lost
+            elif delta:
+                base = out[base_id][1] if base_id is not None else None
+                out[row_id] = history.rebuild(before, after, base, patched=base_id is not None)
+            else:
+                out[row_id] = (before, after)
+        return out
 
     def history(
         self, entry_id: int | list[int] | None = None, limit: int = 50
     ) -> list[HistoryRecord]:
-        """Audit records, newest first (for one entry, for several, or for all)."""
+        """Audit records, newest first (for one entry, for several, or for all),
+        each with its whole snapshots (rebuilt from the stored changes)."""
+        from termbase.store import history
+
         if entry_id is None:
             rows = self.conn.execute("SELECT * FROM history ORDER BY id DESC LIMIT ?", (limit,))
         else:
@@ -1286,21 +1346,39 @@ class Store(ModerationStore):
                 f"SELECT * FROM history WHERE entry_id IN ({marks}) ORDER BY id DESC LIMIT ?",
                 (*ids, limit),
             )
-        return [
-            HistoryRecord(
-                id=r["id"],
-                entry_id=r["entry_id"],
-                entry_uuid=r["entry_uuid"],
-                at=r["at"],
-                actor=r["actor"],
-                action=r["action"],
-                before=json.loads(r["before"]) if r["before"] else None,
-                after=json.loads(r["after"]) if r["after"] else None,
-                comment=r["comment"],
-                batch_id=r["batch_id"],
+        found = rows.fetchall()
+        spans: dict[int, tuple[int, int]] = {}  # entry id -> (oldest, newest) record asked
+        for r in found:  # newest first
+            if r["delta"] and r["entry_id"] is not None:
+                spans[r["entry_id"]] = (r["id"], spans.get(r["entry_id"], (0, r["id"]))[1])
+        snapshots: dict[int, tuple[Any, Any]] = {}
+        for owner, (oldest, newest) in spans.items():
+            snapshots.update(self._snapshots(owner, newest, oldest))
+        records = []
+        for r in found:
+            if r["delta"] and r["entry_id"] is not None:
+                # a copy: the snapshots of one entry's records share what did not change
+                before, after = json.loads(json.dumps(snapshots.get(r["id"], (None, None))))
+            else:
+                before = json.loads(r["before"]) if r["before"] else None
+                after = json.loads(r["after"]) if r["after"] else None
+                if r["delta"]:  # a record of no entry (an import): no base
+                    before, after = history.rebuild(before, after, None, patched=False)
+            records.append(
+                HistoryRecord(
+                    id=r["id"],
+                    entry_id=r["entry_id"],
+                    entry_uuid=r["entry_uuid"],
+                    at=r["at"],
+                    actor=r["actor"],
+                    action=r["action"],
+                    before=before or None,
+                    after=after or None,
+                    comment=r["comment"],
+                    batch_id=r["batch_id"],
+                )
             )
-            for r in rows
-        ]
+        return records
 
     # ------------------------------------------------------------------- stats
     def stats(self) -> dict[str, Any]:

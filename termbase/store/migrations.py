@@ -236,6 +236,16 @@ V8_PROVENANCE = [
     "CREATE INDEX entries_type ON entries(entry_type)",
 ]
 
+V9_HISTORY_DELTAS = [
+    # issue 19: a history record keeps the change, not two whole snapshots of the
+    # entry (a concept of 200 renderings added ~97 KB per approval).  With delta = 1,
+    # ``after`` is a patch (termbase.store.history) on ``before``, and ``before`` a
+    # patch on the ``after`` of the record ``base_id`` (a whole snapshot when
+    # base_id is NULL).  Records written before keep delta = 0: whole snapshots.
+    "ALTER TABLE history ADD COLUMN delta INTEGER NOT NULL DEFAULT 0",
+    "ALTER TABLE history ADD COLUMN base_id INTEGER",
+]
+
 #: Migrations after which every entry's search keys are rebuilt.
 REINDEX_AFTER = {2, 7}
 
@@ -251,6 +261,7 @@ MIGRATIONS: list[tuple[int, str, list[str]]] = [
     # length (keys grow linearly with a term), so every term is indexed again
     (7, "search keys: bounded pinyin and initials suffix keys", []),
     (8, "provenance: source authority, entry types, dates of use, quoted documents", V8_PROVENANCE),
+    (9, "history: each record stores the change, not whole snapshots", V9_HISTORY_DELTAS),
 ]
 
 LATEST_VERSION = MIGRATIONS[-1][0]
