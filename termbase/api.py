@@ -27,6 +27,7 @@ from termbase.errors import (
 )
 from termbase.fileio import STDOUT, check_output, shown_name, unique_path
 from termbase.model import Entry, EntryType, HistoryRecord, Review, Role, day_span
+from termbase.store import SEE_DOCTOR as SEE_DOCTOR  # re-exported for the doctor command
 from termbase.store import Store, check_backup
 from termbase.textfmt import echo
 

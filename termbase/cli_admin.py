@@ -81,7 +81,14 @@ def doctor(state: State, repair: bool, recover_to: str | None) -> None:
       termbase doctor --repair
       termbase doctor --recover recovered.sqlite
     """
-    from termbase.api import NOT_REPAIRED, REPAIRED, default_db_path, diagnose, recover
+    from termbase.api import (
+        NOT_REPAIRED,
+        REPAIRED,
+        SEE_DOCTOR,
+        default_db_path,
+        diagnose,
+        recover,
+    )
     from termbase.errors import DatabaseError, LockedError, ReadOnlyError
 
     path = state.db if state.db is not None else default_db_path()
@@ -100,7 +107,8 @@ def doctor(state: State, repair: bool, recover_to: str | None) -> None:
     except (LockedError, ReadOnlyError):
         raise  # not damage: the Error: line says what to do
     except DatabaseError as exc:
-        lines = [str(exc), *diagnose(path, repair=repair)]
+        # doctor's own findings follow, so the line does not send the user to doctor
+        lines = [str(exc).removesuffix(SEE_DOCTOR), *diagnose(path, repair=repair)]
     else:
         path = tb.path
     problems = [line for line in lines if not line.startswith(REPAIRED)]

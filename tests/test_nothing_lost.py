@@ -808,6 +808,7 @@ def test_16_doctor_reports_damage_with_what_to_do(tmp_path: Path, damage: str) -
         assert result.exit_code == 1, result.output
         assert result.exception is None or isinstance(result.exception, SystemExit)
         assert result.output.startswith("problem: ")
+        assert "Run 'termbase doctor'" not in result.output  # doctor is what runs
         if damage != "page":
             assert f"problem: table {damage} is missing\n" in result.output
         assert f"doctor --recover {db}.recovered" in result.output

@@ -186,6 +186,10 @@ def _connect(path: str, *, readonly: bool) -> sqlite3.Connection:
 _CORE_TABLES = ("migrations", "entries", "terms", "history")
 
 
+#: The advice of an open error that ``termbase doctor`` itself replaces with its findings.
+SEE_DOCTOR = " Run 'termbase doctor' on it, or restore a backup"
+
+
 def termbase_problem(conn: sqlite3.Connection, version: int, *, new: bool) -> str:
     """Why the open file is not a termbase this version can use ('' when it is)."""
     tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
@@ -211,7 +215,7 @@ def termbase_problem(conn: sqlite3.Connection, version: int, *, new: bool) -> st
     if missing:
         return (
             f"is not a termbase database, or a damaged one (no table {', '.join(missing)}); "
-            "termbase does not change it. Run 'termbase doctor' on it, or restore a backup"
+            f"termbase does not change it.{SEE_DOCTOR}"
         )
     applied = conn.execute("SELECT max(version) FROM migrations").fetchone()[0] or 0
     if applied != version:
