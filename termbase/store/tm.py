@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import sys
 from array import array
 from collections.abc import Iterable, Iterator
 from typing import Any
@@ -45,6 +46,13 @@ def _json(value: Any, empty: str, *, sort_keys: bool = False) -> str:
     if not value:
         return empty
     return json.dumps(value, ensure_ascii=False, sort_keys=sort_keys)
+
+
+def _int32(ids: array[int]) -> bytes:
+    """*ids* as int32 little-endian bytes (the postings' format)."""
+    if ids.itemsize == 4 and sys.byteorder == "little":
+        return ids.tobytes()
+    return b"".join(i.to_bytes(4, "little", signed=True) for i in ids)  # pragma: no cover
 
 
 def row_to_segment(row: Any) -> Segment:
@@ -235,16 +243,12 @@ class SegmentTables:
     def append_postings(self, pending: dict[str, array[int]]) -> None:
         """Append each array of new (ascending) ids in *pending* to its key's postings."""
         grams = sorted(pending)  # in key order: the primary-key b-tree fills page by page
+        empty = self.conn.execute("SELECT 1 FROM tm_postings LIMIT 1").fetchone() is None
         for chunk in in_batches(grams):
-            old = self.postings(chunk)
-            rows = []
-            for gram in chunk:
-                ids = pending[gram]
-                if ids.itemsize != 4:  # pragma: no cover - platforms without 32-bit "i"
-                    ids = array("l", ids)
-                rows.append((gram, old.get(gram, b"") + ids.tobytes()))
+            old = {} if empty else self.postings(chunk)
             self.conn.executemany(
-                "INSERT OR REPLACE INTO tm_postings(gram, ids) VALUES (?, ?)", rows
+                "INSERT OR REPLACE INTO tm_postings(gram, ids) VALUES (?, ?)",
+                [(gram, old.get(gram, b"") + _int32(pending[gram])) for gram in chunk],
             )
 
     def put_keys(self, rows: list[tuple[int, str, str]]) -> None:

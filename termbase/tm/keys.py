@@ -49,7 +49,6 @@ ZH_MODE = "zh"
 EN_MODE = "en"
 
 _WORD = re.compile(r"\w+(?:['’]\w+)*|[^\w\s]")
-_SPACE = re.compile(r"\s+")
 #: Word characters start above Latin-1 and run to the end of Unicode.
 _CODE_BASE = 0x100
 _CODE_SPACE = 0x110000 - _CODE_BASE
@@ -162,7 +161,7 @@ def key_only(text: str, mode: str) -> str:
     """The comparison key of :func:`comparison_key` without the index keys (faster)."""
     folded = _fold(text)
     if mode == ZH_MODE:
-        return _SPACE.sub("", folded)
+        return "".join(folded.split())
     vocab = WORDS.codes
     return "".join([vocab.get(w) or _word_char(w) for w in _WORD.findall(folded)])
 
@@ -194,7 +193,7 @@ def index_keys(text: str, mode: str) -> tuple[list[str], frozenset[str], str]:
     """
     folded = _fold(text)
     if mode == ZH_MODE:
-        key = _SPACE.sub("", folded)
+        key = "".join(folded.split())  # white space out (split cuts where \s matches)
         if len(key) == 1:
             return list(key), frozenset(("z " + key,)), key
         return list(key), frozenset(["z " + key[i : i + 2] for i in range(len(key) - 1)]), key
@@ -217,8 +216,12 @@ def stored_to_key(stored: str, mode: str) -> str:
 
 
 def normalise(text: str) -> str:
-    """NFC, white space collapsed and stripped: the identity used for duplicates."""
-    return _SPACE.sub(" ", unicodedata.normalize("NFC", text)).strip()
+    """NFC, white space collapsed and stripped: the identity used for duplicates.
+
+    ``str.split`` cuts at exactly the characters ``\\s`` matches (checked over
+    every code point), and is faster than a substitution and a strip.
+    """
+    return " ".join(unicodedata.normalize("NFC", text).split())
 
 
 def segment_hash(seg: Segment) -> str:
