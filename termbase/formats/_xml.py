@@ -56,8 +56,8 @@ def iterparse(
     Only the *events* asked for reach Python (with *tag*, only those
     elements): each event crossing into Python costs about a microsecond,
     a large share of reading a unit.  The document type is checked at the
-    first event, and every end event's subtree for entity references left
-    unexpanded, before the caller sees the element.
+    first event and, when there is one, every end event's subtree for entity
+    references left unexpanded, before the caller sees the element.
 
     Raises FormatError (with line and column) for malformed XML and
     UnsafeFileError for entity declarations.
@@ -78,13 +78,18 @@ def iterparse(
         remove_pis=True,
     )
     checked = False
+    has_doctype = True
     entity = etree.Entity
     try:
         for event, element in context:
             if not checked:
-                _refuse_dtd(element.getroottree().docinfo, p)
+                docinfo = element.getroottree().docinfo
+                _refuse_dtd(docinfo, p)
+                # Without a document type an undefined entity is a parse error: only
+                # a document that has one can hold entity references left unexpanded.
+                has_doctype = bool(docinfo.doctype)
                 checked = True
-            if event == "end":
+            if event == "end" and has_doctype:
                 undefined = next(element.iter(entity), None)
                 if undefined is not None:
                     raise undefined_entity(undefined, p)

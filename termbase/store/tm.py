@@ -48,11 +48,9 @@ def _json(value: Any, empty: str, *, sort_keys: bool = False) -> str:
     return json.dumps(value, ensure_ascii=False, sort_keys=sort_keys)
 
 
-def _int32(ids: array[int]) -> bytes:
+def _int32(ids: array[int]) -> bytes:  # pragma: no cover - where "i" is not int32 LE
     """*ids* as int32 little-endian bytes (the postings' format)."""
-    if ids.itemsize == 4 and sys.byteorder == "little":
-        return ids.tobytes()
-    return b"".join(i.to_bytes(4, "little", signed=True) for i in ids)  # pragma: no cover
+    return b"".join(i.to_bytes(4, "little", signed=True) for i in ids)
 
 
 def row_to_segment(row: Any) -> Segment:
@@ -244,11 +242,17 @@ class SegmentTables:
         """Append each array of new (ascending) ids in *pending* to its key's postings."""
         grams = sorted(pending)  # in key order: the primary-key b-tree fills page by page
         empty = self.conn.execute("SELECT 1 FROM tm_postings LIMIT 1").fetchone() is None
+        native = array("i").itemsize == 4 and sys.byteorder == "little"  # tobytes() is int32 LE
         for chunk in in_batches(grams):
             old = {} if empty else self.postings(chunk)
+            new = [pending[gram] for gram in chunk]
+            blobs = [ids.tobytes() for ids in new] if native else [_int32(ids) for ids in new]
             self.conn.executemany(
                 "INSERT OR REPLACE INTO tm_postings(gram, ids) VALUES (?, ?)",
-                [(gram, old.get(gram, b"") + _int32(pending[gram])) for gram in chunk],
+                [
+                    (gram, old.get(gram, b"") + blob)
+                    for gram, blob in zip(chunk, blobs, strict=True)
+                ],
             )
 
     def put_keys(self, rows: list[tuple[int, str, str]]) -> None:
