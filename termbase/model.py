@@ -247,6 +247,11 @@ class Term:
         return not (self.used_until and day > day_span(self.used_until)[1])
 
 
+def new_uuid() -> str:
+    """A fresh entry uuid (random, version 4)."""
+    return str(_uuid.uuid4())
+
+
 @dataclass
 class Entry:
     """A concept with its terms in every language."""
@@ -266,7 +271,7 @@ class Entry:
     created_by: str = ""
     updated_at: str = ""
     updated_by: str = ""
-    uuid: str = field(default_factory=lambda: str(_uuid.uuid4()))
+    uuid: str = field(default_factory=new_uuid)
     version: int = 0
     id: int | None = None
 

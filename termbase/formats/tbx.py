@@ -53,6 +53,7 @@ from termbase.model import (
     is_chinese,
     is_english,
     is_traditional,
+    new_uuid,
     normalise_lang,
 )
 
@@ -156,14 +157,20 @@ _KINDS: dict[tuple[str, str], tuple[str, str]] = {}
 
 def _kind(el: Any) -> tuple[str, str]:
     """(element kind, data category) for DCA (``descrip type=x``) and DCT (``basic:x``)."""
-    tag = el.tag if isinstance(el.tag, str) else ""
-    key = (tag, str(el.get("type") or ""))
+    tag = el.tag
+    key = (tag if isinstance(tag, str) else "", el.get("type") or "")
     found = _KINDS.get(key)
     if found is None:
         found = _kind_of(*key)
         if len(_KINDS) < 4096:  # a hostile file cannot grow the cache without bound
             _KINDS[key] = found
     return found
+
+
+def _named(el: Any, name: str) -> bool:
+    """Is *el* a *name* element, in any namespace or none (``_xml.local(el.tag) == name``)."""
+    tag = el.tag
+    return tag == name or (isinstance(tag, str) and tag.endswith("}" + name))
 
 
 def _kind_of(tag: str, dtype: str) -> tuple[str, str]:
@@ -247,7 +254,7 @@ class _Reader:
         )
 
     def entry(self, el: Any) -> Entry:
-        entry = Entry()
+        entry = Entry(uuid="")  # given below: from a note, the concept id, else a new one
         notes: list[str] = []
         extra: list[str] = []
         for child in el:
@@ -309,9 +316,12 @@ class _Reader:
                     "<conceptEntry> its own id",
                 )
             self.seen[concept_id] = getattr(el, "sourceline", 0) or 0
-        if concept_id and not any(self.split_note(n)[0] == "uuid" for n in notes):
-            own = concept_id[1:] if concept_id.startswith("e") else ""
-            entry.uuid = own if _UUID.fullmatch(own) else f"tbx:{self.name}#{concept_id}"
+        if not any(self.split_note(n)[0] == "uuid" for n in notes):
+            if concept_id:
+                own = concept_id[1:] if concept_id.startswith("e") else ""
+                entry.uuid = own if _UUID.fullmatch(own) else f"tbx:{self.name}#{concept_id}"
+            else:
+                entry.uuid = new_uuid()
         return entry
 
     def concept_descrip_grp(self, grp: Any, entry: Entry, extra: list[str]) -> None:
@@ -414,9 +424,9 @@ class _Reader:
 
     def term(self, el: Any, lang: str) -> Term:
         holder = el
-        if _xml.local(el.tag) == "ntig":
-            holder = next((c for c in el if _xml.local(c.tag) == "termGrp"), el)
-        term_els = [c for c in holder if _xml.local(c.tag) == "term"]
+        if _named(el, "ntig"):
+            holder = next((c for c in el if _named(c, "termGrp")), el)
+        term_els = [c for c in holder if _named(c, "term")]
         if len(term_els) > 1:
             raise self.fail(
                 term_els[1],
@@ -424,11 +434,12 @@ class _Reader:
                 "term section: put each term in a <termSec> (TBX 2008: <tig>) of its own",
             )
         term_el = term_els[0] if term_els else None
-        if term_el is None or not _text(term_el):
+        text = _text(term_el) if term_el is not None else ""
+        if not text:
             raise self.fail(
                 el, "a term section has no <term> text; remove the empty term or fill it in"
             )
-        term = Term(text=" ".join(_text(term_el).split()), lang=lang)
+        term = Term(text=" ".join(text.split()), lang=lang)
         status_seen = False
         notes: list[str] = []
         extra: list[str] = []

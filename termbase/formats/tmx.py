@@ -63,6 +63,7 @@ from termbase.model import (
     is_chinese,
     is_english,
     lang_matches,
+    new_uuid,
     normalise_lang,
 )
 
@@ -383,9 +384,8 @@ def _entry_from_tu(tu: _Tu, src: _Tuv, tgt: _Tuv) -> tuple[str, Entry]:
         created_by=_attr("creationid", tu.attrs),
         updated_at=from_tmx_date(_attr("changedate", tu.attrs)),
         updated_by=_attr("changeid", tu.attrs),
+        uuid=props.get("x-entry") or new_uuid(),
     )
-    if props.get("x-entry"):
-        entry.uuid = props["x-entry"]
     review = props.get("x-review", "").strip().lower()
     if review in _REVIEWS:
         entry.review = Review(review)
