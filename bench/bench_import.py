@@ -22,7 +22,7 @@ processes (so peak RSS is per task):
 * our readers alone, streaming the same file and reading every unit's
   source and target (TMX as translation-memory segments and as glossary
   entries, TBX as entries), beside the same peer (``--read-only`` runs just
-  these and the peer).
+  these and the peer; ``--tm-only`` adds ``tm import`` at N/10 and N units).
 
 Every ratio is against translate-toolkit parsing the file and reading every
 unit, measured in the same run (the machine is shared, so absolute times
@@ -239,6 +239,11 @@ def main() -> None:
     parser.add_argument(
         "--read-only", action="store_true", help="only the peer and our readers (no imports)"
     )
+    parser.add_argument(
+        "--tm-only",
+        action="store_true",
+        help="only the peer, our readers and tm import at N/10 and N (no glossary imports)",
+    )
     parser.add_argument("--out", default="", help="write the JSON results to this file too")
     args = parser.parse_args()
     n = args.units
@@ -265,25 +270,32 @@ def main() -> None:
         readers = ("tb-read-tmx-segments", "tb-read-tmx") if kind == "tmx" else ("tb-read-tbx",)
         for task in readers:
             results[task] = run(task, big)
-        if args.read_only:
-            again = run(f"ttk-read-{kind}", big)
+        if args.read_only or args.tm_only:
+            if args.tm_only and kind == "tmx":
+                for path, label in ((small, "small"), (big, "big")):
+                    tm_db = _fresh(DATA / f"import-tm-{label}.sqlite")
+                    results[f"tmx-tm-import-{label}"] = run("tb-tm-import", path, str(tm_db))
+            again = results[f"{kind}-peer-read-after"] = run(f"ttk-read-{kind}", big)
+            mean = _mean(reader, again)
             for task in readers:
+                print(f"  {task} vs ttk parse and read: {_ratio(mean, results[task])}")
+            if args.tm_only and kind == "tmx":
+                ours, small_ours = results["tmx-tm-import-big"], results["tmx-tm-import-small"]
                 print(
-                    f"  {task} vs ttk parse and read: {_ratio(_mean(reader, again), results[task])}"
+                    f"  tm import vs ttk parse and read: {_ratio(mean, ours)}; memory growth "
+                    f"from {n // 10} to {n} pairs: "
+                    f"{ours['peak_rss_mb'] - small_ours['peak_rss_mb']:.0f} MB",
+                    flush=True,
                 )
             continue
         for path, label in ((small, "small"), (big, "big")):
-            db = DATA / f"import-{kind}-{label}.sqlite"
-            for suffix in ("", "-wal", "-shm"):
-                Path(f"{db}{suffix}").unlink(missing_ok=True)
+            db = _fresh(DATA / f"import-{kind}-{label}.sqlite")
             results[f"{kind}-import-{label}"] = run("tb-import", path, str(db))
         db = DATA / f"import-{kind}-big.sqlite"
         extra = kind == "tmx" and not args.no_tmx_extra
         if extra:
             results["tmx-merge-big"] = run("tb-import", big, str(db))
-            tm_db = DATA / "import-tm-big.sqlite"
-            for suffix in ("", "-wal", "-shm"):
-                Path(f"{tm_db}{suffix}").unlink(missing_ok=True)
+            tm_db = _fresh(DATA / "import-tm-big.sqlite")
             results["tmx-tm-import-big"] = run("tb-tm-import", big, str(tm_db))
         # the peer again after our tasks: the machine's load drifts during a long run,
         # so each ratio is against the mean of the peer measured before and after
@@ -322,6 +334,13 @@ def main() -> None:
     (DATA / "bench_import.json").write_text(text)
     if args.out:
         Path(args.out).write_text(text)
+
+
+def _fresh(db: Path) -> Path:
+    """*db* with any earlier database (and its WAL files) removed."""
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{db}{suffix}").unlink(missing_ok=True)
+    return db
 
 
 def _mean(a: dict[str, float], b: dict[str, float]) -> dict[str, float]:
