@@ -11,7 +11,7 @@ import textwrap
 import time
 from pathlib import Path
 
-from termbase import Termbase
+from termbase import Segment, Termbase
 
 from .conftest import FIXED_TIME, make_entry
 
@@ -56,6 +56,53 @@ def test_sigkill_during_import_leaves_the_pre_import_content(db_path: Path) -> N
     assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     conn.close()
     assert _dump(db_path) == before
+
+
+def _dump_tm(path: Path) -> list[tuple]:
+    conn = sqlite3.connect(path)
+    rows = []
+    for table in ("segments", "tm_postings", "tm_keys", "tm_meta"):
+        rows.extend((table, *r) for r in conn.execute(f"SELECT * FROM {table} ORDER BY rowid"))
+    conn.close()
+    return rows
+
+
+def test_sigkill_during_tm_import_leaves_the_memory_as_before(db_path: Path) -> None:
+    with Termbase(db_path, user="alice", clock=lambda: FIXED_TIME) as tb:
+        tb.tm.import_segments([Segment("我们要推动高质量发展。", "We must promote development.")])
+        tb.tm.match("我们要推动发展。")  # the index is built
+    before = _dump_tm(db_path)
+    marker = db_path.with_suffix(".started")
+    # index rows are written every INDEX_FLUSH pairs inside the import's transaction:
+    # a small value makes the kill come after several such writes
+    script = textwrap.dedent(f"""
+        import time
+        import termbase.tm.memory
+        from termbase import Segment, Termbase
+        termbase.tm.memory.INDEX_FLUSH = 2_000
+        tb = Termbase({str(db_path)!r}, user="importer")
+        def pairs():
+            for i in range(1_000_000):
+                if i == 7_000:
+                    open({str(marker)!r}, "w").close()
+                if i >= 7_000:
+                    time.sleep(0.01)
+                yield Segment(f"第{{i}}句话", f"sentence {{i}}")
+        tb.tm.import_segments(pairs())
+    """)
+    proc = subprocess.Popen([sys.executable, "-c", script], cwd=REPO)
+    deadline = time.time() + 60
+    while not marker.exists() and time.time() < deadline:
+        time.sleep(0.05)
+    assert marker.exists(), "the import did not start"
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+    conn = sqlite3.connect(db_path)
+    assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    conn.close()
+    assert _dump_tm(db_path) == before
+    with Termbase(db_path, user="alice") as tb:
+        assert [m.score for m in tb.tm.match("我们要推动高质量发展。")] == [100]
 
 
 WORKER = textwrap.dedent("""

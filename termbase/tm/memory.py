@@ -67,6 +67,9 @@ if TYPE_CHECKING:
 
 #: Pairs an import looks up and writes per batch (one query, one ``executemany``).
 IMPORT_BATCH = 1000
+#: New pairs whose index rows an import holds in memory (about 1 KB a pair)
+#: before it writes them, still inside its one transaction.
+INDEX_FLUSH = 50_000
 #: Default and floor of the score threshold (percent).
 DEFAULT_MIN_SCORE = 70
 #: Candidates fetched and rescored per round of stage two.
@@ -275,6 +278,9 @@ class TranslationMemory:
                     if len(batch) >= IMPORT_BATCH:
                         next_id = self._store_batch(batch, next_id, report, pending, lengths, keys)
                         batch.clear()
+                        if len(lengths) >= INDEX_FLUSH:  # memory stays bounded
+                            self._index.flush(pending, lengths, keys)
+                            pending, lengths, keys = {}, [], []
                 self._store_batch(batch, next_id, report, pending, lengths, keys)
                 self._index.flush(pending, lengths, keys)
         finally:
