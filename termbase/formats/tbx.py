@@ -426,7 +426,8 @@ class _Reader:
         holder = el
         if _named(el, "ntig"):
             holder = next((c for c in el if _named(c, "termGrp")), el)
-        term_els = [c for c in holder if _named(c, "term")]
+        children = list(holder)  # read once: each pass over an element makes new proxies
+        term_els = [c for c in children if _named(c, "term")]
         if len(term_els) > 1:
             raise self.fail(
                 term_els[1],
@@ -443,7 +444,8 @@ class _Reader:
         status_seen = False
         notes: list[str] = []
         extra: list[str] = []
-        children = list(holder) + ([c for c in el if c is not holder] if holder is not el else [])
+        if holder is not el:
+            children += [c for c in el if c is not holder]
         for child in children:
             kind, dtype = _kind(child)
             if child is term_el or kind == "termGrp":

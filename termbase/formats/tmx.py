@@ -134,6 +134,8 @@ _NONE: tuple[Any, ...] = ()
 _NO_ATTRS: dict[str, str] = {}
 #: The TU and TUV attributes a segment reads (``tuid``, ``srclang`` … it does not).
 _DATED = frozenset({"usagecount", "creationid", "creationdate", "changedate"})
+#: The TU attributes an entry reads.
+_ENTRY_DATED = frozenset({"creationid", "creationdate", "changedate", "changeid"})
 
 
 @dataclass(slots=True)
@@ -366,7 +368,7 @@ _REVIEWS = frozenset(r.value for r in Review)
 
 
 def _entry_from_tu(tu: _Tu, src: _Tuv, tgt: _Tuv) -> tuple[str, Entry]:
-    props = dict(tu.props)
+    props = dict(tu.props) if tu.props else _NO_ATTRS
     zh_tuv, en_tuv = (src, tgt) if is_chinese(src.lang) or is_english(tgt.lang) else (tgt, src)
     zh = Term(zh_tuv.text, zh_tuv.lang, _status(props.get("x-zh-status", "")))
     zh.pinyin = props.get("x-pinyin", "") if is_chinese(zh.lang) else ""
@@ -380,12 +382,14 @@ def _entry_from_tu(tu: _Tu, src: _Tuv, tgt: _Tuv) -> tuple[str, Entry]:
         reviewer=props.get("x-reviewer", ""),
         reviewed_at=props.get("x-reviewed-at", ""),
         review_comment=props.get("x-review-comment", ""),
-        created_at=from_tmx_date(_attr("creationdate", tu.attrs)),
-        created_by=_attr("creationid", tu.attrs),
-        updated_at=from_tmx_date(_attr("changedate", tu.attrs)),
-        updated_by=_attr("changeid", tu.attrs),
         uuid=props.get("x-entry") or new_uuid(),
     )
+    attrs = tu.attrs
+    if not _ENTRY_DATED.isdisjoint(attrs):
+        entry.created_at = from_tmx_date(attrs.get("creationdate") or "")
+        entry.created_by = attrs.get("creationid") or ""
+        entry.updated_at = from_tmx_date(attrs.get("changedate") or "")
+        entry.updated_by = attrs.get("changeid") or ""
     review = props.get("x-review", "").strip().lower()
     if review in _REVIEWS:
         entry.review = Review(review)
