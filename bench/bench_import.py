@@ -213,6 +213,34 @@ def child(code: str, args: list[str], label: str) -> Any:
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
+def floor_arguments(doc: str) -> argparse.Namespace:
+    """The command line of a floor benchmark (``--units``, ``--out``)."""
+    parser = argparse.ArgumentParser(description=doc.split("\n")[0])
+    parser.add_argument("--units", type=int, default=100_000)
+    parser.add_argument("--out", default="", help="write the JSON results to this file too")
+    return parser.parse_args()
+
+
+def beside_peer(
+    units: int, code: str, label: str
+) -> tuple[dict[str, float], Any, dict[str, float], float]:
+    """The benchmark's TMX of *units* units (written if missing), translate-toolkit
+    parse+read of it, *code* run on it in a fresh process (its arguments: the
+    file and the data folder; its JSON must give ``units``), and the peer again:
+    ``(peer before, code's JSON, peer after, the peer's mean CPU µs per unit)``."""
+    DATA.mkdir(exist_ok=True)
+    path = DATA / f"import-{units}.tmx"
+    if not path.exists():
+        make_tmx(path, units)
+    print(f"TMX ({units} units): peer, {label}, peer again", flush=True)
+    before = run("ttk-read-tmx", path)
+    parts = child(code, [str(path), str(DATA)], label)
+    after = run("ttk-read-tmx", path)
+    peer_us = (before["cpu_seconds"] + after["cpu_seconds"]) / 2 / int(parts["units"]) * 1e6
+    print(f"\npeer: translate-toolkit parse+read, {peer_us:.1f} µs of CPU per unit (mean)")
+    return before, parts, after, peer_us
+
+
 def run(task: str, path: Path, extra: str = "") -> dict[str, float]:
     """Run one task in a fresh process; returns its JSON result."""
     result: dict[str, float] = child(CHILD, [task, str(path), extra], task)

@@ -28,12 +28,11 @@ the target ratio r is (peer µs per unit) / r.
 
 from __future__ import annotations
 
-import argparse
 import json
 import textwrap
 from pathlib import Path
 
-from bench.bench_import import DATA, child, make_tmx, run
+from bench.bench_import import DATA, beside_peer, floor_arguments
 
 CHILD = textwrap.dedent("""
     import json, os, sqlite3, sys, time
@@ -160,22 +159,9 @@ CHILD = textwrap.dedent("""
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--units", type=int, default=100_000)
-    parser.add_argument("--out", default="", help="write the JSON results to this file too")
-    args = parser.parse_args()
-    DATA.mkdir(exist_ok=True)
-    path = DATA / f"import-{args.units}.tmx"
-    if not path.exists():
-        make_tmx(path, args.units)
-    print(f"TMX ({args.units} units): peer, floor parts, peer again", flush=True)
-    before = run("ttk-read-tmx", path)
-    parts = child(CHILD, [str(path), str(DATA)], "floor parts")
-    after = run("ttk-read-tmx", path)
+    args = floor_arguments(__doc__)
+    before, parts, after, peer_us = beside_peer(args.units, CHILD, "floor parts")
     units = int(parts["units"])
-    peer = (before["cpu_seconds"] + after["cpu_seconds"]) / 2
-    peer_us = peer / units * 1e6
-    print(f"\npeer: translate-toolkit parse+read, {peer_us:.1f} µs of CPU per unit (mean)")
     print(f"{'part':<58} {'µs/unit':>8} {'ratio':>7}")
 
     def show(label: str, seconds: float) -> None:
