@@ -2,6 +2,12 @@
 
 from __future__ import annotations
 
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -23,6 +29,21 @@ PAPER_SOURCE = Source(
     publisher="Contemporary International Relations",
     date="2025",
 )
+
+
+def kill_at_marker(script: str, marker: Path, db_path: Path, wait: float = 60) -> None:
+    """Run *script* in a new Python process, SIGKILL it once it has created
+    *marker*, and check that the database at *db_path* is still intact."""
+    proc = subprocess.Popen([sys.executable, "-c", script], cwd=REPO)
+    deadline = time.time() + wait
+    while not marker.exists() and time.time() < deadline and proc.poll() is None:
+        time.sleep(0.05)
+    assert marker.exists(), "the process did not reach the moment of the kill"
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+    conn = sqlite3.connect(db_path)
+    assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    conn.close()
 
 
 def make_entry() -> Entry:

@@ -6,21 +6,16 @@ path; the benchmark (bench/bench_import.py) runs it at a million units.
 
 from __future__ import annotations
 
-import os
 import random
-import signal
 import sqlite3
-import subprocess
-import sys
 import textwrap
-import time
 from pathlib import Path
 
 import pytest
 
 from termbase import Entry, Term, Termbase, TermStatus, merge
 
-from .conftest import FIXED_TIME, make_entry
+from .conftest import FIXED_TIME, kill_at_marker, make_entry
 from .test_safety import _dump
 
 REPO = Path(__file__).resolve().parents[1]
@@ -173,16 +168,7 @@ def test_sigkill_during_a_bulk_import_leaves_the_pre_import_content(
                 time.sleep(60)
         tb.import_entries(entries(), progress=Progress())
     """)
-    proc = subprocess.Popen([sys.executable, "-c", script], cwd=REPO)
-    deadline = time.time() + 120
-    while not marker.exists() and time.time() < deadline and proc.poll() is None:
-        time.sleep(0.05)
-    assert marker.exists(), "the import did not reach the moment"
-    os.kill(proc.pid, signal.SIGKILL)
-    proc.wait()
-    conn = sqlite3.connect(db_path)
-    assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
-    conn.close()
+    kill_at_marker(script, marker, db_path, wait=120)
     assert _dump(db_path) == before
     with Termbase(db_path, user="alice") as tb:
         assert [h.entry.id for h in tb.search("新发展格局")][:1] == [1]

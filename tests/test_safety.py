@@ -13,7 +13,7 @@ from pathlib import Path
 
 from termbase import Segment, Termbase
 
-from .conftest import FIXED_TIME, make_entry
+from .conftest import FIXED_TIME, kill_at_marker, make_entry
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -45,16 +45,7 @@ def test_sigkill_during_import_leaves_the_pre_import_content(db_path: Path) -> N
                 yield Entry(terms=[Term(f"术语{{i}}", "zh-CN"), Term(f"term {{i}}", "en")])
         tb.import_entries(entries())
     """)
-    proc = subprocess.Popen([sys.executable, "-c", script], cwd=REPO)
-    deadline = time.time() + 60
-    while not marker.exists() and time.time() < deadline:
-        time.sleep(0.05)
-    assert marker.exists(), "the import did not start"
-    os.kill(proc.pid, signal.SIGKILL)
-    proc.wait()
-    conn = sqlite3.connect(db_path)
-    assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
-    conn.close()
+    kill_at_marker(script, marker, db_path)
     assert _dump(db_path) == before
 
 
@@ -90,16 +81,7 @@ def test_sigkill_during_tm_import_leaves_the_memory_as_before(db_path: Path) -> 
                 yield Segment(f"第{{i}}句话", f"sentence {{i}}")
         tb.tm.import_segments(pairs())
     """)
-    proc = subprocess.Popen([sys.executable, "-c", script], cwd=REPO)
-    deadline = time.time() + 60
-    while not marker.exists() and time.time() < deadline:
-        time.sleep(0.05)
-    assert marker.exists(), "the import did not start"
-    os.kill(proc.pid, signal.SIGKILL)
-    proc.wait()
-    conn = sqlite3.connect(db_path)
-    assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
-    conn.close()
+    kill_at_marker(script, marker, db_path)
     assert _dump_tm(db_path) == before
     with Termbase(db_path, user="alice") as tb:
         assert [m.score for m in tb.tm.match("我们要推动高质量发展。")] == [100]
