@@ -72,15 +72,23 @@ def read_document(path: str) -> str:
     return read_text(path)
 
 
+#: Characters of a line given at once by :class:`TextLines`: a longer line (a file
+#: without line breaks) comes in pieces of this length.
+LONGEST_PART = 1 << 20
+
+
 class TextLines:
     """The lines of the text file *path*, streamed afresh each time they are
-    iterated: for readers that pass over a document twice (term extraction)."""
+    iterated: for readers that pass over a document twice (term extraction).
+    A line longer than ``LONGEST_PART`` characters comes in pieces."""
 
     def __init__(self, path: str) -> None:
         self.path = path
 
     def __iter__(self) -> Iterator[str]:
-        return iter_source_units(self.path, "text")
+        from termbase.formats._io import iter_lines
+
+        return iter_lines(self.path, longest=LONGEST_PART)
 
 
 def read_source_units(path: str, format: str | None = None) -> list[str]:

@@ -11,6 +11,7 @@ from click.testing import CliRunner
 from termbase import Termbase
 from termbase.cli import cli
 from termbase.extract import Tally, extract, select
+from termbase.qa import TextLines
 
 from .serverkit import cli_runner, live_server, make_user, remote_env
 from .test_qa import make_qa_termbase
@@ -291,3 +292,20 @@ def test_paper_with_the_seed_loaded_leads_with_terms_not_fragments(tmp_path: Pat
     assert texts[:2] == ["national security system and capacity", "People's Republic of China"]
     fragments = {"Xi said", "Xi Stresses", "laid down", "well underway", "world today"}
     assert not (fragments | {"past five years", "struggle to safeguard"}) & set(texts)
+
+
+def test_a_file_without_line_breaks_is_streamed_in_pieces(
+    tmp_path: Path, qtb: Termbase, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A line longer than LONGEST_PART characters comes in pieces, so memory stays
+    bounded; here the pieces end between sentences, so the result is the whole
+    text's."""
+    text = "The digital economy rose. Risk control systems act. " * 300  # 26 + 26 characters
+    doc = tmp_path / "one-line.txt"
+    doc.write_text(text, encoding="utf-8")
+    monkeypatch.setattr("termbase.qa.LONGEST_PART", 26 * 40)  # 40 sentences a piece
+    parts = list(TextLines(str(doc)))
+    assert len(parts) == 15 and max(len(p) for p in parts) == 26 * 40
+    assert [c.as_dict() for c in qtb.extract_file(str(doc))] == [
+        c.as_dict() for c in qtb.extract(text)
+    ]

@@ -149,10 +149,14 @@ def read_text(path: str | os.PathLike[str], encoding: str | None = None) -> str:
     return text.lstrip("\ufeff")
 
 
-def iter_lines(path: str | os.PathLike[str], encoding: str | None = None) -> Iterator[str]:
+def iter_lines(
+    path: str | os.PathLike[str], encoding: str | None = None, *, longest: int = -1
+) -> Iterator[str]:
     """The lines of a text file, decoded as :func:`read_text` does, without line ends.
 
-    Streams: memory stays bounded by the longest line, whatever the file's size.
+    Streams: memory stays bounded by the longest line, whatever the file's size;
+    with *longest* (characters), a longer line comes in pieces of that length,
+    so that a file without line breaks is streamed too.
     """
     p = check_readable_file(path)
     with open(p, "rb") as fh:
@@ -161,7 +165,7 @@ def iter_lines(path: str | os.PathLike[str], encoding: str | None = None) -> Ite
     number = 0
     with open(p, encoding=enc, errors="strict", newline=None) as fh:
         try:
-            for number, line in enumerate(fh, 1):
+            for number, line in enumerate(iter(lambda: fh.readline(longest), ""), 1):
                 yield (line.lstrip("\ufeff") if number == 1 else line).rstrip("\n")
         except UnicodeDecodeError as exc:
             raise FormatError(
