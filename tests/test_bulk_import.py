@@ -226,3 +226,28 @@ def test_doctor_repair_rebuilds_the_same_index_in_bulk(
     assert _index_content(tb) == before
     names = {r[0] for r in tb.store.conn.execute("SELECT name FROM sqlite_master")}
     assert "term_keys_key" in names and not tb.store.search_index_deferred
+
+
+def test_entries_read_from_a_file_get_distinct_version_4_uuids(tmp_path: Path) -> None:
+    """A TMX unit carries no uuid: each imported entry gets a random RFC 4122 one."""
+    import uuid
+
+    units = "".join(
+        f'<tu><tuv xml:lang="zh-CN"><seg>发展{i}</seg></tuv>'
+        f'<tuv xml:lang="en"><seg>development {i}</seg></tuv></tu>'
+        for i in range(300)
+    )
+    path = tmp_path / "g.tmx"
+    path.write_text(
+        '<?xml version="1.0" encoding="UTF-8"?><tmx version="1.4"><header srclang="zh-CN" '
+        f'datatype="plaintext" segtype="phrase" adminlang="en" o-tmf="t" creationtool="t" '
+        f'creationtoolversion="1"/><body>{units}</body></tmx>',
+        encoding="utf-8",
+    )
+    tb = Termbase(tmp_path / "u.sqlite", user="a", seed=False)
+    tb.import_file(path)
+    uuids = [e.uuid for e in tb.entries()]
+    assert len(uuids) == len(set(uuids)) == 300
+    for text in uuids:
+        parsed = uuid.UUID(text)
+        assert (parsed.version, parsed.variant, str(parsed)) == (4, uuid.RFC_4122, text)

@@ -124,11 +124,12 @@ def _fold_pinyin(text: str) -> str:
     return re.sub(r"[^a-z]", "", text)
 
 
-#: The precomposed lower-case letters of toned pinyin (pypinyin's output), each
-#: mapped to what :func:`_fold_pinyin` makes of it, so that lower-case toned
-#: pinyin folds by one ``str.translate``.
-_TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüńňǹḿ"
-_TONE_MARKS = str.maketrans({c: _fold_pinyin(c) for c in _TONED})
+#: The precomposed lower-case letters of toned pinyin (pypinyin's output) and
+#: the digits (a number in a term stands in its pinyin), each mapped to what
+#: :func:`_fold_pinyin` makes of it, so that such a word folds by one
+#: ``str.translate``.
+_TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüńňǹḿ0123456789"
+_TONE_MARKS = str.maketrans({c: _fold_pinyin(c) or None for c in _TONED})
 _LOWER_TONED = re.compile(f"[a-z{_TONED}]*")
 
 
