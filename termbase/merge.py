@@ -28,12 +28,14 @@ and rolls back at the end, so its plan is exactly what a real run does.
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import functools
+import gc
 import itertools
 import re
 import unicodedata
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Protocol
 
@@ -71,6 +73,14 @@ LOOKUP_BATCH = 500
 
 #: Label of the progress phase that builds the search index.
 INDEX_PHASE = "Building the search index"
+
+#: Allocations between two young-generation garbage collections while an import
+#: runs (Python's default: 700). An import keeps a batch's entries and its
+#: caches alive, so the collector found next to nothing to free (16 objects
+#: after 100,000 units) while each of its full passes walked every long-lived
+#: object, jieba's and pypinyin's dictionaries included: ~10 % of the CPU time
+#: of a 100,000-unit import. Cycles are still collected, only less often.
+IMPORT_GC_THRESHOLD = 50_000
 
 
 @dataclass
@@ -369,7 +379,7 @@ def run_import(
         )
     report = ImportReport(origin=origin, dry_run=dry_run)
     run = _Run(store, clock, actor, origin, on_conflict, report)
-    with store.transaction(dry_run=dry_run):
+    with _fewer_collections(), store.transaction(dry_run=dry_run):
         report.batch_id = store.start_batch(origin, actor.name, clock())
         run.batch.batch_id = report.batch_id
         run.batch.start()
@@ -399,6 +409,18 @@ def run_import(
             )
         )
     return report
+
+
+@contextlib.contextmanager
+def _fewer_collections() -> Iterator[None]:
+    """Young-generation collections every IMPORT_GC_THRESHOLD allocations until
+    the block ends (the thresholds are the process's: restored after)."""
+    before = gc.get_threshold()
+    gc.set_threshold(max(before[0], IMPORT_GC_THRESHOLD), *before[1:])
+    try:
+        yield
+    finally:
+        gc.set_threshold(*before)
 
 
 def _build_index(store: Store, progress: Callable[[int], None] | None) -> None:
