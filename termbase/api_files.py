@@ -30,13 +30,14 @@ class FileServices:
     extract: Callable[..., Any]
 
     def recognize_file(
-        self, path: str, *, format: str | None = None
+        self, path: str, *, format: str | None = None, encoding: str | None = None
     ) -> tuple[list[Found], EntryCache]:
         """Known terms in a plain text file (by line) or in the source side of a
-        bilingual file (TMX, XLIFF, PO, TSV; *format* or the extension says which)."""
+        bilingual file (TMX, XLIFF, PO, TSV; *format* or the extension says which);
+        *encoding* decodes a plain text or TSV/CSV file (default: detected)."""
         from termbase import qa
 
-        return self.recognize(qa.iter_source_units(path, format))
+        return self.recognize(qa.iter_source_units(path, format, encoding))
 
     def write_glossary(self, entries: list[Entry], path: str, *, review: str = "approved") -> int:
         """Write *entries* (those a document uses) as a glossary: .tbx, .tmx, .csv or .po;
@@ -53,25 +54,35 @@ class FileServices:
         format: str | None = None,
         include_proposed: bool = False,
         as_of: str | None = None,
+        encoding: str | None = None,
     ) -> CheckReport:
         """Check a bilingual file (TMX, XLIFF, PO, TSV), or two line-aligned text files
         (*path* and its translation *target*), as of the day *as_of* (see ``check``)."""
         from termbase import qa
 
-        segments = qa.read_bilingual(path, target, format)
+        segments = qa.read_bilingual(path, target, format, encoding)
         return self.check(segments, include_proposed=include_proposed, as_of=as_of)
 
-    def score_files(self, hyp: str, ref: str, src: str | None = None) -> Scores:
+    def score_files(
+        self, hyp: str, ref: str, src: str | None = None, *, encoding: str | None = None
+    ) -> Scores:
         """:meth:`score` of three line-aligned text files (*src* optional)."""
         from termbase import qa
 
-        srcs = qa.read_lines(src) if src else None
-        return self.score(qa.read_lines(hyp), qa.read_lines(ref), srcs)
+        srcs = qa.read_lines(src, encoding) if src else None
+        return self.score(qa.read_lines(hyp, encoding), qa.read_lines(ref, encoding), srcs)
 
     def extract_file(
-        self, path: str, *, limit: int = 50, min_freq: int = 2, lang: str | None = None
+        self,
+        path: str,
+        *,
+        limit: int = 50,
+        min_freq: int = 2,
+        lang: str | None = None,
+        encoding: str | None = None,
     ) -> list[Candidate]:
         """:meth:`extract` on the text of the file *path*, streamed line by line."""
         from termbase import qa
 
-        return self.extract(qa.TextLines(path), limit=limit, min_freq=min_freq, lang=lang)
+        lines = qa.TextLines(path, encoding)
+        return self.extract(lines, limit=limit, min_freq=min_freq, lang=lang)

@@ -21,6 +21,7 @@ from termbase.cli_common import (
     State,
     dry_run_option,
     echo_json,
+    encoding_option,
     expected_version_option,
     json_option,
     limit_option,
@@ -620,7 +621,7 @@ def stats(state: State, as_json: bool) -> None:
 )
 @click.option("--source", "source_name", help="Record this source name on every entry.")
 @click.option("--columns", help="CSV/TSV/XLSX column mapping, e.g. 'zh,en,note'.")
-@click.option("--encoding", help="Text encoding of CSV/TSV files (default: detected).")
+@encoding_option("Text encoding of CSV/TSV files (default: detected).")
 @click.option(
     "--skip-bad-lines",
     is_flag=True,

@@ -174,3 +174,10 @@ def limit_option(default: int, help: str) -> Callable[[F], F]:
     return click.option(
         "--limit", type=click.IntRange(min=1), default=default, show_default=True, help=help
     )
+
+
+def encoding_option(
+    help: str = "Text encoding of the input files (default: detected).",
+) -> Callable[[F], F]:
+    """``--encoding NAME``: how to decode a text file when detection guesses wrong."""
+    return click.option("--encoding", metavar="NAME", help=help)

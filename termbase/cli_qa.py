@@ -11,9 +11,20 @@ from typing import Any
 
 import click
 
-from termbase.cli_common import State, echo_json, json_option, limit_option, pass_state
+from termbase.cli_common import (
+    State,
+    echo_json,
+    encoding_option,
+    json_option,
+    limit_option,
+    pass_state,
+)
 
 _FILE = click.Path(dir_okay=False)
+#: ``--encoding`` of commands reading plain text or TSV/CSV (XML and PO declare theirs).
+_TEXT_ENCODING = encoding_option(
+    "Text encoding of plain text and TSV/CSV files (default: detected)."
+)
 
 
 @click.command()
@@ -38,6 +49,7 @@ _FILE = click.Path(dir_okay=False)
     show_default=True,
     help="Which entries --export writes (proposed ones marked; rejected never).",
 )
+@_TEXT_ENCODING
 @json_option()
 @click.option("--stats", is_flag=True, help="Report automaton build/load time on stderr.")
 @pass_state
@@ -47,6 +59,7 @@ def recognize(
     fmt: str | None,
     export: str | None,
     review: str,
+    encoding: str | None,
     as_json: bool,
     stats: bool,
 ) -> None:
@@ -62,7 +75,7 @@ def recognize(
       termbase recognize job.xlf --export job-glossary.tbx
     """
     tb = state.open()
-    found, cache = tb.recognize_file(file, format=fmt)
+    found, cache = tb.recognize_file(file, format=fmt, encoding=encoding)
     if stats:
         info = tb.recognizer_info()
         how = "loaded from cache" if info.cached else f"built over {info.terms} terms"
@@ -98,6 +111,7 @@ def recognize(
     help="Judge dated renderings as of this day (YYYY, YYYY-MM or YYYY-MM-DD). "
     "Default: the file's own latest date, else today.",
 )
+@_TEXT_ENCODING
 @json_option()
 @pass_state
 def check(
@@ -107,6 +121,7 @@ def check(
     fmt: str | None,
     include_proposed: bool,
     as_of: str | None,
+    encoding: str | None,
     as_json: bool,
 ) -> None:
     """Check a translation against the termbase; exit 1 when errors are found.
@@ -124,7 +139,12 @@ def check(
       termbase check job.tmx --as-of 2020-12-01
     """
     report = state.open().check_file(
-        file, target, format=fmt, include_proposed=include_proposed, as_of=as_of
+        file,
+        target,
+        format=fmt,
+        include_proposed=include_proposed,
+        as_of=as_of,
+        encoding=encoding,
     )
     if as_json:
         echo_json(report.as_dict())
@@ -165,9 +185,12 @@ def format_report(report: Any) -> str:
 @click.argument("hyp", type=_FILE)
 @click.argument("ref", type=_FILE)
 @click.option("--src", type=_FILE, help="Source file, for the terminology metrics.")
+@encoding_option()
 @json_option()
 @pass_state
-def score(state: State, hyp: str, ref: str, src: str | None, as_json: bool) -> None:
+def score(
+    state: State, hyp: str, ref: str, src: str | None, encoding: str | None, as_json: bool
+) -> None:
     """Score a translation HYP against REF: BLEU, chrF, TER and term metrics.
 
     Files are line-aligned plain text.  With --src, source terms found by
@@ -178,7 +201,7 @@ def score(state: State, hyp: str, ref: str, src: str | None, as_json: bool) -> N
       termbase score mt.txt human.txt
       termbase score mt.en.txt ref.en.txt --src doc.zh.txt --json
     """
-    result = state.open().score_files(hyp, ref, src)
+    result = state.open().score_files(hyp, ref, src, encoding=encoding)
     if as_json:
         echo_json(result.as_dict())
         return
@@ -202,10 +225,18 @@ def _pct(value: float | None) -> str:
 @click.option("--min-freq", default=2, show_default=True, help="Minimum occurrences.")
 @click.option("--lang", type=click.Choice(["zh", "en"]), help="Text language. Default: guessed.")
 @click.option("--add", is_flag=True, help="Store the candidates as proposed entries for review.")
+@encoding_option("Text encoding of FILE (default: detected).")
 @json_option()
 @pass_state
 def extract(
-    state: State, file: str, limit: int, min_freq: int, lang: str | None, add: bool, as_json: bool
+    state: State,
+    file: str,
+    limit: int,
+    min_freq: int,
+    lang: str | None,
+    add: bool,
+    encoding: str | None,
+    as_json: bool,
 ) -> None:
     """Suggest new term candidates from FILE (Chinese or English text), best first.
 
@@ -218,7 +249,7 @@ def extract(
       termbase extract report.txt --add
     """
     tb = state.open()
-    cands = tb.extract_file(file, limit=limit, min_freq=min_freq, lang=lang)
+    cands = tb.extract_file(file, limit=limit, min_freq=min_freq, lang=lang, encoding=encoding)
     if add:
         added = tb.add_candidates(cands, file)
         click.echo(f"Added {len(added)} proposed entries for review", err=True)

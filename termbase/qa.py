@@ -46,6 +46,9 @@ AVOID = (TermStatus.DEPRECATED, TermStatus.SUPERSEDED)
 
 #: Formats read as bilingual documents when a file's own extension names them.
 BILINGUAL_FORMATS = ("tmx", "xliff", "po", "tsv")
+#: Bilingual formats read as text (an ``encoding`` option decodes them); XML and PO
+#: files declare their own encoding.
+_DELIMITED = ("tsv", "csv")
 #: Formats a document glossary (``recognize --export``) is written in.
 GLOSSARY_FORMATS = ("tbx", "tmx", "csv", "po", "tsv")
 
@@ -58,11 +61,11 @@ def _bilingual_format(path: str) -> str | None:
     return name if name in BILINGUAL_FORMATS else None
 
 
-def read_lines(path: str) -> list[str]:
-    """The lines of the text file *path* (encoding detected)."""
+def read_lines(path: str, encoding: str | None = None) -> list[str]:
+    """The lines of the text file *path* (*encoding*, default: detected)."""
     from termbase.formats._io import read_text
 
-    return read_text(path).splitlines()
+    return read_text(path, encoding).splitlines()
 
 
 def read_document(path: str) -> str:
@@ -82,54 +85,61 @@ class TextLines:
     iterated: for readers that pass over a document twice (term extraction).
     A line longer than ``LONGEST_PART`` characters comes in pieces."""
 
-    def __init__(self, path: str) -> None:
+    def __init__(self, path: str, encoding: str | None = None) -> None:
         self.path = path
+        self.encoding = encoding
 
     def __iter__(self) -> Iterator[str]:
         from termbase.formats._io import iter_lines
 
-        return iter_lines(self.path, longest=LONGEST_PART)
+        return iter_lines(self.path, self.encoding, longest=LONGEST_PART)
 
 
-def read_source_units(path: str, format: str | None = None) -> list[str]:
+def read_source_units(
+    path: str, format: str | None = None, encoding: str | None = None
+) -> list[str]:
     """Source texts of *path*: lines of a plain text file, or source sides of segments."""
-    return list(iter_source_units(path, format))
+    return list(iter_source_units(path, format, encoding))
 
 
-def iter_source_units(path: str, format: str | None = None) -> Iterator[str]:
+def iter_source_units(
+    path: str, format: str | None = None, encoding: str | None = None
+) -> Iterator[str]:
     """:func:`read_source_units`, streamed (memory bounded by the longest unit)."""
     from termbase.formats._io import iter_lines
 
     name = format or _bilingual_format(path)
     if name is None or name in ("text", "txt"):
-        yield from iter_lines(path)
+        yield from iter_lines(path, encoding)
         return
-    for seg in _read_segments(path, name):
+    for seg in _read_segments(path, name, encoding):
         yield seg.source
 
 
 def read_bilingual(
-    path: str, target: str | None = None, format: str | None = None
+    path: str, target: str | None = None, format: str | None = None, encoding: str | None = None
 ) -> list[Segment]:
-    """Segments of a bilingual file, or of two line-aligned text files (*path*, *target*)."""
+    """Segments of a bilingual file, or of two line-aligned text files (*path*, *target*);
+    *encoding* decodes text and TSV/CSV files (XML and PO files declare their own)."""
     if target is not None:
-        return read_aligned(path, target)
+        return read_aligned(path, target, encoding)
     name = format or _bilingual_format(path)
     if name is None:
         raise InvalidValueError(
             f"{path}: cannot tell a bilingual format from the extension; use .tmx, .xlf, "
             ".xliff, .po or .tsv, pass --format, or give the translation as a second file"
         )
-    return list(_read_segments(path, name))
+    return list(_read_segments(path, name, encoding))
 
 
-def _read_segments(path: str, name: str) -> Iterable[Segment]:
+def _read_segments(path: str, name: str, encoding: str | None = None) -> Iterable[Segment]:
     from termbase import formats
 
     fmt = formats.info(name)
     if not fmt.reads_segments:
         raise InvalidValueError(f"the {name} format holds no translation segments")
-    segments: Iterable[Segment] = fmt.load().read_segments(path)
+    options = {"encoding": encoding} if encoding and name in _DELIMITED else {}
+    segments: Iterable[Segment] = fmt.load().read_segments(path, **options)
     return segments
 
 
@@ -165,13 +175,13 @@ def write_glossary(entries: list[Entry], path: str, *, review: str = "approved")
     return int(fmt.load().write(entries, path, **fmt.write_options))
 
 
-def read_aligned(source_path: str, target_path: str) -> list[Segment]:
+def read_aligned(source_path: str, target_path: str, encoding: str | None = None) -> list[Segment]:
     """Two line-aligned text files; blank line pairs are skipped.
 
     Raises FormatError when the line counts differ (naming the first extra line).
     """
-    src = read_lines(source_path)
-    tgt = read_lines(target_path)
+    src = read_lines(source_path, encoding)
+    tgt = read_lines(target_path, encoding)
     if len(src) != len(tgt):
         longer, n = (
             (source_path, len(tgt) + 1) if len(src) > len(tgt) else (target_path, len(src) + 1)
