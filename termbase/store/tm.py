@@ -247,12 +247,14 @@ class SegmentTables:
             old = {} if empty else self.postings(chunk)
             new = [pending[gram] for gram in chunk]
             blobs = [ids.tobytes() for ids in new] if native else [_int32(ids) for ids in new]
+            # rows made as they are written, each stored array let go once extended:
+            # the arrays of common keys grow with the memory
             self.conn.executemany(
                 "INSERT OR REPLACE INTO tm_postings(gram, ids) VALUES (?, ?)",
-                [
-                    (gram, old.get(gram, b"") + blob)
+                (
+                    (gram, old.pop(gram, b"") + blob)
                     for gram, blob in zip(chunk, blobs, strict=True)
-                ],
+                ),
             )
 
     def put_keys(self, rows: list[tuple[int, str, str]]) -> None:
