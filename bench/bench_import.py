@@ -191,7 +191,7 @@ CHILD = textwrap.dedent("""
         from termbase import Termbase
         tb = Termbase(extra, user="bench", seed=False)
         fmt = task.rsplit("-", 1)[1]
-        count = tb.export_file(path, format=fmt)
+        count = tb.export_file(path, format=fmt, review="all")  # imported entries are proposed
         tb.close()
     seconds = time.perf_counter() - t0
     usage = resource.getrusage(resource.RUSAGE_SELF)
