@@ -8,16 +8,18 @@ for terms the termbase does not hold yet.
   Candidates are runs of 1–4 content words (nouns, verbal nouns, proper
   nouns, abbreviations, with adjectives/distinguishers in front) ending in
   a noun.
-* English text gives word n-grams (2–7 words, no stop word at either edge,
-  no punctuation inside) and acronyms.  Known terms stay in the text and
-  compete (their fragments are not proposed, longer terms around them are);
-  they are left out of the result.
+* English text gives word n-grams (2–7 words, no stop word at either edge
+  but an ordinal may start one, no punctuation inside) and acronyms.  Known
+  terms stay in the text and compete (their fragments are not proposed,
+  longer terms around them are); they are left out of the result.
 * Noun phrases, not clauses (:func:`_not_a_term`): an English candidate
   ends in a word that can be a noun, holds no word that can only be a verb
   and no function word, and is no name with its verb ("laid down", "Xi
-  said", "toward national rejuvenation"); parts of speech from LemmInflect's
-  lexicon.  Such a candidate is never taken, so the terms inside it keep
-  their occurrences.
+  said", "toward national rejuvenation"), no participle clause ("changes
+  taking place") and no phrasal verb ("difficulties head | on,"); parts of
+  speech from LemmInflect's lexicon.  A candidate seen only in titles of
+  cited works (quoted Title Case: "Full Text of …") is no term.  Such a
+  candidate is never taken, so the terms inside it keep their occurrences.
 * Maximal phrases first (:func:`select`): candidates are taken longest
   first, and an occurrence inside an occurrence of a longer candidate
   already taken does not count for the shorter one, so a fragment ("chain
@@ -26,7 +28,9 @@ for terms the termbase does not hold yet.
   ``FRAGMENT_SHARE`` of its occurrences, or fewer than ``min_freq``, are
   its own.  A candidate nearly always followed by another word of a
   phrase (``CUT_SHARE``; "new quality" → productive forces) is cut from a
-  longer phrase and dropped too.
+  longer phrase and dropped too.  But a candidate inside ``NESTED_TYPES``
+  different longer candidates taken is a term of its own (C-value's
+  evidence: "technological revolution"), its occurrences inside them shared.
 * General vocabulary: a one-word Chinese candidate that jieba's general
   dictionary counts as common (specificity under ``GENERAL_WORD``: 基础,
   建设, 国家, 体系) is not a term; nor is an English one in lower case none
@@ -77,6 +81,11 @@ MAX_WORDS_ZH = 4
 MAX_WORDS_EN = 7
 #: A candidate with fewer of its occurrences outside longer candidates is a fragment.
 FRAGMENT_SHARE = 0.25
+#: A candidate nested in this many different longer candidates taken is a term of
+#: its own, whatever share of its occurrences they hold (C-value's evidence:
+#: "technological revolution" in First/Second/Third Technological Revolution and
+#: scientific and technological revolution; "plenary session" in third/fifth …).
+NESTED_TYPES = 3
 #: A candidate followed by another word of a phrase this often is cut from a longer one.
 CUT_SHARE = 0.75
 #: A candidate longer than LONG_PHRASE words needs LONG_PHRASE_FREQ occurrences.
@@ -276,6 +285,20 @@ _LY_NOUNS = frozenset(["supply", "family", "assembly", "monopoly", "anomaly", "i
 _ROMAN = re.compile(r"^[IVXLC]+$")
 #: A possessive ("China's") starts no term: the term is what follows it.
 _POSSESSIVE = re.compile(r"'s$")
+#: Adverbial particles: one ending a clause after a word that can be a verb makes a
+#: phrasal verb of it ("meet obstacles and difficulties head on,"), not a noun.
+_PARTICLES = frozenset(["on", "off", "up", "down", "out", "away", "back"])
+#: Ordinals: they end no term but may start one (third plenary session, second
+#: centenary goal); a generic one ("first time") is general vocabulary.
+_ORDINALS = frozenset(["first", "second", "third", "fourth"])
+#: A quoted span: when written in Title Case it is the title of a cited work
+#: (“Full Text of the Report to …”, “Secure a Decisive Victory …”); a
+#: candidate seen only inside such titles is a piece of a title, no term.
+_QUOTED = re.compile(r"[“\"]([^“”\"]+)[”\"]")
+#: A quoted span of at least TITLE_WORDS words other than function words, at
+#: least TITLE_SHARE of them capitalised, is a title.
+TITLE_WORDS = 3
+TITLE_SHARE = 0.75
 
 
 @dataclass
@@ -404,6 +427,13 @@ def select(
         if freq[cand] < _need(cand, min_freq) or (allowed is not None and not allowed(cand)):
             continue
         free = sum(n for around, n, _ in spots[cand] if taken.isdisjoint(around))
+        containers = {k for around, _, _ in spots[cand] for k in around if k in taken}
+        going_all = sum(g for _, _, g in spots[cand])
+        if len(containers) >= NESTED_TYPES and going_all < CUT_SHARE * freq[cand]:
+            # C-value: occurrences inside longer candidates count shared among them
+            own[cand] = round(free + (freq[cand] - free) * (1 - 1 / len(containers)))
+            taken.add(cand)
+            continue
         if free < max(min_freq, FRAGMENT_SHARE * freq[cand]):
             continue
         going_on = sum(g for around, _, g in spots[cand] if taken.isdisjoint(around))
@@ -522,7 +552,15 @@ def _known_zh(store: Store | None) -> set[str]:
 
 
 # ------------------------------------------------------------------ English
+def _is_title(quoted: str) -> bool:
+    """*quoted* (a quoted span) is the title of a cited work: in Title Case."""
+    content = [w for w in re.findall(r"[A-Za-z][A-Za-z'’-]*", quoted) if not _is_edge(w)]
+    capitals = sum(w[0].isupper() for w in content)
+    return len(content) >= TITLE_WORDS and capitals >= TITLE_SHARE * len(content)
+
+
 def _en_runs(sentence: str) -> list[list[str]]:
+    """Runs of words of *sentence* with no punctuation between them."""
     runs: list[list[str]] = []
     run: list[str] = []
     for tok in [*_EN_TOKEN.findall(sentence), "."]:
@@ -535,6 +573,11 @@ def _en_runs(sentence: str) -> list[list[str]]:
     return runs
 
 
+def _titles(sentence: str) -> Iterator[str]:
+    """The titles of cited works quoted in *sentence* (Title Case quoted spans)."""
+    return (m.group(1) for m in _QUOTED.finditer(sentence) if _is_title(m.group(1)))
+
+
 def _is_edge(word: str) -> bool:
     low = word.lower()
     return low in EN_STOP or len(low) < 2 or (low.endswith("'s") and low[:-2] in EN_STOP)
@@ -544,7 +587,7 @@ def _en_spans(run: list[str], low: list[str], verbs: Set[str]) -> Iterator[tuple
     """(start, end) of the candidate n-grams of a run (*low*: its words in lower case);
     none starts with a word of *verbs* or ends with one in the third person."""
     for i in range(len(run)):
-        if _is_edge(low[i]) or low[i] in verbs:
+        if (_is_edge(low[i]) and low[i] not in _ORDINALS) or low[i] in verbs:
             continue
         if _BAD_HEAD.search(low[i]) and low[i] not in _LY_NOUNS:
             continue
@@ -555,6 +598,8 @@ def _en_spans(run: list[str], low: list[str], verbs: Set[str]) -> Iterator[tuple
                 continue
             if _third_person(low[j - 1], verbs):
                 continue  # China needs, Xi stresses
+            if j + 1 == len(low) and low[j] in _PARTICLES and _may_be_verb(low[j - 1]):
+                continue  # a phrasal verb ends the clause: difficulties head | on
             if j - i > 2 and any(w in EN_STOP and w not in EN_INNER for w in low[i + 1 : j - 1]):
                 break  # a longer n-gram would keep the function word inside
             if j - i == 1 and not (
@@ -562,6 +607,13 @@ def _en_spans(run: list[str], low: list[str], verbs: Set[str]) -> Iterator[tuple
             ):
                 continue  # single words only as acronyms
             yield i, j
+
+
+def _may_be_verb(word: str) -> bool:
+    """The lexicon knows *word* as a verb (among other parts of speech)."""
+    from termbase.lang.en import word_classes
+
+    return "VERB" in word_classes(word)
 
 
 def extract_en(
@@ -588,6 +640,7 @@ def extract_en(
     uses = _WordUses()
     grams: Counter[Key] = Counter()  # word sequences up to one longer than a candidate
     upper: Counter[Key] = Counter()
+    titled: Counter[Key] = Counter()  # … of which inside titles of cited works
     for unit in units:
         uses.read(unit)
         for sentence in sentences(unit):
@@ -600,8 +653,14 @@ def extract_en(
                 )
                 every = _en_spans(run, low, frozenset())
                 upper.update(tuple(en_key(w) for w in low[i:j]) for i, j in every)
+            for title in _titles(sentence):
+                for run in _en_runs(title):
+                    low = [w.lower() for w in run]
+                    every = _en_spans(run, low, frozenset())
+                    titled.update(tuple(en_key(w) for w in low[i:j]) for i, j in every)
         _prune(grams)
         _prune(upper)
+        _prune(titled)
     verbs = uses.verbs() | EN_EVALUATIVE  # words that start no candidate
 
     def frequent(key: Key) -> bool:
@@ -646,6 +705,8 @@ def extract_en(
     def allowed(key: Key) -> bool:  # a known term is a term
         if " ".join(key) in known:
             return True
+        if titled[key] >= upper[key]:
+            return False  # seen only in titles of cited works: Full Text (of …)
         return _not_a_term(_surface(tally.forms[key]).split(), frequency, uses) is None
 
     out = []
@@ -682,6 +743,14 @@ def _not_a_term(words: list[str], frequency: Callable[[str], int], uses: _WordUs
             and general_frequency(word) >= FUNCTION_WORD
         ):
             return "a function word inside"  # toward national rejuvenation
+    for before, word in itertools.pairwise(words[:-1]):
+        if (
+            word.lower().endswith("ing")
+            and "VERB" in word_classes(word)
+            and before.lower().endswith("s")
+            and "NOUN" in word_classes(before)
+        ):
+            return "a participle clause"  # once-in-a-century changes taking place
     if (
         len(words) == 2
         and words[0][:1].isupper()
