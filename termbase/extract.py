@@ -41,7 +41,9 @@ for terms the termbase does not hold yet.
   not inside a longer candidate; for English doubled (``KNOWN_INSIDE``)
   when the candidate holds a multi-word term of the termbase, for Chinese
   multiplied by the mean specificity of the words (their inverse frequency
-  in jieba's general dictionary, scaled to 0–1).
+  in jieba's general dictionary, scaled to 0–1).  Equal English scores put
+  first the phrase whose words are more characteristic of the text
+  (:func:`_keyness`).
 * Bounded memory: the text is read twice, part by part (a file line by
   line, :class:`termbase.qa.TextLines`).  The first pass counts the
   candidates (and, for English, the words the text uses as verbs and its
@@ -721,7 +723,8 @@ def extract_en(
         score = math.log2(len(key) + 1) * own * (KNOWN_INSIDE if _holds(key, known) else 1.0)
         text = _surface(tally.forms[key])
         out.append(Candidate(text, EN, tally.freq[key], score, tally.contexts[key]))
-    return _best(out, limit)
+    # equal scores: the phrase whose words are more characteristic of the text first
+    return _best(out, limit, tie=lambda c: _keyness(c.text.split(), uses))
 
 
 def _not_a_term(words: list[str], frequency: Callable[[str], int], uses: _WordUses) -> str | None:
@@ -775,6 +778,16 @@ def _not_a_term(words: list[str], frequency: Callable[[str], int], uses: _WordUs
         # (wordfreq knows a hyphenated compound only by its parts: five-year plans)
         return "general vocabulary"  # past five years, recent years, world today
     return None
+
+
+def _keyness(words: list[str], uses: _WordUses) -> float:
+    """How characteristic of the text the content words of a candidate are: the
+    mean of log10 of how many times more often the text uses each than general
+    English does (none below 0).  It breaks ties in the ranking only: as a factor
+    of the score it measured worse (see docs/extract-precision.md)."""
+    content = [w for w in words if w.lower() not in EN_INNER]
+    logs = [math.log10(max(uses.characteristic(w), 1.0)) for w in content]
+    return sum(logs) / max(len(logs), 1)
 
 
 def _holds(key: Key, known: Set[str]) -> bool:
@@ -869,8 +882,11 @@ def _known_en(store: Store | None) -> set[str]:
     return {en_key(text) for text in store.term_texts("en")}
 
 
-def _best(cands: list[Candidate], limit: int) -> list[Candidate]:
-    cands.sort(key=lambda c: (-c.score, -c.frequency, c.text))
+def _best(
+    cands: list[Candidate], limit: int, tie: Callable[[Candidate], float] | None = None
+) -> list[Candidate]:
+    """The *limit* best of *cands*: by score, then frequency, then *tie* (higher first)."""
+    cands.sort(key=lambda c: (-c.score, -c.frequency, -(tie(c) if tie else 0.0), c.text))
     return cands[:limit]
 
 

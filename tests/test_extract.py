@@ -297,6 +297,20 @@ def test_ordinals_titles_participles_and_nested_terms(tmp_path: Path) -> None:
         assert "taking" not in text and not text.endswith("head")
 
 
+TIES = Path(__file__).parent / "fixtures" / "extract" / "ties-en.txt"
+
+
+def test_equal_scores_rank_the_phrase_of_rarer_words_first(tmp_path: Path) -> None:
+    """Two phrases of three words seen twice each score the same; the one whose words
+    the text uses more often than general English does (cryptanalysis) comes first,
+    not the one first in alphabetical order."""
+    found = _extract_padded(tmp_path, TIES)
+    scores = {str(c["text"]): c["score"] for c in found}
+    assert scores["annual quantum report"] == scores["quantum cryptanalysis protocol"]
+    ranked = list(scores)
+    assert ranked.index("quantum cryptanalysis protocol") < ranked.index("annual quantum report")
+
+
 DOMAIN = Path(__file__).parent / "fixtures" / "extract" / "domain-en.txt"
 
 
