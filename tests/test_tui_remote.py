@@ -7,7 +7,8 @@ these Pilot tests start uvicorn on a free loopback port as the CLI tests do.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -32,12 +33,24 @@ def team(db_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str, A
         yield {"url": url, "tokens": tokens}
 
 
+#: How long a test waits for work done over HTTP in a worker (generous: CI machines are loaded).
+WAIT_SECONDS = 30.0
+#: How often it looks.
+STEP_SECONDS = 0.05
+
+
+async def _until(pilot: Any, done: Callable[[], bool]) -> None:
+    """Let the app run until *done()* holds or WAIT_SECONDS have passed."""
+    deadline = time.monotonic() + WAIT_SECONDS
+    while not done() and time.monotonic() < deadline:
+        await pilot.pause(STEP_SECONDS)
+
+
 async def _open_entry(pilot: Any, app: Any, entry_id: int) -> EntryScreen:
-    app.open_entry(entry_id)
-    for _ in range(50):  # the entry loads in a worker, over HTTP
-        await pilot.pause(0.05)
-        if isinstance(app.screen, EntryScreen) and app.screen.entry is not None:
-            break
+    app.open_entry(entry_id)  # the entry loads in a worker, over HTTP
+    await _until(
+        pilot, lambda: isinstance(app.screen, EntryScreen) and app.screen.entry is not None
+    )
     assert isinstance(app.screen, EntryScreen)
     return app.screen
 
@@ -71,10 +84,7 @@ async def test_terminologist_approves_and_the_history_names_the_token_user(
         await _open_entry(pilot, app, 1)
         assert "approve" in _actions(app)
         await pilot.press("a")
-        for _ in range(50):
-            await pilot.pause(0.05)
-            if Termbase(db_path, seed=False).get(1).review.value == "approved":
-                break
+        await _until(pilot, lambda: Termbase(db_path, seed=False).get(1).review.value == "approved")
     remote.close()
     with Termbase(db_path, seed=False) as tb:
         assert tb.get(1).reviewer == "terminologist"
@@ -90,10 +100,7 @@ async def test_others_changes_appear_without_a_restart(team: dict[str, Any]) -> 
         screen = await _open_entry(pilot, app, 1)
         assert screen.entry is not None and screen.entry.version == 1
         await asyncio.to_thread(theirs.set_status, 1, "NDP", "deprecated")
-        for _ in range(100):
-            await pilot.pause(0.05)
-            if screen.entry is not None and screen.entry.version == 2:
-                break
+        await _until(pilot, lambda: screen.entry is not None and screen.entry.version == 2)
         assert screen.entry is not None and screen.entry.version == 2
         statuses = {t.text: t.status.value for t in screen.entry.terms}
         assert statuses["NDP"] == "deprecated"
