@@ -70,7 +70,7 @@ class Destination:
 def _open_review_queue(app: TermbaseApp) -> None:
     ids = app.tb.review_queue()
     if not ids:
-        app.notify("No entries are waiting for review.")
+        app.tell("No entries are waiting for review.")
         return
     app.push_screen(ReviewQueueScreen(ids))
 
@@ -205,9 +205,23 @@ class TermbaseApp(App[None]):
             self._local.tb = tb
         return tb
 
+    def tell(self, message: str, error: bool = False) -> None:
+        """Say *message* on the screen's own message line (its ``say``): a toast would
+        cover the results or the evidence.  A screen without one (a dialog) gets a toast."""
+        say = getattr(self.screen, "say", None)
+        if callable(say):
+            say(message, error=error)
+        else:
+            self.notify(
+                message,
+                title="Error" if error else "",
+                severity="error" if error else "information",
+                timeout=8,
+            )
+
     def show_error(self, message: str) -> None:
         """One place where errors reach the user."""
-        self.notify(message, title="Error", severity="error", timeout=8)
+        self.tell(message, error=True)
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         """A worker that failed (they all run with ``exit_on_error=False``) is reported,
@@ -283,7 +297,7 @@ class TermbaseApp(App[None]):
                 return
             ids = list(dict.fromkeys(i.entry_id for i in items))
             if not ids:
-                self.notify(f"Nothing from import #{batch} waits for review.")
+                self.tell(f"Nothing from import #{batch} waits for review.")
                 return
             self.push_screen(ReviewQueueScreen(ids))
 
@@ -305,9 +319,8 @@ class TermbaseApp(App[None]):
             except TermbaseError as exc:
                 self.show_error(str(exc))
                 return
-            self.notify(f"Undeleted #{entry.id} {entry.zh}.")
             self.entry_changed()
-            self.open_entry(entry.id or 0)
+            self.open_entry(entry.id or 0, f"Undeleted #{entry.id} {entry.zh}.")
 
         self.push_screen(AskModal("Undelete which entry?", "the id of a deleted entry"), chosen)
 

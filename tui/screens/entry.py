@@ -31,6 +31,7 @@ from tui.widgets.entry_view import (
     term_evidence,
     term_row,
 )
+from tui.widgets.status import StatusLine
 
 if TYPE_CHECKING:
     from tui.app import TermbaseApp
@@ -99,7 +100,7 @@ class EntryScreen(Screen[None]):
             yield Static(id="evidence")
             yield Static(id="entry-details")
             yield Static(id="history")
-        yield Static(id="entry-status")
+        yield StatusLine(id="entry-status")
         yield Footer()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
@@ -128,17 +129,15 @@ class EntryScreen(Screen[None]):
 
     def say(self, message: str, error: bool = False) -> None:
         """A message on the status line above the footer (a toast would hide the evidence)."""
-        line = self.query_one("#entry-status", Static)
-        line.update(message)
-        line.set_class(error, "error")
+        self.query_one("#entry-status", StatusLine).say(message, error)
 
     def reload(self) -> None:
         """Read the entry again from the database and redraw."""
         try:
             self.entry = self.tb_app.tb.get(self.entry_id)
-        except TermbaseError as exc:
-            self.tb_app.show_error(str(exc))
+        except TermbaseError as exc:  # deleted or merged elsewhere: said on the screen below
             self.dismiss()
+            self.tb_app.show_error(str(exc))
             return
         entry = self.entry
         self.query_one("#entry-header", Static).update(entry_header(entry))
@@ -199,7 +198,7 @@ class EntryScreen(Screen[None]):
             self.say(f"Not saved: {exc}", error=True)
             return
         except TermbaseError as exc:
-            self.say(f"Error: {exc}", error=True)
+            self.say(str(exc), error=True)
             return
         if (
             saved is not None
@@ -327,7 +326,7 @@ class EntryScreen(Screen[None]):
             if answer is None:
                 return
             if not answer.isdigit():
-                self.say(f"Error: {answer!r} is not a version number.", error=True)
+                self.say(f"{answer!r} is not a version number.", error=True)
                 return
             self.change(
                 lambda v: self.tb_app.tb.revert(self.entry_id, to_version=int(answer)),
@@ -377,14 +376,14 @@ class EntryScreen(Screen[None]):
                     self.entry_id, expected_version=self.entry.version if self.entry else None
                 )
             except TermbaseError as exc:
-                self.say(f"Error: {exc}", error=True)
+                self.say(str(exc), error=True)
                 return
-            self.notify(
+            self.tb_app.entry_changed()
+            self.dismiss()
+            self.tb_app.tell(
                 f"Deleted #{self.entry_id} (its history is kept; 'Undelete an entry' in "
                 "ctrl+p brings it back)."
             )
-            self.tb_app.entry_changed()
-            self.dismiss()
 
         self.app.push_screen(
             ConfirmModal(f"Delete entry #{self.entry_id}? Undelete brings it back (ctrl+p)."),
@@ -421,8 +420,8 @@ class ReviewQueueScreen(EntryScreen):
     def next_entry(self) -> None:
         self.position += 1
         if self.position >= len(self.ids):
-            self.notify("The review queue is empty.")
             self.dismiss()
+            self.tb_app.tell("The review queue is empty.")
             return
         self.entry_id = self.ids[self.position]
         self.reload()

@@ -13,6 +13,7 @@ from textual.widgets import DataTable, Footer, Header, Input, Select, Static
 
 from termbase.errors import TermbaseError
 from termbase.textfmt import clip
+from tui.widgets.status import StatusLine
 
 if TYPE_CHECKING:
     from tui.app import TermbaseApp
@@ -85,6 +86,11 @@ class SearchScreen(Screen[None]):
         self.widths: list[int] = []
         self.generation = 0
         self.shown = ""  # the query whose results are on screen
+        # the search a message under the search box was said for, and whether
+        # that search failed: the message clears when another search (or this
+        # one, once it succeeds) shows its results
+        self.message_for: tuple[str, ...] = ()
+        self.search_failed = False
 
     @property
     def tb_app(self) -> TermbaseApp:
@@ -96,6 +102,7 @@ class SearchScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield Header()
         yield Input(placeholder="Search: 中文, pinyin (gaozhiliang), 繁體, or English…", id="query")
+        yield StatusLine(id="search-message")  # errors and notices, in place of a toast
         with Horizontal(id="filters"):
             yield Select(REVIEW_CHOICES, value="", allow_blank=False, id="review")
             yield Select(STATUS_CHOICES, value="", allow_blank=False, id="status")
@@ -163,14 +170,18 @@ class SearchScreen(Screen[None]):
         """Run the current query again (after a change elsewhere)."""
         self.run_search(self.query_one("#query", Input).value)
 
+    def search_key(self, query: str | None = None) -> tuple[str, ...]:
+        """The query (default: the one typed) and the three filters."""
+        if query is None:
+            query = self.query_one("#query", Input).value
+        filters = [
+            self.query_one(f"#{name}", Select).value for name in ("review", "status", "subject")
+        ]
+        return (query, *(str(value or "") for value in filters))
+
     def run_search(self, query: str) -> None:
         self.generation += 1
-        review = self.query_one("#review", Select).value
-        status = self.query_one("#status", Select).value
-        subject = self.query_one("#subject", Select).value
-        self.search_worker(
-            self.generation, query, str(review or ""), str(status or ""), str(subject or "")
-        )
+        self.search_worker(self.generation, *self.search_key(query))
 
     @work(exclusive=True, thread=True, group="search", exit_on_error=False)
     def search_worker(
@@ -179,17 +190,17 @@ class SearchScreen(Screen[None]):
         tb = self.tb_app.thread_termbase()
         filters = {"review": review or None, "status": status or None, "subject": subject or None}
         extra: dict[Any, Any] = {}
-        if query.strip():
-            try:
+        try:  # a refused query (only invisible characters), a filter no entry has any more
+            if query.strip():
                 hits = tb.search(query, limit=RESULT_LIMIT + 1, **filters)
-            except TermbaseError as exc:  # e.g. only invisible characters typed
-                self.app.call_from_thread(self.show_message, generation, str(exc))
-                return
-            rows = [h.entry for h in hits]
-            extra = {h.entry.id: h for h in hits}
-        else:
-            rows = tb.list_entries(limit=RESULT_LIMIT + 1, **filters)
-        total = None if any(filters.values()) or query.strip() else tb.stats()["entries"]
+                rows = [h.entry for h in hits]
+                extra = {h.entry.id: h for h in hits}
+            else:
+                rows = tb.list_entries(limit=RESULT_LIMIT + 1, **filters)
+            total = None if any(filters.values()) or query.strip() else tb.stats()["entries"]
+        except TermbaseError as exc:
+            self.app.call_from_thread(self.search_refused, generation, str(exc))
+            return
         self.app.call_from_thread(self.show_results, generation, query, rows, extra, total)
 
     def show_results(
@@ -234,13 +245,25 @@ class SearchScreen(Screen[None]):
         self.query_one("#status-line", Static).update(
             self.status_text(query, len(rows), more, total)
         )
+        line = self.query_one("#search-message", StatusLine)
+        if self.search_failed or self.search_key(query) != self.message_for:
+            line.clear()
+            self.search_failed = False
 
-    def show_message(self, generation: int, message: str) -> None:
-        """Say why search number *generation* found nothing (its query is refused)."""
+    def say(self, message: str, error: bool = False) -> None:
+        """*message* under the search box, where a toast would cover the results."""
+        self.query_one("#search-message", StatusLine).say(message, error)
+        self.message_for = self.search_key()
+        self.search_failed = False
+
+    def search_refused(self, generation: int, message: str) -> None:
+        """Say under the search box why search number *generation* found nothing."""
         if generation == self.generation:
             self.query_one("#results", DataTable).clear()
             self.hits, self.rows = [], []
-            self.query_one("#status-line", Static).update(message[:1].upper() + message[1:])
+            self.query_one("#status-line", Static).update("")
+            self.say(message, error=True)
+            self.search_failed = True
 
     def status_text(self, query: str, count: int, more: bool, total: int | None) -> str:
         """The line under the results: how many rows, counted after the filters."""

@@ -19,6 +19,7 @@ from textual.widgets import Footer, Header, Input, Static
 
 from termbase.textfmt import clip
 from tui.screens.search import QUERY_ECHO
+from tui.widgets.status import StatusLine
 
 if TYPE_CHECKING:
     from tui.app import TermbaseApp
@@ -112,15 +113,17 @@ class TMScreen(Screen[None]):
             yield Static("", id="tm-matches")
             yield Static("", id="tm-terms")
             yield Static("", id="tm-concordance")
-        yield Static("", id="tm-status")
+        yield StatusLine(id="tm-status")  # counts, and errors in place of a toast
         yield Footer()
 
     def on_mount(self) -> None:
         self.query_one("#tm-query", Input).focus()
         count = self.tb_app.tb.tm.count()
-        self.query_one("#tm-status", Static).update(
-            f"{count} pairs in the translation memory. Enter looks up; Esc goes back."
-        )
+        self.say(f"{count} pairs in the translation memory. Enter looks up; Esc goes back.")
+
+    def say(self, message: str, error: bool = False) -> None:
+        """*message* on the status line, where a toast would cover the matches."""
+        self.query_one("#tm-status", StatusLine).say(message, error)
 
     def action_focus_query(self) -> None:
         self.query_one("#tm-query", Input).focus()
@@ -138,14 +141,23 @@ class TMScreen(Screen[None]):
             waiting = tm.indexing_to_announce()
             if waiting:
                 note = f"Indexing {waiting:,} pairs stored by an older version (once)..."
-                self.app.call_from_thread(self.query_one("#tm-status", Static).update, note)
+                self.app.call_from_thread(self.say, note)
             matches = tm.match(text, limit=MATCH_LIMIT)
             hits = tm.concordance(text, limit=CONCORDANCE_LIMIT)
             terms = tm.terms_in(text)
-        except Exception as exc:  # routed to the app's one error handler
-            self.app.call_from_thread(self.tb_app.show_error, str(exc))
+        except Exception as exc:  # a refused text, an unreadable memory: said, never a crash
+            self.app.call_from_thread(self.refused, generation, str(exc) or type(exc).__name__)
             return
         self.app.call_from_thread(self.show, generation, text, matches, hits, terms)
+
+    def refused(self, generation: int, message: str) -> None:
+        """Say why lookup number *generation* found nothing; no older results stay."""
+        if generation != self.generation:
+            return
+        self.matches, self.hits, self.terms = [], [], []
+        for part in ("#tm-matches", "#tm-terms", "#tm-concordance"):
+            self.query_one(part, Static).update("")
+        self.say(message, error=True)
 
     def show(
         self,
@@ -174,6 +186,6 @@ class TMScreen(Screen[None]):
         else:
             conc.append("  no stored pair contains this text\n", style="dim")
         self.query_one("#tm-concordance", Static).update(conc)
-        self.query_one("#tm-status", Static).update(
+        self.say(
             f"{len(matches)} matches, {len(hits)} concordance hits for {clip(text, QUERY_ECHO)!r}"
         )
