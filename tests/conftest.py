@@ -85,6 +85,30 @@ def tb(db_path: Path) -> Termbase:
     base.close()
 
 
+@pytest.fixture
+def two_entries(tmp_path: Path) -> Termbase:
+    """A termbase of 新发展格局 (:func:`make_entry`) and 高水平安全, as alice at FIXED_TIME."""
+    base = Termbase(tmp_path / "tui.sqlite", user="alice", clock=lambda: FIXED_TIME)
+    base.add(make_entry())
+    base.add(
+        Entry(
+            terms=[
+                Term("高水平安全", "zh-CN", "preferred"),
+                Term(
+                    "high-level security",
+                    "en",
+                    "preferred",
+                    contexts=[Context("Keywords: high-level security", "Abstract", PAPER_SOURCE)],
+                ),
+                Term("greater security", "en", "admitted"),
+            ],
+            subject="national security",
+        )
+    )
+    yield base
+    base.close()
+
+
 async def settle(pilot) -> None:
     """Let posted messages start their workers, wait for them, then redraw.
 

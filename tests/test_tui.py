@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from textual.widgets import Button
 
-from termbase import Context, Entry, Review, Source, Term, Termbase, TermStatus
+from termbase import Entry, Review, Source, Term, Termbase, TermStatus
 from tui.app import TermbaseApp, make_app
 from tui.screens.entry import EntryScreen, ReviewQueueScreen
 from tui.screens.modals import (
@@ -20,30 +20,12 @@ from tui.screens.modals import (
 )
 from tui.screens.search import SearchScreen
 
-from .conftest import FIXED_TIME, PAPER_SOURCE, make_entry, screen_text, settle
+from .conftest import FIXED_TIME, make_entry, screen_text, settle
 
 
 @pytest.fixture
-def tb(tmp_path: Path) -> Termbase:
-    base = Termbase(tmp_path / "tui.sqlite", user="alice", clock=lambda: FIXED_TIME)
-    base.add(make_entry())
-    base.add(
-        Entry(
-            terms=[
-                Term("高水平安全", "zh-CN", "preferred"),
-                Term(
-                    "high-level security",
-                    "en",
-                    "preferred",
-                    contexts=[Context("Keywords: high-level security", "Abstract", PAPER_SOURCE)],
-                ),
-                Term("greater security", "en", "admitted"),
-            ],
-            subject="national security",
-        )
-    )
-    yield base
-    base.close()
+def tb(two_entries: Termbase) -> Termbase:
+    return two_entries
 
 
 async def _settle(pilot, app: TermbaseApp) -> None:

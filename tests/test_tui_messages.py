@@ -5,43 +5,24 @@ terminal shows."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from textual import events
 from textual.widgets import Input, Select
 
-from termbase import Context, Entry, Segment, Term, Termbase
+from termbase import Segment, Termbase
 from tui.app import TermbaseApp, make_app
 from tui.screens.entry import EntryScreen
 from tui.screens.search import SearchScreen
 
-from .conftest import FIXED_TIME, PAPER_SOURCE, make_entry, screen_text, settle
+from .conftest import screen_text, settle
 
 EVIDENCE = "China has made progress in pursuing a new development pattern."
 EMPTY_QUERY = "Error: give a word or phrase to search for; the query is empty"
 
 
 @pytest.fixture
-def tb(tmp_path: Path) -> Termbase:
-    base = Termbase(tmp_path / "messages.sqlite", user="alice", clock=lambda: FIXED_TIME)
-    base.add(make_entry())
-    base.add(
-        Entry(
-            terms=[
-                Term("高水平安全", "zh-CN", "preferred"),
-                Term(
-                    "high-level security",
-                    "en",
-                    "preferred",
-                    contexts=[Context("Keywords: high-level security", "Abstract", PAPER_SOURCE)],
-                ),
-            ],
-            subject="national security",
-        )
-    )
-    yield base
-    base.close()
+def tb(two_entries: Termbase) -> Termbase:
+    return two_entries
 
 
 def under_search_box(app: TermbaseApp) -> str:
