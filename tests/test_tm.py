@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import random
 from pathlib import Path
 
@@ -14,6 +15,7 @@ from termbase.model import Entry, Review, Segment, Term, TermStatus
 from termbase.tm import ZH_MODE, comparison_key, score
 
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
 CLOCK = "2026-01-01T00:00:00Z"
 
 PAIRS = [
@@ -175,6 +177,103 @@ def test_two_stage_agrees_with_exhaustive_scoring() -> None:
         )
         expected = [s for s in expected if s >= 70][:5]
         assert [m.score for m in tb.tm.match(query, with_terms=False)] == expected
+
+
+SHORT_PAIRS = [
+    ("世界工厂", "world's factory"),
+    ("求是", "Qiushi"),
+    ("外国制裁", "foreign sanctions"),
+    ("国家安全", "homeland security"),
+    ("经济安全", "economic security"),
+    ("大安全格局", "broader security architecture"),
+]
+
+
+def test_cli_short_query_with_marks_finds_its_match(tmp_path: Path, run) -> None:
+    """A short query whose marks fall inside a word (世、界厂 for 世界工厂: no
+    bigram in common until the mark is taken out) or that a mark makes longer
+    than its match still finds every match at the memory's threshold."""
+    tsv = tmp_path / "short.tsv"
+    tsv.write_text("".join(f"{zh}\t{en}\n" for zh, en in SHORT_PAIRS), encoding="utf-8")
+    run("init", "--empty")
+    run("tm", "import", str(tsv))
+    out = run("tm", "match", "世、界厂").output
+    # 1 edit (工) over 4 units, then 1 point for the mark: 74 %
+    assert out.startswith(" 74%  世[-、界-]{+界工+}厂\n      world's factory\n"), out
+    assert run("tm", "match", "求”？是").output.startswith(" 98%  求[-”？-]是\n")
+    out = run("tm", "match", "homeland  security ?:").output
+    assert [line.split("%")[0].strip() for line in out.splitlines() if "%" in line] == [
+        "98",
+        "73",
+    ]
+
+
+def test_short_queries_with_marks_miss_no_match_above_the_threshold() -> None:
+    """Generated: short stored texts (Chinese and English) with marks and spaces
+    added and a word changed; every pair that the exhaustive scoring (the same
+    scorer over every stored pair) puts at 70 % or more is among the matches,
+    unless it has no Chinese character pair in common with the query once the
+    query's marks are out: the index cannot find that (the query's marks count
+    in its length, so 治新理” is 74 % of 治理)."""
+    rng = random.Random(16)
+    zh_words = ["发展", "安全", "高质量", "新", "格局", "推动", "国家", "治理", "体系", "现代化"]
+    en_words = ["new", "security", "development", "national", "pattern", "high-quality", "risk"]
+    zh_marks, en_marks = "，。、；：“”（）！？", [",", ".", ";", ":", "(", ")", "!", "?", '"']
+    stored = sorted(
+        {"".join(rng.choice(zh_words) for _ in range(rng.randint(1, 4))) for _ in range(150)}
+        | {" ".join(rng.choice(en_words) for _ in range(rng.randint(1, 4))) for _ in range(150)}
+    )
+    base = Termbase(":memory:", user="t", seed=False)
+    base.tm.import_segments(
+        [Segment("译文", t) if t.isascii() else Segment(t, "text") for t in stored]
+    )
+
+    def pairs(text: str) -> set[str]:
+        han = [c for c in text if "\u4e00" <= c <= "\u9fff"]
+        return {a + b for a, b in itertools.pairwise(han)}
+
+    checked = unreachable = 0
+    for _ in range(300):
+        text = rng.choice(stored)
+        chinese = not text.isascii()
+        units = list(text) if chinese else text.split()
+        for _ in range(rng.randint(1, 3)):  # marks and spaces
+            at = rng.randrange(len(units) + 1)
+            if rng.random() < 0.6:
+                units.insert(at, rng.choice(zh_marks) if chinese else rng.choice(en_marks))
+            else:
+                units.insert(at, " ")
+        at = rng.randrange(len(units))  # and a word changed
+        units[at] = rng.choice(zh_words if chinese else en_words)
+        query = ("" if chinese else " ").join(units)
+        if not query.strip():
+            continue
+        mode = "zh" if chinese else "en"
+        qkey = comparison_key(query, mode)[0]
+        expected = {t for t in stored if score(qkey, query, comparison_key(t, mode)[0], t) >= 70}
+        found = {m.text for m in base.tm.match(query, limit=len(stored), with_terms=False)}
+        for missed in expected - found:
+            assert chinese and not pairs(query) & pairs(missed), (query, missed)
+            unreachable += 1
+        checked += len(expected)
+    assert checked > 300
+    assert unreachable <= checked // 100
+
+
+def test_a_memory_indexed_with_marks_in_its_bigrams_is_indexed_again(tmp_path: Path) -> None:
+    """The schema 4 release indexed 展。 as a bigram; migration 10 drops that index
+    and the next match builds it again, marks taken out."""
+    import gzip
+    import shutil
+
+    path = tmp_path / "old.sqlite"
+    with gzip.open(FIXTURES / "v4-release.sqlite.gz") as src, open(path, "wb") as out:
+        shutil.copyfileobj(src, out)
+    with Termbase(path, user="t") as base:
+        assert base.tm.unindexed() == 1
+        assert [m.score for m in base.tm.match("推动，高质量发展")] == [99]  # ， for 。
+        grams = {r[0] for r in base.store.conn.execute("SELECT gram FROM tm_postings")}
+        assert "z 展。" not in grams and "z 推动" in grams
 
 
 # -------------------------------------------------------------- concordance

@@ -246,6 +246,8 @@ V9_HISTORY_DELTAS = [
     "ALTER TABLE history ADD COLUMN base_id INTEGER",
 ]
 
+V10_TM_BARE_BIGRAMS = ["DELETE FROM tm_postings", "DELETE FROM tm_meta"]
+
 #: Migrations after which every entry's search keys are rebuilt.
 REINDEX_AFTER = {2, 7}
 
@@ -262,6 +264,9 @@ MIGRATIONS: list[tuple[int, str, list[str]]] = [
     (7, "search keys: bounded pinyin and initials suffix keys", []),
     (8, "provenance: source authority, entry types, dates of use, quoted documents", V8_PROVENANCE),
     (9, "history: each record stores the change, not whole snapshots", V9_HISTORY_DELTAS),
+    # the translation memory indexes Chinese bigrams with punctuation marks taken
+    # out: the old index is dropped and rebuilt from the pairs on next use
+    (10, "translation memory: Chinese bigrams without punctuation", V10_TM_BARE_BIGRAMS),
 ]
 
 LATEST_VERSION = MIGRATIONS[-1][0]

@@ -2,10 +2,11 @@
 
 The index keeps, per key (a Chinese character bigram or an English word),
 the ascending ids of the pairs that contain it (``tm_postings``), and per
-pair its length and its number of distinct keys (``tm_meta``).  A query's
-candidates are the pairs that share enough of its rarer keys to reach the
-minimum score; each gets a bound on its score, and stage two
-(:meth:`termbase.tm.TranslationMemory.match`) rescores them best bound first.
+pair its length, its number of distinct keys and its number of punctuation
+marks (``tm_meta``).  A query's candidates are the pairs that share enough
+of its rarer keys to reach the minimum score; each gets a bound on its
+score, and stage two (:meth:`termbase.tm.TranslationMemory.match`) rescores
+them best bound first.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from termbase.model import Segment
-from termbase.tm.keys import EN_MODE, ZH_MODE, index_keys, sides
+from termbase.tm.keys import EN_MODE, ZH_MODE, index_keys, mark_counts, sides
 
 if TYPE_CHECKING:
     import numpy as np
@@ -41,8 +42,14 @@ REFINE_MAX_POSTINGS = 100_000
 POSTINGS_CACHE_BYTES = 256 * 1024 * 1024
 #: Posting sizes remembered between queries before the memo is emptied.
 SIZE_CACHE_KEYS = 200_000
+#: Pairs with more punctuation marks than this (lists, patterns such as
+#: ``\d{4}([/.-]\d{1,2}){2}``) are always bounded when they share a counted
+#: key; for the others, stage one's early cut may assume at most this many.
+MANY_MARKS = 8
 #: Pairs whose stored keys are written per batch while catching up.
 KEYS_BATCH = 10_000
+#: The per-pair arrays of ``tm_meta`` filled from :func:`index_segment`'s rows.
+COLUMNS = ("zh_len", "zh_grams", "en_len", "en_grams")
 
 
 class CandidateIndex:
@@ -63,26 +70,32 @@ class CandidateIndex:
         lengths: list[tuple[int, int, int, int, int]],
         keys: list[tuple[int, str, str]],
     ) -> None:
-        """Write a batch of new pairs' postings, stored keys and lengths."""
-        import numpy as np
-
+        """Write a batch of new pairs' postings, stored keys, lengths and mark counts."""
         if pending:
             self._tables.append_postings(pending)
         self._tables.put_keys(keys)
         if not lengths:
             return
         top = max(row[0] for row in lengths)
-        ids = np.fromiter((r[0] for r in lengths), dtype=np.int64, count=len(lengths))
-        for col, name in enumerate(("zh_len", "zh_grams", "en_len", "en_grams"), start=1):
-            old = self._tables.get_meta(name) or b""
-            arr = np.zeros(max(top + 1, len(old) // 2), dtype="<u2")
-            arr[: len(old) // 2] = np.frombuffer(old, dtype="<u2")
-            values = np.fromiter((r[col] for r in lengths), dtype=np.int64, count=len(lengths))
-            arr[ids] = np.minimum(values, 65535)
-            self._tables.set_meta(name, arr.tobytes())
-        self._tables.set_meta("indexed_upto", str(top).encode())
-        self._tables.set_meta("keys_upto", str(top).encode())
+        ids = [r[0] for r in lengths]
+        for col, name in enumerate(COLUMNS, start=1):
+            self._set_column(name, ids, [r[col] for r in lengths])
+        stored = {ZH_MODE: [k[1] for k in keys], EN_MODE: [k[2] for k in keys]}
+        for mode, texts in stored.items():  # one pass over the batch
+            self._set_column(f"{mode}_marks", [k[0] for k in keys], mark_counts(texts, mode))
+        for name in ("indexed_upto", "keys_upto"):
+            self._tables.set_meta(name, str(top).encode())
         self.invalidate()
+
+    def _set_column(self, name: str, ids: list[int], values: Iterable[int] | np.ndarray) -> None:
+        """Set the per-pair array *name* of ``tm_meta`` at *ids* (grown as needed)."""
+        import numpy as np
+
+        old = self._tables.get_meta(name) or b""
+        arr = np.zeros(max(max(ids, default=0) + 1, len(old) // 2), dtype="<u2")
+        arr[: len(old) // 2] = np.frombuffer(old, dtype="<u2")
+        arr[ids] = np.minimum(np.fromiter(values, dtype=np.int64, count=len(ids)), 65535)
+        self._tables.set_meta(name, arr.tobytes())
 
     def catch_up(self) -> None:
         """Index segments stored without this module (older schema, other writers)."""
@@ -107,6 +120,12 @@ class CandidateIndex:
             index_segment(s, s.id or 0, pending, keys) for s in self._tables.iter_segments(done)
         ]
         self.flush(pending, lengths, keys)
+
+    def stale(self) -> bool:
+        """True when pairs are stored that the index (or its stored keys) does
+        not cover yet: :meth:`catch_up` must run before a match."""
+        done, keys_done = indexed_upto(self._tables)
+        return self._tables.max_segment_id() > done or keys_done < done
 
     def unindexed(self) -> int:
         """How many stored pairs the next match or search will index first
@@ -171,13 +190,36 @@ class CandidateIndex:
             self._cache_bytes -= old.nbytes
         return found
 
-    def candidates(self, key: str, grams: frozenset[str], mode: str, min_score: int) -> Any:
+    def many_marks(self, mode: str) -> np.ndarray:
+        """``many_marks(mode)[id]`` is True for a pair with more than MANY_MARKS marks (cached)."""
+        many = self._lengths.get(f"{mode}_many_marks")
+        if many is None:
+            many = self._lengths[f"{mode}_many_marks"] = (
+                self.meta_array(f"{mode}_marks") > MANY_MARKS
+            )
+        return many
+
+    def candidates(
+        self, key: str, grams: frozenset[str], mode: str, min_score: int, marks: int
+    ) -> Any:
         """Stage one: candidate ids with an upper bound of their score, best bound first.
 
-        A Levenshtein edit removes at most two character bigrams (one word)
-        of a text, so ``d ≥ (distinct keys of either text − shared) / UNIT``
-        and ``score ≤ 100 × (1 − d / max length)``.  Keys skipped as too
-        common are assumed shared, so the bound stays an upper bound.
+        *key* and *grams* are the query's comparison key and index keys
+        (:func:`termbase.tm.keys.comparison_key`), *marks* its number of
+        punctuation marks (:func:`termbase.tm.keys.mark_counts`).  The score
+        (:func:`termbase.tm.keys.unit_score`) counts edits ``d`` of words and
+        characters, not of punctuation marks, over the length ``L`` of the
+        longer text, marks included.  Keys hold no marks (Chinese bigrams are
+        taken with the marks out, English keys are words), and a Levenshtein
+        edit removes at most two character bigrams (one word) of a text, so::
+
+            d ≥ (keys(query or pair) − shared) / UNIT      UNIT = 2 (zh), 1 (en)
+            d ≥ |words(query) − words(pair)|              (lengths without marks)
+            score ≤ 100 × (1 − d / L)
+
+        Keys skipped as too common are assumed shared, so the bound stays an
+        upper bound: a pair reaching *min_score* is missed only when it shares
+        no looked-up key, which takes a text that is mostly marks.
 
         Returns:
             ``(ids, bounds)`` numpy arrays sorted by bound, descending.
@@ -189,6 +231,7 @@ class CandidateIndex:
             return empty
         lengths = self.meta_array(f"{mode}_len")
         gram_counts = self.meta_array(f"{mode}_grams")
+        pair_marks = self.meta_array(f"{mode}_marks")
         sizes = self.sizes(grams)
         if not sizes:
             return empty
@@ -209,37 +252,43 @@ class CandidateIndex:
         for arr in kept:  # ids are unique within one key's postings
             counts[arr[arr < len(counts)]] += 1
         qlen = len(key)
+        qwords = qlen - marks
         ratio = max(min_score, 1) / 100
         unit = 2.0 if mode == ZH_MODE else 1.0
         # A pair reaches min_score only if it shares enough keys, whatever its
-        # length (at most qlen / ratio): the bound below with the longest
-        # admissible length.  Pairs sharing fewer are never looked at.
-        most_edits = math.floor((1 - ratio) * qlen / ratio + 1e-9)
+        # length: at most (words + most marks) / ratio, as d ≤ (1 - ratio) L
+        # and d ≥ its words - the query's.  Pairs sharing fewer are never looked at.
+        many = self.many_marks(mode)
+        most = MANY_MARKS if many.any() else int(pair_marks.max(initial=0))
+        longest = max(qlen, (qwords + most) / ratio)
+        most_edits = math.floor((1 - ratio) * longest + 1e-9)
         least_shared = math.ceil(len(grams) - unit * most_edits - skipped)
         if least_shared > 1:
             touched = np.concatenate(kept)
             touched = touched[touched < len(counts)]
-            ids = np.unique(touched[counts[touched] >= least_shared])
+            # the cut assumes at most `most` marks: pairs with more are kept
+            ids = np.unique(touched[(counts[touched] >= least_shared) | many[touched]])
             shared = counts[ids].astype(np.int64)
             counts[touched] = 0
         else:
             ids = np.flatnonzero(counts)
             shared = counts[ids].astype(np.int64)
             counts[ids] = 0
-        cand_len = lengths[ids]
-        fits = (cand_len >= math.ceil(qlen * ratio - 1e-9)) & (cand_len <= qlen / ratio + 1e-9)
-        ids, shared = ids[fits], shared[fits]
         if ids.size == 0:
             return empty
 
         def bound(ids: np.ndarray, shared: np.ndarray) -> np.ndarray:
+            their_marks = pair_marks[ids]
             missing = np.maximum(len(grams) - shared, gram_counts[ids] - shared).clip(min=0)
+            edits = np.maximum(
+                np.ceil(missing / unit), np.abs(qwords - (lengths[ids] - their_marks))
+            )
             longest = np.maximum(lengths[ids], qlen).astype(np.float64)
-            result: np.ndarray = 100 * (1 - np.ceil(missing / unit) / longest)
+            result: np.ndarray = 100 * (1 - edits / longest)
             return result
 
         bounds = bound(ids, shared + skipped)
-        keep = bounds >= min_score
+        keep = bounds >= min_score - 1e-6
         ids, bounds, shared = ids[keep], bounds[keep], shared[keep]
         if skipped and ids.size:
             # refine the most promising: look the common keys up for them only
@@ -255,7 +304,7 @@ class CandidateIndex:
                 pos = np.searchsorted(arr, ids).clip(max=len(arr) - 1)
                 shared += arr[pos] == ids
             bounds = bound(ids, shared + skipped)
-            keep = bounds >= min_score
+            keep = bounds >= min_score - 1e-6
             ids, bounds = ids[keep], bounds[keep]
         order = np.argsort(-bounds, kind="stable")
         return ids[order], bounds[order]
@@ -270,7 +319,7 @@ def index_segment(
     """Add *seg*'s index keys to *pending* and its stored keys to *keys*.
 
     Returns:
-        ``(id, zh_len, zh_grams, en_len, en_grams)``.
+        ``(id, zh_len, zh_grams, en_len, en_grams)`` (:data:`COLUMNS`).
     """
     which = sides(seg)
     out = [seg_id]
@@ -291,7 +340,9 @@ def index_segment(
 
 def indexed_upto(tables: SegmentTables) -> tuple[int, int]:
     """The highest pair id in the candidate index, and in ``tm_keys``."""
-    raw = tables.get_meta("indexed_upto")
-    done = int(raw) if raw else 0
-    raw = tables.get_meta("keys_upto")
-    return done, int(raw) if raw else 0
+    return _meta_int(tables, "indexed_upto"), _meta_int(tables, "keys_upto")
+
+
+def _meta_int(tables: SegmentTables, name: str) -> int:
+    raw = tables.get_meta(name)
+    return int(raw) if raw else 0

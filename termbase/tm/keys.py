@@ -39,9 +39,6 @@ FORMATTING_PENALTY = 1
 #: query only in punctuation is 98–99 %, not a percentage of its length.
 PUNCTUATION_PENALTY = 1
 PUNCTUATION_PENALTY_MAX = 2
-#: How many points a score may lie above the stage-one bound, which counts a
-#: punctuation mark like a word (see :func:`score`).
-PUNCTUATION_SLACK = 10
 #: Words the word table may hold before it is emptied (between operations).
 WORD_TABLE_LIMIT = 500_000
 
@@ -144,9 +141,7 @@ def analyse(text: str, mode: str) -> Analysis:
                 if not folded.isspace():
                     chars.append(folded)
                     spans.append((i, i + 1))
-        if len(chars) == 1:
-            grams.add("z " + chars[0])
-        grams.update("z " + chars[i] + chars[i + 1] for i in range(len(chars) - 1))
+        grams.update(_zh_grams("".join(chars)))
     else:
         for m in _WORD.finditer(text):
             word = _fold(m.group())
@@ -194,12 +189,21 @@ def index_keys(text: str, mode: str) -> tuple[list[str], frozenset[str], str]:
     folded = _fold(text)
     if mode == ZH_MODE:
         key = "".join(folded.split())  # white space out (split cuts where \s matches)
-        if len(key) == 1:
-            return list(key), frozenset(("z " + key,)), key
-        return list(key), frozenset(["z " + key[i : i + 2] for i in range(len(key) - 1)]), key
+        return list(key), _zh_grams(key), key
     words = _WORD.findall(folded)
     grams = frozenset(["e " + w for w in words if w[0].isalnum() or w[-1].isalnum()])
     return words, grams, " ".join(words)
+
+
+def _zh_grams(key: str) -> frozenset[str]:
+    """The index keys of a Chinese comparison key: the bigrams of its characters
+    with punctuation marks taken out (``一，二`` gives ``一二``: a mark is not an
+    edit, so it breaks no bigram), or its one character; a key of marks alone
+    keeps them."""
+    bare = key.translate(_marks()[1]) or key
+    if len(bare) == 1:
+        return frozenset(("z " + bare,))
+    return frozenset(["z " + bare[i : i + 2] for i in range(len(bare) - 1)])
 
 
 def stored_to_key(stored: str, mode: str) -> str:
@@ -293,18 +297,24 @@ def _mark_flags() -> npt.NDArray[np.bool_]:
     return flags
 
 
-def mark_counts(stored: list[str]) -> npt.NDArray[np.int64]:
-    """At least the number of punctuation marks of each key in its stored form
-    (an English word with an apostrophe counts it as one too; an upper bound of
-    :func:`unit_score` needs no more), in one pass over all their characters."""
+def mark_counts(stored: list[str], mode: str) -> npt.NDArray[np.int64]:
+    """How many units of each key in its stored form are punctuation marks
+    (:func:`is_mark`: a Chinese character, an English word starting with one;
+    those :func:`split_marks` splits off), in one pass over all their characters."""
     import numpy as np
 
     code_points = np.frombuffer(
         "".join(stored).encode("utf-32-le", "surrogatepass"), dtype=np.uint32
     )
-    seen = np.concatenate(([0], np.cumsum(_mark_flags()[code_points], dtype=np.int64)))
     lengths = np.fromiter(map(len, stored), dtype=np.int64, count=len(stored))
     ends = np.cumsum(lengths)
+    flags = _mark_flags()[code_points]
+    if mode != ZH_MODE and len(code_points):  # a unit is a word: look at its first character
+        first = np.ones(len(code_points), dtype=np.bool_)
+        first[1:] = code_points[:-1] == ord(" ")
+        first[(ends - lengths)[lengths > 0]] = True
+        flags &= first
+    seen = np.concatenate(([0], np.cumsum(flags, dtype=np.int64)))
     return seen[ends] - seen[ends - lengths]
 
 

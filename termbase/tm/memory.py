@@ -38,9 +38,8 @@ from termbase.fileio import STDOUT, shown_name
 from termbase.lang import HAN
 from termbase.model import Segment, is_chinese
 from termbase.rules import check_limit, check_query, check_text
-from termbase.tm.candidates import CandidateIndex, index_segment, indexed_upto
+from termbase.tm.candidates import CandidateIndex, index_segment
 from termbase.tm.keys import (
-    PUNCTUATION_SLACK,
     WORDS,
     ZH_MODE,
     Analysis,
@@ -431,8 +430,7 @@ class TranslationMemory:
         if version == self._seen_version:
             return
         self._invalidate()
-        done, keys_done = indexed_upto(self._tables)
-        if self._tables.max_segment_id() > done or keys_done < done:
+        if self._index.stale():
             self.reindex()
         self._seen_version = (self._tables.data_version(), self._writes)
 
@@ -469,15 +467,13 @@ class TranslationMemory:
         self._refresh()
         mode = query_mode(text)
         key, grams = comparison_key(text, mode)
-        # a bound counts punctuation marks as words, a score does not: widened
-        ids, bounds = self._index.candidates(
-            key, grams, mode, max(0, min_score - PUNCTUATION_SLACK)
-        )
+        marks = int(mark_counts([index_keys(text, mode)[2]], mode)[0])
+        ids, bounds = self._index.candidates(key, grams, mode, min_score, marks)
         scored: list[tuple[int, int]] = []  # (score, id), every candidate at min_score or more
         floor = min_score
         start = 0
         while start < len(ids) and start < MAX_RESCORED:
-            if bounds[start] + PUNCTUATION_SLACK < floor:
+            if bounds[start] + 1e-6 < floor:  # a float bound is not cut below an integer score
                 break
             chunk = [int(i) for i in ids[start : start + CANDIDATE_BATCH]]
             start += CANDIDATE_BATCH
@@ -534,7 +530,9 @@ class TranslationMemory:
             exact = (dist == 0) | (longest == 0)
             slow.update(i for i, e in zip(cand_ids, exact, strict=True) if e)
             query_stored = index_keys(text, mode)[2]
-            marks_either = mark_counts([query_stored])[0] + mark_counts([r[1] for r in rows])
+            marks_either = mark_counts([query_stored], mode)[0] + mark_counts(
+                [r[1] for r in rows], mode
+            )
             best_case = np.floor(
                 100 * (1 - np.maximum(dist - marks_either, 0) / np.maximum(longest, 1)) + 1e-9
             )
