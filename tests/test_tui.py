@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from textual.widgets import Button
+from textual.widgets import Button, Select
 
 from termbase import Entry, Review, Source, Term, Termbase, TermStatus
 from tui.app import TermbaseApp, make_app
@@ -423,6 +423,33 @@ async def test_import_plan_scrolls_and_confirm_stays_visible(
         shown = " ".join(screen_text(app).split())
         assert "Imported 60 entries from long.csv: 60 new" in shown
     assert tb.stats()["entries"] == 62
+
+
+async def test_import_dialog_can_leave_bad_rows_out(tb: Termbase, tmp_path: Path) -> None:
+    """A bad row's error names the dialog's choice, not the CLI's --skip-bad-lines."""
+    csv = tmp_path / "bad.csv"
+    csv.write_text("zh,en\n新词甲,word a\n,orphan\n新词乙,word b\n", encoding="utf-8")
+    app = make_app(tb)
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.screen.query_one("#results").focus()
+        await pilot.press("i")
+        await settle(pilot)
+        await pilot.press(*str(csv), "enter")
+        await settle(pilot)
+        shown = " ".join(screen_text(app).replace("█", " ").split())
+        assert "row has no Chinese term" in shown
+        assert "(or choose 'bad rows: leave out' to leave such rows out)" in shown
+        assert "--skip-bad-lines" not in shown
+        app.screen.query_one("#bad-rows", Select).value = "skip"
+        await settle(pilot)
+        await pilot.click("#run")  # the plan
+        await settle(pilot)
+        await pilot.pause(0.3)  # a Button ignores clicks during its 0.2 s press effect
+        await pilot.click("#run")  # the import
+        await settle(pilot)
+        shown = " ".join(screen_text(app).replace("█", " ").split())
+        assert "Imported 2 entries from bad.csv" in shown and "1 bad line left out" in shown
+    assert tb.stats()["entries"] == 4
 
 
 async def test_file_picker_fills_the_path(

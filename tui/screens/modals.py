@@ -464,6 +464,10 @@ def path_error(exc: OSError | ValueError, path: str) -> str:
     return f"{path}: {exc}; type another path"
 
 
+#: What an import does with a row it cannot read (the CLI's --skip-bad-lines).
+BAD_ROWS = [("bad row: stop", ""), ("bad rows: leave out", "skip")]
+
+
 class TransferModal(ModalScreen[None]):
     """Import or export a file: type a path or pick one, see the plan (import), then run.
 
@@ -508,6 +512,8 @@ class TransferModal(ModalScreen[None]):
                         allow_blank=False,
                         id="review",
                     )
+                else:  # the CLI's --skip-bad-lines
+                    yield Select(BAD_ROWS, value="", allow_blank=False, id="bad-rows")
             yield FileTree(self.start, id="tree")
             with VerticalScroll(id="plan-box", classes="hidden"):
                 yield Static("", id="plan")
@@ -553,6 +559,7 @@ class TransferModal(ModalScreen[None]):
 
     @on(Input.Changed, "#path")
     @on(Select.Changed, "#format")
+    @on(Select.Changed, "#bad-rows")
     def params_changed(self) -> None:
         """A new file or format needs a new plan before it can be imported."""
         self.planned = None
@@ -584,7 +591,10 @@ class TransferModal(ModalScreen[None]):
 
         try:
             if self.mode == "import":
-                report = tb.import_file(path, format=fmt, dry_run=dry_run, progress=progress)
+                skip = bool(self.query_one("#bad-rows", Select).value)
+                report = tb.import_file(
+                    path, format=fmt, dry_run=dry_run, progress=progress, skip_bad_lines=skip
+                )
                 plan, result = "\n".join(report.plan), report.summary()
             else:
                 review = str(self.query_one("#review", Select).value)
@@ -599,6 +609,8 @@ class TransferModal(ModalScreen[None]):
         self.app.call_from_thread(self.finished, plan, result, dry_run)
 
     def failed(self, message: str) -> None:
+        # the library's advice names the command-line option; here it is a choice
+        message = message.replace("pass --skip-bad-lines", f"choose {BAD_ROWS[1][0]!r}")
         self.query_one("#error", Label).update(f"Error: {message}")
         self.query_one("#progress", ProgressBar).add_class("hidden")
         self.query_one("#run", Button).disabled = False
