@@ -355,14 +355,32 @@ def show(state: State, entry_id: str, as_json: bool) -> None:
 
 
 # ------------------------------------------------------------------- search
+def _entry_filters(command: Any) -> Any:
+    """``--status``, ``--review``, ``--subject`` and ``--lang``: the filters that
+    search and list share."""
+    for option in reversed(
+        (
+            click.option(
+                "--status", type=click.Choice(STATUSES), help="Entries with a term of this status."
+            ),
+            click.option(
+                "--review", type=click.Choice([*REVIEWS, "all"]), help="Entries in this state."
+            ),
+            click.option("--subject", help="Entries of this subject field (any case)."),
+            click.option(
+                "--lang", help="Entries with a term in this language (zh, en, zh-Hant …)."
+            ),
+        )
+    ):
+        command = option(command)
+    return command
+
+
 @cli.command()
 @click.argument("query")
 @json_option("Print a JSON array.")
 @limit_option(20, "At most this many hits.")
-@click.option("--status", type=click.Choice(STATUSES), help="Only terms with this status.")
-@click.option("--review", type=click.Choice([*REVIEWS, "all"]), help="Only entries in this state.")
-@click.option("--subject", help="Only entries of this subject field.")
-@click.option("--lang", help="Only terms in this language (zh, en, zh-Hant …).")
+@_entry_filters
 @click.option("--source", help="Only entries citing a source whose title contains this.")
 @click.option(
     "--type",
@@ -459,10 +477,7 @@ def _row(entry: Entry, english: str) -> list[str]:
 @cli.command("list")
 @json_option("Print a JSON array of entries.")
 @limit_option(100, "At most this many entries.")
-@click.option("--status", type=click.Choice(STATUSES), help="Entries with a term of this status.")
-@click.option("--review", type=click.Choice([*REVIEWS, "all"]), help="Entries in this state.")
-@click.option("--subject", help="Entries of this subject field (any case).")
-@click.option("--lang", help="Entries with a term in this language (zh, en, zh-Hant …).")
+@_entry_filters
 @pass_state
 def list_(
     state: State,

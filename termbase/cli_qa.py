@@ -11,6 +11,7 @@ from typing import Any
 
 import click
 
+from termbase.api import EXPORT_REVIEWS
 from termbase.cli_common import (
     State,
     echo_json,
@@ -44,7 +45,7 @@ _TEXT_ENCODING = encoding_option(
 )
 @click.option(
     "--review",
-    type=click.Choice(["approved", "proposed", "all"]),
+    type=click.Choice(list(EXPORT_REVIEWS)),
     default="approved",
     show_default=True,
     help="Which entries --export writes (proposed ones marked; rejected never).",
