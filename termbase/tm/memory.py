@@ -467,7 +467,8 @@ class TranslationMemory:
         self._refresh()
         mode = query_mode(text)
         key, grams = comparison_key(text, mode)
-        marks = int(mark_counts([index_keys(text, mode)[2]], mode)[0])
+        query_stored = index_keys(text, mode)[2]  # the query's units as pairs store theirs
+        marks = int(mark_counts([query_stored], mode)[0])
         ids, bounds = self._index.candidates(key, grams, mode, min_score, marks)
         scored: list[tuple[int, int]] = []  # (score, id), every candidate at min_score or more
         floor = min_score
@@ -477,7 +478,11 @@ class TranslationMemory:
                 break
             chunk = [int(i) for i in ids[start : start + CANDIDATE_BATCH]]
             start += CANDIDATE_BATCH
-            scored += [p for p in self._rescore(key, text, mode, chunk, floor) if p[0] >= min_score]
+            scored += [
+                p
+                for p in self._rescore(key, text, query_stored, marks, mode, chunk, floor)
+                if p[0] >= min_score
+            ]
             if len(scored) >= limit:
                 floor = max(floor, heapq.nlargest(limit, scored)[-1][0])
         # ties at the cut: the pair seen more often, then the newer one
@@ -501,10 +506,18 @@ class TranslationMemory:
         return matches
 
     def _rescore(
-        self, key: str, text: str, mode: str, chunk: list[int], floor: int
+        self,
+        key: str,
+        text: str,
+        query_stored: str,
+        query_mark_count: int,
+        mode: str,
+        chunk: list[int],
+        floor: int,
     ) -> list[tuple[int, int]]:
         """Stage two: ``(score, id)`` of the candidates *chunk* that may reach
-        *floor*, from their stored keys.
+        *floor*, from their stored keys (*query_stored*: the query's units in the
+        stored form, *query_mark_count*: how many of them are marks).
 
         Marks cost a fixed penalty, so a candidate is split into words and marks
         (:func:`split_marks`) only when its distance over all units, less every
@@ -529,10 +542,7 @@ class TranslationMemory:
             longest = np.maximum(lens, len(key))
             exact = (dist == 0) | (longest == 0)
             slow.update(i for i, e in zip(cand_ids, exact, strict=True) if e)
-            query_stored = index_keys(text, mode)[2]
-            marks_either = mark_counts([query_stored], mode)[0] + mark_counts(
-                [r[1] for r in rows], mode
-            )
+            marks_either = query_mark_count + mark_counts([r[1] for r in rows], mode)
             best_case = np.floor(
                 100 * (1 - np.maximum(dist - marks_either, 0) / np.maximum(longest, 1)) + 1e-9
             )
